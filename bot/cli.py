@@ -1,0 +1,124 @@
+"""The command line: run, chat, seed, invite (see README, "Contract")."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import console
+from bot.service import DEFAULT_SEED, Service, open_service
+from bot.settings import Settings
+from db import queries
+from db.invites import create_invite
+from db.models import Member
+from db.seed import apply_seed
+from db.seed_file import SeedError, load_seed_file
+from domain.people import Person, closest_names, find_person
+from handlers import texts
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the service: channels whose token is set, and the scheduler")
+    chat = sub.add_parser("chat", help="talk to the engine on stdin/stdout as a member")
+    chat.add_argument("--as", dest="member", required=True, help='member name, e.g. "Lê Hồng Vinh"')
+    seed = sub.add_parser("seed", help="load the plan file (idempotent)")
+    seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED)
+    invite = sub.add_parser("invite", help="print a one-time join code for a member")
+    invite.add_argument("member", help="member name")
+    return parser
+
+
+async def _find_member(service: Service, name: str) -> Member | None:
+    async with service.database.transaction() as session:
+        members = await queries.all_members(session)
+    person = find_person(name, [Person(m.key, m.full_name) for m in members])
+    if person is None:
+        print(texts.UNKNOWN_MEMBER.format(name=name), file=sys.stderr)
+        close = closest_names(name, [Person(m.key, m.full_name) for m in members])
+        if close:
+            print(texts.CLOSEST.format(names=", ".join(close)), file=sys.stderr)
+        return None
+    return next(m for m in members if m.key == person.key)
+
+
+async def _chat(settings: Settings, name: str) -> int:
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        member = await _find_member(service, name)
+        if member is None:
+            return 2
+        async with service.database.transaction(write=True) as session:
+            await queries.link_account(
+                session, member, console.CHANNEL, member.key, now=service.clock.now()
+            )
+        await console.chat(service.engine, member.key, sys.stdin, sys.stdout)
+        return 0
+    finally:
+        await service.close()
+
+
+async def _seed(settings: Settings, path: Path) -> int:
+    try:
+        seed = load_seed_file(path)
+    except SeedError as exc:
+        print(f"seed failed, nothing written: {exc}", file=sys.stderr)
+        return 1
+    service = await open_service(settings)
+    try:
+        async with service.database.transaction(write=True) as session:
+            report = await apply_seed(session, seed, now=service.clock.now())
+    finally:
+        await service.close()
+    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
+    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
+    print(
+        f"plan {seed.plan.year} ({seed.plan.code}) from {path}: created {created}; updated {updated}"
+    )
+    if report.kept_tasks:
+        print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
+    return 0
+
+
+async def _invite(settings: Settings, name: str) -> int:
+    service = await open_service(settings)
+    try:
+        member = await _find_member(service, name)
+        if member is None:
+            return 2
+        async with service.database.transaction(write=True) as session:
+            code = await create_invite(session, member, now=service.clock.now())
+        print(
+            f"Invite for {member.full_name}, valid 7 days, single use. Send to the bot: /start {code}"
+        )
+        print(code)
+        return 0
+    finally:
+        await service.close()
+
+
+async def _run(settings: Settings) -> int:
+    from bot.runner import run_service
+
+    return await run_service(settings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"settings error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "chat":
+        return asyncio.run(_chat(settings, args.member))
+    if args.command == "seed":
+        return asyncio.run(_seed(settings, args.file))
+    if args.command == "invite":
+        return asyncio.run(_invite(settings, args.member))
+    return asyncio.run(_run(settings))

@@ -1,0 +1,1 @@
+"""Data: SQLAlchemy 2 models, the engine and sessions, queries, migrations and the seed loader."""

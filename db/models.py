@@ -1,0 +1,294 @@
+"""The schema. One plan per year; tasks with milestones; people, agencies and role groups;
+who is assigned what; chat accounts; an append-only status history; invite codes; the reminder
+ledger. Instants are UTC (see ``db.types``); calendar dates are plain dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date | None]
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="plan", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(Base):
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        Index("ix_tasks_plan_position", "plan_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int]
+    content: Mapped[str] = mapped_column(Text)
+    directors_printed: Mapped[str | None] = mapped_column(Text)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    schedule: Mapped[str] = mapped_column(String(16))  # domain.deadlines.Schedule
+    flag: Mapped[str | None] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    section: Mapped[Section] = relationship()
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="task", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="task", order_by="Assignment.position", cascade="all, delete-orphan"
+    )
+
+
+class Milestone(Base):
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("task_id", "position"),
+        Index("ix_milestones_due_on", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[date]
+
+    task: Mapped[Task] = relationship(back_populates="milestones")
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # "agency" | "collective"
+    category: Mapped[str | None] = mapped_column(String(32))
+    covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # collectives: categories
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Group(Base):
+    """A role that a plan row names instead of a person ("Các đồng chí Phó Chủ tịch UBND tỉnh")."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(128))
+    positions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    committee_role: Mapped[str | None] = mapped_column(String(32))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    groups: Mapped[list[Group]] = relationship(secondary="member_groups", order_by="Group.key")
+    agencies: Mapped[list[Agency]] = relationship(
+        secondary="member_agencies", order_by="Agency.key"
+    )
+
+
+class MemberGroup(Base):
+    __tablename__ = "member_groups"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MemberAgency(Base):
+    __tablename__ = "member_agencies"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Assignment(Base):
+    """One cell entry of a task: a director, a lead agency or a coordinating agency."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(member_id IS NOT NULL) + (agency_id IS NOT NULL) + (group_id IS NOT NULL) = 1",
+            name="one_target",
+        ),
+        CheckConstraint("role IN ('director', 'lead', 'coordinating')", name="role"),
+        Index("ix_assignments_member", "member_id"),
+        Index("ix_assignments_agency", "agency_id"),
+        Index("ix_assignments_group", "group_id"),
+        Index("ix_assignments_task", "task_id", "role", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int]
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+
+    task: Mapped[Task] = relationship(back_populates="assignments")
+    member: Mapped[Member | None] = relationship()
+    agency: Mapped[Agency | None] = relationship()
+    group: Mapped[Group | None] = relationship()
+
+
+class ChatAccount(Base):
+    """A member's account on one channel (telegram, zalo, console). A member may have several."""
+
+    __tablename__ = "chat_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    preferred: Mapped[bool] = mapped_column(default=False)
+    linked_at: Mapped[datetime]
+
+    member: Mapped[Member] = relationship()
+
+
+class StatusChange(Base):
+    """Append-only history: every status change or note, who made it, when, from which chat."""
+
+    __tablename__ = "status_changes"
+    __table_args__ = (Index("ix_status_changes_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestones.id", ondelete="SET NULL")
+    )
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))  # "status" | "note"
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime]
+    old_status: Mapped[str | None] = mapped_column(String(32))
+    new_status: Mapped[str | None] = mapped_column(String(32))
+    progress: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
+
+    member: Mapped[Member | None] = relationship()
+
+
+class InviteCode(Base):
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chat_accounts.id", ondelete="SET NULL")
+    )
+    created_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+
+
+class Reminder(Base):
+    """The reminder ledger: one row per (task, milestone, member, kind, planned instant)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index(
+            "uq_reminders_key",
+            "task_id",
+            "milestone_key",
+            "member_id",
+            "kind",
+            "planned_at",
+            unique=True,
+        ),
+        Index("ix_reminders_state_planned", "state", "planned_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestones.id", ondelete="CASCADE")
+    )
+    milestone_key: Mapped[int] = mapped_column(default=0)  # milestone_id or 0: NULLs never clash
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    planned_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="planned")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,166 @@
+"""Reads and writes the command engine needs. The caller owns the session and transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.base import ExecutableOption
+
+from db.models import (
+    Agency,
+    Assignment,
+    ChatAccount,
+    Member,
+    MemberAgency,
+    MemberGroup,
+    Plan,
+    StatusChange,
+    Task,
+)
+from domain.access import Role, Seat, Who, reaching_agencies
+
+
+async def account_member(session: AsyncSession, channel: str, external_id: str) -> Member | None:
+    """The active member linked to this chat account, if any."""
+    member: Member | None = await session.scalar(
+        select(Member)
+        .join(ChatAccount, ChatAccount.member_id == Member.id)
+        .where(
+            ChatAccount.channel == channel,
+            ChatAccount.external_id == external_id,
+            Member.active.is_(True),
+        )
+    )
+    return member
+
+
+async def link_account(
+    session: AsyncSession, member: Member, channel: str, external_id: str, *, now: datetime
+) -> ChatAccount:
+    account = await session.scalar(
+        select(ChatAccount).where(
+            ChatAccount.channel == channel, ChatAccount.external_id == external_id
+        )
+    )
+    if account is None:
+        account = ChatAccount(channel=channel, external_id=external_id, linked_at=now)
+        session.add(account)
+    account.member_id = member.id
+    await session.flush()
+    return account
+
+
+async def all_members(session: AsyncSession) -> Sequence[Member]:
+    return (await session.scalars(select(Member).order_by(Member.full_name))).all()
+
+
+async def who_is(session: AsyncSession, member: Member) -> Who:
+    group_ids = (
+        await session.scalars(
+            select(MemberGroup.group_id).where(MemberGroup.member_id == member.id)
+        )
+    ).all()
+    own = (
+        await session.execute(
+            select(Agency.id, Agency.category)
+            .join(MemberAgency, MemberAgency.agency_id == Agency.id)
+            .where(MemberAgency.member_id == member.id)
+        )
+    ).all()
+    collectives = (
+        await session.execute(select(Agency.id, Agency.covers).where(Agency.kind == "collective"))
+    ).all()
+    return Who(
+        member_id=member.id,
+        group_ids=frozenset(group_ids),
+        agency_ids=reaching_agencies(
+            [(a, c) for a, c in own], [(a, covers or []) for a, covers in collectives]
+        ),
+        is_admin=member.is_admin,
+        committee_role=member.committee_role,
+    )
+
+
+async def current_plan(session: AsyncSession, year: int) -> Plan | None:
+    """The plan of ``year``, else the latest before it, else the earliest after it."""
+    plan = await session.scalar(
+        select(Plan).where(Plan.year <= year).order_by(Plan.year.desc()).limit(1)
+    )
+    return plan or await session.scalar(select(Plan).order_by(Plan.year).limit(1))
+
+
+def _task_options() -> list[ExecutableOption]:
+    return [
+        selectinload(Task.milestones),
+        selectinload(Task.section),
+        selectinload(Task.assignments).selectinload(Assignment.member),
+        selectinload(Task.assignments).selectinload(Assignment.agency),
+        selectinload(Task.assignments).selectinload(Assignment.group),
+    ]
+
+
+async def task_by_code(session: AsyncSession, plan_id: int, code: str) -> Task | None:
+    task: Task | None = await session.scalar(
+        select(Task).where(Task.plan_id == plan_id, Task.code == code).options(*_task_options())
+    )
+    return task
+
+
+async def tasks_reaching(session: AsyncSession, plan_id: int, who: Who) -> Sequence[Task]:
+    """Tasks of the plan that name the member, one of their groups or one of their agencies."""
+    conditions = [Assignment.member_id == who.member_id]
+    if who.group_ids:
+        conditions.append(Assignment.group_id.in_(who.group_ids))
+    if who.agency_ids:
+        conditions.append(Assignment.agency_id.in_(who.agency_ids))
+    task_ids = select(Assignment.task_id).where(or_(*conditions))
+    return (
+        await session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan_id, Task.id.in_(task_ids))
+            .options(*_task_options())
+            .order_by(Task.position)
+        )
+    ).all()
+
+
+async def plan_tasks(session: AsyncSession, plan_id: int) -> Sequence[Task]:
+    return (
+        await session.scalars(
+            select(Task)
+            .where(Task.plan_id == plan_id)
+            .options(*_task_options())
+            .order_by(Task.position)
+        )
+    ).all()
+
+
+def seats(task: Task) -> list[Seat]:
+    return [
+        Seat(Role(a.role), member_id=a.member_id, group_id=a.group_id, agency_id=a.agency_id)
+        for a in task.assignments
+    ]
+
+
+async def history(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, list[StatusChange]]:
+    """Every change of these tasks, oldest first."""
+    if not task_ids:
+        return {}
+    rows = await session.scalars(
+        select(StatusChange)
+        .where(StatusChange.task_id.in_(task_ids))
+        .options(selectinload(StatusChange.member))
+        .order_by(StatusChange.task_id, StatusChange.id)
+    )
+    result: dict[int, list[StatusChange]] = {task_id: [] for task_id in task_ids}
+    for change in rows:
+        result[change.task_id].append(change)
+    return result
+
+
+async def count_members(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Member)) or 0)

@@ -1,0 +1,1 @@
+"""The command engine: parse, authorise, act, answer. No platform code lives here."""

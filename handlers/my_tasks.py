@@ -1,0 +1,30 @@
+"""/nhiemvu (= /nhiemvu cua toi, "nhiệm vụ của tôi"): the member's own tasks by role."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from db import queries
+from domain.access import Role, main_role
+from handlers import render, texts
+from handlers.context import Context
+from handlers.parse import is_my_tasks
+from handlers.task_detail import show_task
+from handlers.types import Reply
+from handlers.views import TaskView
+
+
+async def my_tasks(ctx: Context, args: str) -> list[Reply]:
+    if not is_my_tasks(args):
+        return await show_task(ctx, args)
+    if ctx.inbound.is_group:
+        return [Reply(texts.GROUP_PERSONAL)]
+    tasks = list(await queries.tasks_reaching(ctx.session, ctx.plan.id, ctx.who))
+    views = await ctx.views(tasks)
+    by_role: dict[Role, list[TaskView]] = defaultdict(list)
+    for task, view in zip(tasks, views, strict=True):
+        role = main_role(ctx.roles(task))
+        if role is not None:
+            by_role[role].append(view)
+    text = render.my_tasks(ctx.member.full_name, ctx.plan.code, ctx.plan.year, ctx.today, by_role)
+    return [Reply(text)]

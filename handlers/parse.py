@@ -1,0 +1,115 @@
+"""Read what a person typed into a command. Pure functions, tolerant of phones and habits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.status import Status, parse_status_prefix
+from domain.text import fold, nfc, strip_controls
+
+MAX_INPUT_CHARS = 4000
+
+_MY_TASKS = {
+    "nhiem vu cua toi",
+    "nhiem vu cua minh",
+    "nhiem vu",
+    "viec cua toi",
+    "cong viec cua toi",
+}
+_MY_TASKS_ARGS = {"", "cua toi", "cua minh", "toi"}
+_HELP = {"tro giup", "huong dan", "help", "giup", "menu"}
+_CODE = re.compile(r"^(iv|iii|ii|i)\s*[.\-]?\s*(\d{1,2})([a-z]?)$")
+_PROGRESS = re.compile(r"^(\d{1,3})\s*%[\s,.:;\-–]*")
+_BATCH = re.compile(r"^dot\s*(\d{1,2})(?![\d])[\s,.:;\-–]*")
+_NOTE = re.compile(r"^ghi chu(?![a-z])[\s,.:;\-–]*")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # folded command name without "/", e.g. "nhiemvu"
+    args: str  # NFC text after the name
+
+
+def clean(text: str) -> str:
+    """NFC, no control characters, white space folded."""
+    return nfc(strip_controls(text))
+
+
+def parse_command(text: str) -> Command | None:
+    """ "/nhiemvu@bcd_bot I.5" -> Command("nhiemvu", "I.5"); plain phrases map to commands."""
+    text = clean(text)
+    if text.startswith("/"):
+        head, _, rest = text[1:].partition(" ")
+        return Command(fold(head.split("@", 1)[0]), rest.strip())
+    folded = fold(text).strip(" .!?")
+    if folded in _MY_TASKS:
+        return Command("nhiemvu", "")
+    if folded in _HELP:
+        return Command("trogiup", "")
+    return None
+
+
+def is_my_tasks(args: str) -> bool:
+    return fold(args).strip(" .!?") in _MY_TASKS_ARGS
+
+
+def parse_code(text: str) -> str | None:
+    """ "iv.4b", "IV 4B", "I5" -> "IV.4b", "I.5"; None if it is not a task code."""
+    match = _CODE.match(fold(text).strip(" .,;:"))
+    if not match:
+        return None
+    return f"{match[1].upper()}.{int(match[2])}{match[3]}"
+
+
+class UpdateError(StrEnum):
+    NO_CODE = "no_code"
+    NO_STATUS = "no_status"
+    BAD_PROGRESS = "bad_progress"
+    NO_NOTE = "no_note"
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    code: str
+    status: Status | None  # None: a note only
+    progress: int | None = None
+    batch: int | None = None  # "đợt 1": a milestone of a multi-milestone task
+    text: str = ""  # the note, or the product's reference when done
+
+
+def _cut(text: str, pattern: re.Pattern[str]) -> tuple[re.Match[str] | None, str]:
+    """Match ``pattern`` on the folded text and cut the same span off the NFC original."""
+    match = pattern.match(fold(text))
+    return (match, text[match.end() :]) if match else (None, text)
+
+
+def parse_update(args: str) -> UpdateRequest | tuple[UpdateError, str | None]:
+    """ "I.5 đang thực hiện 60% đã trình dự thảo" -> UpdateRequest(I.5, IN_PROGRESS, 60, …)."""
+    args = clean(args)
+    head, _, rest = args.partition(" ")
+    code = parse_code(head)
+    if code is None:
+        return UpdateError.NO_CODE, None
+    batch_match, rest = _cut(rest.strip(), _BATCH)
+    batch = int(batch_match[1]) if batch_match else None
+    note_match, rest = _cut(rest.strip(), _NOTE)
+    if note_match:
+        note = rest.strip()
+        return (
+            UpdateRequest(code, None, batch=batch, text=note)
+            if note
+            else (UpdateError.NO_NOTE, code)
+        )
+    status_and_rest = parse_status_prefix(rest)
+    status, rest = status_and_rest if status_and_rest else (None, rest)
+    progress_match, rest = _cut(rest.strip(), _PROGRESS)
+    progress = int(progress_match[1]) if progress_match else None
+    if progress is not None and progress > 100:
+        return UpdateError.BAD_PROGRESS, code
+    if status is None:
+        if progress is None:
+            return UpdateError.NO_STATUS, code
+        status = Status.DONE if progress == 100 else Status.IN_PROGRESS
+    return UpdateRequest(code, status, progress, batch, rest.strip())

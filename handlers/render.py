@@ -1,0 +1,150 @@
+"""Turn task snapshots into the text people read. Pure: no database, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from domain.access import Role
+from domain.deadlines import Schedule
+from domain.status import Status
+from domain.text import shorten
+from domain.timeline import Standing, sort_key
+from handlers import texts
+from handlers.views import HistoryLine, TaskView
+
+LIST_CONTENT_CHARS = 110
+HISTORY_LINES = 5
+
+
+def due_phrase(view: TaskView) -> str:
+    """ "Hạn 31/03/2024 · còn 11 ngày", "⚠️ Quá hạn 5 ngày (hạn …)", or why there is no date."""
+    s: Standing = view.standing
+    if s.next_open is None:
+        if view.state.status == Status.DONE or view.milestones:
+            return texts.DUE_ALL_DONE
+        if view.schedule == Schedule.ROADMAP:
+            return texts.DUE_NONE_ROADMAP
+        return texts.DUE_NONE_FLAGGED
+    due = texts.day(s.next_open.due)
+    label = f"{s.next_open.label} · " if s.next_open.label else ""
+    assert s.days is not None
+    if s.days < 0:
+        return label + texts.DUE_OVERDUE.format(days=-s.days, due=due)
+    if s.days == 0:
+        return label + texts.DUE_TODAY.format(due=due)
+    return label + texts.DUE_LEFT.format(due=due, days=s.days)
+
+
+def status_phrase(view: TaskView) -> str:
+    status = view.state.status
+    return f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}{texts.percent(view.state.progress)}"
+
+
+def task_line(view: TaskView) -> str:
+    return (
+        f"• {view.code} · {shorten(view.content, LIST_CONTENT_CHARS)}\n"
+        f"   {due_phrase(view)} · {status_phrase(view)}"
+    )
+
+
+def my_tasks(
+    name: str,
+    plan_code: str,
+    plan_year: int,
+    today: date,
+    by_role: Mapping[Role, Sequence[TaskView]],
+) -> str:
+    """The member's tasks grouped by role, nearest deadline first."""
+    lines = [
+        texts.MY_TASKS_TITLE.format(name=name),
+        texts.PLAN_LINE.format(code=plan_code, year=plan_year, today=texts.day(today)),
+    ]
+    views = [v for group in by_role.values() for v in group]
+    if not views:
+        lines += ["", texts.MY_TASKS_NONE.format(plan=plan_code)]
+        return "\n".join(lines)
+    lines.append(summary_counts(views))
+    for role in (Role.DIRECTOR, Role.LEAD, Role.COORDINATING):
+        group = sorted(by_role.get(role, ()), key=lambda v: sort_key(v.standing, v.position))
+        if group:
+            lines += ["", f"{texts.ROLE_HEADING[role]} ({len(group)})"]
+            lines += [task_line(v) for v in group]
+    example = min(views, key=lambda v: sort_key(v.standing, v.position)).code
+    lines += ["", texts.MY_TASKS_FOOTER.format(example=example)]
+    return "\n".join(lines)
+
+
+def summary_counts(views: Sequence[TaskView]) -> str:
+    unique = {v.code: v for v in views}.values()
+    return texts.SUMMARY_COUNTS.format(
+        total=len(unique),
+        overdue=sum(1 for v in unique if v.standing.overdue),
+        soon=sum(1 for v in unique if v.standing.days is not None and 0 <= v.standing.days <= 14),
+        done=sum(1 for v in unique if v.state.status == Status.DONE),
+    )
+
+
+def _history_line(line: HistoryLine, zone: ZoneInfo) -> str:
+    at = texts.moment(line.at, zone)
+    who = line.who or texts.SOMEONE
+    extra = ""
+    if line.reference:
+        extra += f" — {line.reference}"
+    if line.note and line.kind == "status":
+        extra += f" — “{line.note}”"
+    if line.kind == "note":
+        return texts.HISTORY_NOTE.format(at=at, who=who, note=line.note or "")
+    if line.milestone_label:
+        return texts.HISTORY_MILESTONE.format(
+            at=at, who=who, label=line.milestone_label, extra=extra
+        )
+    old = texts.STATUS[Status(line.old_status)] if line.old_status else texts.NONE
+    new = texts.STATUS[Status(line.new_status)] if line.new_status else texts.NONE
+    return texts.HISTORY_STATUS.format(
+        at=at, who=who, old=old, new=new, progress=texts.percent(line.progress), extra=extra
+    )
+
+
+def task_detail(view: TaskView, zone: ZoneInfo) -> str:
+    lines = [
+        f"{view.code} · {view.content}",
+        texts.DETAIL_SECTION.format(code=view.section_code, title=view.section_title),
+        "",
+        texts.DETAIL_DIRECTORS.format(names="; ".join(view.directors) or texts.NONE),
+        texts.DETAIL_LEAD.format(names="; ".join(view.lead) or texts.NONE),
+        texts.DETAIL_COORDINATING.format(names="; ".join(view.coordinating) or texts.NONE),
+        texts.DETAIL_TIME.format(text=view.deadline_text)
+        if view.deadline_text
+        else texts.DETAIL_TIME_MISSING,
+    ]
+    if len(view.milestones) == 1:
+        lines.append(texts.DETAIL_DUE.format(due=texts.day(view.milestones[0].due)))
+    elif view.milestones:
+        lines.append(texts.DETAIL_MILESTONES)
+        for m in view.milestones:
+            mark = " ✅" if m.done or view.state.status == Status.DONE else ""
+            lines.append(f"   {m.label or ''} {texts.day(m.due)}{mark}".rstrip())
+    if view.product:
+        lines.append(texts.DETAIL_PRODUCT.format(product=view.product))
+    if view.note:
+        lines.append(texts.DETAIL_NOTE.format(note=view.note))
+    if view.flag:
+        lines.append(texts.DETAIL_FLAG.format(flag=view.flag))
+    lines += [
+        "",
+        texts.DETAIL_STATUS.format(
+            icon=texts.STATUS_ICON[view.state.status],
+            status=texts.STATUS[view.state.status],
+            progress=texts.percent(view.state.progress),
+        ),
+        texts.DETAIL_STANDING.format(standing=due_phrase(view)),
+        "",
+    ]
+    if view.history:
+        lines.append(texts.DETAIL_HISTORY)
+        lines += [_history_line(h, zone) for h in view.history[-HISTORY_LINES:][::-1]]
+    else:
+        lines.append(texts.DETAIL_NO_HISTORY)
+    return "\n".join(lines)

@@ -1,0 +1,32 @@
+"""/nhiemvu <code>: one task in full, with its latest changes and, for those who may act, the
+status choices."""
+
+from __future__ import annotations
+
+from db import queries
+from domain.access import may_change_status
+from domain.status import Status
+from handlers import render, texts
+from handlers.context import Context
+from handlers.parse import parse_code
+from handlers.types import Action, Reply
+
+
+def status_actions(code: str) -> tuple[Action, ...]:
+    return (
+        Action(texts.ACTION_IN_PROGRESS, f"/capnhat {code} {texts.STATUS[Status.IN_PROGRESS]}"),
+        Action(texts.ACTION_DONE, f"/capnhat {code} {texts.STATUS[Status.DONE]}"),
+        Action(texts.ACTION_BLOCKED, f"/capnhat {code} {texts.STATUS[Status.BLOCKED]}"),
+    )
+
+
+async def show_task(ctx: Context, args: str) -> list[Reply]:
+    code = parse_code(args)
+    if code is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=args.strip()[:40], plan=ctx.plan.code))]
+    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    (view,) = await ctx.views([task])
+    actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
+    return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]

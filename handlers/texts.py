@@ -1,0 +1,149 @@
+"""Everything a person reads in chat, in Vietnamese, in one place so wording is reviewed once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.access import Role
+from domain.status import Status
+
+STATUS = {
+    Status.NOT_STARTED: "Chưa triển khai",
+    Status.IN_PROGRESS: "Đang thực hiện",
+    Status.BLOCKED: "Gặp vướng mắc",
+    Status.DONE: "Hoàn thành",
+}
+STATUS_ICON = {
+    Status.NOT_STARTED: "⚪",
+    Status.IN_PROGRESS: "🔵",
+    Status.BLOCKED: "🟠",
+    Status.DONE: "✅",
+}
+ROLE_HEADING = {
+    Role.DIRECTOR: "CHỈ ĐẠO",
+    Role.LEAD: "CHỦ TRÌ THAM MƯU",
+    Role.COORDINATING: "PHỐI HỢP",
+}
+
+NOT_LINKED = (
+    "Tài khoản này chưa được liên kết với thành viên nào của Ban Chỉ đạo CCHC tỉnh.\n"
+    "Để tham gia, đề nghị đồng chí liên hệ cơ quan thường trực (Sở Nội vụ) để nhận mã mời, "
+    "rồi gửi: /start <mã mời>"
+)
+UNKNOWN = "Tôi chưa hiểu yêu cầu này. Gửi /trogiup để xem các lệnh có thể dùng."
+EMPTY = "Tin nhắn trống. Gửi /trogiup để xem các lệnh có thể dùng."
+INTERNAL_ERROR = (
+    "Xin lỗi, hệ thống đang gặp sự cố khi xử lý yêu cầu này; dữ liệu của đồng chí không bị mất. "
+    "Đề nghị thử lại sau ít phút."
+)
+NO_PLAN = "Chưa có kế hoạch nào được nạp vào hệ thống. Đề nghị liên hệ cơ quan thường trực."
+TOO_LONG = "Tin nhắn quá dài (tối đa {limit} ký tự). Đề nghị rút gọn rồi gửi lại."
+GROUP_PERSONAL = (
+    "Danh sách nhiệm vụ cá nhân chỉ gửi trong tin nhắn riêng. "
+    "Đề nghị đồng chí nhắn riêng cho bot: /nhiemvu"
+)
+
+HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
+
+/nhiemvu — nhiệm vụ của tôi (hoặc gõ: nhiệm vụ của tôi)
+/nhiemvu <mã> — chi tiết một nhiệm vụ, ví dụ: /nhiemvu I.5
+/capnhat <mã> <tình trạng> [n%] [ghi chú] — cập nhật tiến độ, ví dụ:
+   /capnhat I.5 đang thực hiện 60% đã trình dự thảo
+   /capnhat I.5 hoàn thành Kế hoạch số 15/KH-UBND
+   /capnhat I.8 đợt 1 hoàn thành
+   /capnhat II.4 gặp vướng mắc chờ Trung ương hướng dẫn
+/trogiup — hướng dẫn này
+
+Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
+Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
+
+GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
+
+TASK_NOT_FOUND = "Không tìm thấy nhiệm vụ {code} trong kế hoạch {plan}. Mã có dạng I.5, IV.4b."
+TASK_CODE_MISSING = "Đề nghị ghi mã nhiệm vụ, ví dụ: {example}"
+STATUS_MISSING = (
+    "Chưa rõ tình trạng mới của nhiệm vụ {code}. Chọn một trong: chưa triển khai, "
+    "đang thực hiện, gặp vướng mắc, hoàn thành.\nVí dụ: /capnhat {code} đang thực hiện 50%"
+)
+PROGRESS_INVALID = "Tỷ lệ tiến độ phải từ 0% đến 100%."
+MILESTONE_NOT_FOUND = "Nhiệm vụ {code} không có {label}. Các đợt: {labels}."
+MILESTONE_ONLY_DONE = (
+    "Với từng đợt, chỉ có thể báo hoàn thành, ví dụ: /capnhat {code} đợt 1 hoàn thành"
+)
+REFUSED_STATUS = (
+    "Đồng chí không thể thay đổi tình trạng nhiệm vụ {code}: chỉ người chịu trách nhiệm chỉ đạo, "
+    "cơ quan chủ trì tham mưu ({lead}) và cơ quan thường trực được thay đổi."
+)
+REFUSED_STATUS_COORDINATING = (
+    " Cơ quan phối hợp có thể gửi ghi chú tiến độ: /capnhat {code} ghi chú <nội dung>"
+)
+UPDATED = "Đã cập nhật nhiệm vụ {code}: {old} → {new}{progress}."
+UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ({due})."
+UNCHANGED = "Nhiệm vụ {code} đã ở tình trạng {status}{progress}; không có gì thay đổi."
+NOTE_SAVED = "Đã ghi chú vào nhiệm vụ {code}: “{note}”"
+NOTE_MISSING = "Đề nghị ghi nội dung ghi chú, ví dụ: /capnhat {code} ghi chú đã gửi số liệu"
+REFUSED_NOTE = (
+    "Đồng chí không thể ghi chú vào nhiệm vụ {code}: đồng chí không chỉ đạo, chủ trì "
+    "hay phối hợp thực hiện nhiệm vụ này."
+)
+WITH_REFERENCE = "\nSản phẩm: {reference}"
+WITH_NOTE = "\nGhi chú: {note}"
+
+MY_TASKS_TITLE = "Nhiệm vụ của đồng chí {name}"
+PLAN_LINE = "Kế hoạch {code} năm {year} · tính đến {today}"
+MY_TASKS_NONE = (
+    "Kế hoạch {plan} không có nhiệm vụ nào giao cho đồng chí hoặc cơ quan của đồng chí. "
+    "Nếu thấy chưa đúng, đề nghị báo cơ quan thường trực (Sở Nội vụ)."
+)
+MY_TASKS_FOOTER = "Xem chi tiết và cập nhật: /nhiemvu <mã>, ví dụ /nhiemvu {example}"
+SUMMARY_COUNTS = (
+    "Tổng {total} nhiệm vụ: {overdue} quá hạn · {soon} đến hạn trong 14 ngày · {done} hoàn thành"
+)
+
+DUE_NONE_ROADMAP = "Theo lộ trình (không có hạn cố định)"
+DUE_NONE_FLAGGED = "Chưa có thời hạn (chờ cơ quan thường trực xác định)"
+DUE_ALL_DONE = "Đã hoàn thành"
+DUE_OVERDUE = "⚠️ Quá hạn {days} ngày (hạn {due})"
+DUE_TODAY = "⏰ Đến hạn hôm nay ({due})"
+DUE_LEFT = "Hạn {due} · còn {days} ngày"
+
+DETAIL_SECTION = "Mục {code}. {title}"
+DETAIL_DIRECTORS = "Chỉ đạo: {names}"
+DETAIL_LEAD = "Chủ trì tham mưu: {names}"
+DETAIL_COORDINATING = "Phối hợp: {names}"
+DETAIL_TIME = "Thời gian hoàn thành: {text}"
+DETAIL_TIME_MISSING = "Thời gian hoàn thành: (kế hoạch không ghi)"
+DETAIL_DUE = "Hạn: {due}"
+DETAIL_MILESTONES = "Các đợt:"
+DETAIL_PRODUCT = "Sản phẩm: {product}"
+DETAIL_NOTE = "Ghi chú kế hoạch: {note}"
+DETAIL_FLAG = "⚑ Lưu ý: {flag}"
+DETAIL_STATUS = "Tình trạng: {icon} {status}{progress}"
+DETAIL_STANDING = "Tiến độ so với hạn: {standing}"
+DETAIL_HISTORY = "Thay đổi gần đây:"
+DETAIL_NO_HISTORY = "Chưa có cập nhật nào."
+HISTORY_STATUS = "• {at} · {who}: {old} → {new}{progress}{extra}"
+HISTORY_MILESTONE = "• {at} · {who}: {label} hoàn thành{extra}"
+HISTORY_NOTE = "• {at} · {who} ghi chú: “{note}”"
+SOMEONE = "(không rõ)"
+NONE = "(không có)"
+
+ACTION_IN_PROGRESS = "Đang thực hiện"
+ACTION_DONE = "Hoàn thành"
+ACTION_BLOCKED = "Gặp vướng mắc"
+
+UNKNOWN_MEMBER = "Không có thành viên tên “{name}”."
+CLOSEST = "Có phải đồng chí muốn: {names}?"
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def percent(progress: int | None) -> str:
+    return f" ({progress}%)" if progress is not None else ""

@@ -1,0 +1,33 @@
+"""What a channel hands the engine, and what the engine hands back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a person, whatever the channel."""
+
+    channel: str  # "telegram" | "zalo" | "console"
+    chat_id: str
+    user_id: str
+    text: str
+    is_group: bool = False
+    reply_to_task: str | None = None  # the task code of the bot message this answers, if any
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A choice offered with a reply: a button on Telegram, a numbered line elsewhere."""
+
+    label: str
+    command: str  # the text the engine receives when the choice is taken
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    actions: tuple[Action, ...] = field(default=())
+    task_code: str | None = None  # replying to this message talks about this task

@@ -1,0 +1,122 @@
+"""Shared fixtures: a real SQLite file per test, migrated and seeded with the 2024 plan."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FrozenClock
+from db import queries
+from db.migrate import upgrade
+from db.models import Agency, Member
+from db.seed import apply_seed
+from db.seed_file import load_seed_file
+from db.session import Database
+from handlers.engine import Engine
+from handlers.types import Inbound, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seed_tasks.json"
+PLAN_TEXT = ROOT.parent / "shared" / "seed" / "ke-hoach-02-KH-BCD-2024.txt"
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(text: str) -> datetime:
+    """'2024-03-20 09:00' in Vietnam time."""
+    return datetime.fromisoformat(text).replace(tzinfo=ZONE)
+
+
+async def _template(tmp_path_factory: pytest.TempPathFactory, seeded: bool) -> Path:
+    """A migrated (and seeded) database file, built once per run and copied into each test."""
+    path = tmp_path_factory.getbasetemp() / ("seeded.db" if seeded else "migrated.db")
+    if not path.exists():
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(db)
+        if seeded:
+            async with db.transaction(write=True) as session:
+                await apply_seed(session, load_seed_file(SEED), now=local("2024-01-25 08:00"))
+        await db.dispose()
+    return path
+
+
+async def _copy(template: Path, tmp_path: Path) -> AsyncIterator[Database]:
+    target = tmp_path / "bot.db"
+    shutil.copyfile(template, target)
+    db = Database(f"sqlite+aiosqlite:///{target}")
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def database(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    async for db in _copy(await _template(tmp_path_factory, seeded=False), tmp_path):
+        yield db
+
+
+@pytest.fixture
+async def seeded(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    async for db in _copy(await _template(tmp_path_factory, seeded=True), tmp_path):
+        yield db
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(local("2024-03-20 09:00"))
+
+
+class Chat:
+    """Talk to the engine as members, the way a channel would."""
+
+    def __init__(self, database: Database, engine: Engine) -> None:
+        self.database = database
+        self.engine = engine
+
+    async def link(self, member_key: str, account: str | None = None) -> str:
+        account = account or f"tg-{member_key}"
+        async with self.database.transaction(write=True) as session:
+            member = await session.scalar(select(Member).where(Member.key == member_key))
+            assert member is not None, member_key
+            await queries.link_account(
+                session, member, "telegram", account, now=local("2024-01-26 08:00")
+            )
+        return account
+
+    async def add_member(
+        self, key: str, name: str, *, agencies: tuple[str, ...] = (), admin: bool = False
+    ) -> str:
+        async with self.database.transaction(write=True) as session:
+            found = (await session.scalars(select(Agency).where(Agency.key.in_(agencies)))).all()
+            assert len(found) == len(agencies)
+            session.add(
+                Member(
+                    key=key,
+                    full_name=name,
+                    is_admin=admin,
+                    created_at=local("2024-01-26 08:00"),
+                    agencies=list(found),
+                )
+            )
+        return await self.link(key)
+
+    async def say(self, account: str, text: str, **extra: object) -> list[Reply]:
+        return await self.engine.handle(
+            Inbound(channel="telegram", chat_id=account, user_id=account, text=text, **extra)  # type: ignore[arg-type]
+        )
+
+    async def text(self, account: str, text: str) -> str:
+        return "\n\n".join(r.text for r in await self.say(account, text))
+
+
+@pytest.fixture
+def chat(seeded: Database, clock: FrozenClock) -> Chat:
+    return Chat(seeded, Engine(seeded, clock, ZONE))

@@ -1,0 +1,118 @@
+"""The command line as an operator uses it: seed, chat, invite, run — real processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED
+
+
+def bot(
+    tmp_path: Path, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
+    }
+    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env there: only what the test sets
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_seed_is_idempotent(tmp_path: Path) -> None:
+    first = bot(tmp_path, "seed", str(SEED))
+    assert first.returncode == 0, first.stderr
+    assert "42 task" in first.stdout
+    second = bot(tmp_path, "seed")  # default file: the bundled seed_tasks.json
+    assert second.returncode == 0, second.stderr
+    assert "created nothing; updated nothing" in second.stdout
+
+
+def test_a_bad_seed_file_fails_clearly(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        SEED.read_text(encoding="utf-8").replace('"code": "I.5"', '"code": "I.55"'),
+        encoding="utf-8",
+    )
+    result = bot(tmp_path, "seed", str(bad))
+    assert result.returncode == 1
+    assert "seed failed, nothing written" in result.stderr and "I.55" in result.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_the_console_lists_vinhs_tasks_on_the_morning_of_20_march(tmp_path: Path) -> None:
+    assert bot(tmp_path, "seed").returncode == 0
+    result = bot(
+        tmp_path,
+        "chat",
+        "--as",
+        "Lê Hồng Vinh",
+        stdin="/nhiemvu cua toi\n/nhiemvu I.5\nxin chào\n",
+        BOT_NOW="2024-04-05T09:00+07:00",
+    )
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("─" * 40 + "\n")
+    assert len(blocks) == 4 and blocks[-1] == ""  # one block per input line
+    listed = re.findall(r"^• ([IV]+\.\d+b?) ·", blocks[0], flags=re.M)
+    assert len(listed) == 17 and listed[0] == "I.5"
+    assert "⚠️ Quá hạn 5 ngày (hạn 31/03/2024)" in blocks[0]
+    assert "  ↳ Hoàn thành: /capnhat I.5 Hoàn thành" in blocks[1]
+    assert "/trogiup" in blocks[2]
+
+
+def test_the_console_seeds_an_empty_database_by_itself(tmp_path: Path) -> None:
+    result = bot(tmp_path, "chat", "--as", "le hong vinh", stdin="/nhiemvu\n")
+    assert result.returncode == 0, result.stderr
+    assert "Nhiệm vụ của đồng chí Lê Hồng Vinh" in result.stdout
+
+
+def test_an_unknown_member_gets_the_closest_names(tmp_path: Path) -> None:
+    result = bot(tmp_path, "chat", "--as", "Le Hong Vin", stdin="")
+    assert result.returncode == 2
+    assert "Không có thành viên tên “Le Hong Vin”" in result.stderr
+    assert "Lê Hồng Vinh" in result.stderr
+
+
+def test_invite_prints_a_code_alone_on_its_last_line(tmp_path: Path) -> None:
+    assert bot(tmp_path, "seed").returncode == 0
+    result = bot(tmp_path, "invite", "Nguyễn Đức Trung")
+    assert result.returncode == 0, result.stderr
+    code = result.stdout.rstrip("\n").splitlines()[-1]
+    assert re.fullmatch(r"[A-Z2-7]{16}", code)
+
+
+def test_run_without_a_token_says_what_to_do(tmp_path: Path) -> None:
+    result = bot(tmp_path, "run")
+    assert result.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert 'python -m bot chat --as "Lê Hồng Vinh"' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "changeme"}, "placeholder"),
+        ({"REMINDER_OFFSETS": "7 ngày"}, "mốc nhắc"),
+        ({"BOT_NOW": "2024-03-20T09:00"}, "UTC offset"),
+        ({"BOT_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
+    ],
+)
+def test_bad_settings_are_refused_at_start(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = bot(tmp_path, "seed", **env)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -1,0 +1,38 @@
+"""Settings: offsets, the clock's start, tokens kept secret."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings, parse_offsets
+
+
+def test_offsets_in_days_and_seconds() -> None:
+    assert parse_offsets("7d,3d,1d,0d") == tuple(timedelta(days=d) for d in (7, 3, 1, 0))
+    assert parse_offsets("90s, 1d") == (timedelta(days=1), timedelta(seconds=90))
+    with pytest.raises(ValueError, match="mốc nhắc"):
+        parse_offsets("soon")
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMINDER_OFFSETS", "3d,90s")
+    monkeypatch.setenv("BOT_NOW", "2024-09-27T07:59:00+07:00")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:ABC-real-looking")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.reminder_offsets == (timedelta(days=3), timedelta(seconds=90))
+    assert settings.bot_now is not None and settings.bot_now.utcoffset() == timedelta(hours=7)
+    assert "ABC-real-looking" not in repr(settings)  # the token is a SecretStr
+
+
+def test_an_empty_token_means_no_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    assert Settings(_env_file=None).telegram_bot_token is None  # type: ignore[call-arg]
+
+
+def test_a_placeholder_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "changeme")
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
