@@ -1,21 +1,48 @@
-"""``python -m bot run``: the long-running service."""
+"""``python -m bot run``: the long-running service, until SIGINT or SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 import sys
 
+from bot.logs import setup_logging
+from bot.service import open_service
 from bot.settings import Settings
 
-NO_TOKEN = """No channel is configured: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or ZALO_BOT_TOKEN,
-in the environment or in .env, then run again.
+NO_TOKEN = """No channel is configured: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or
+ZALO_BOT_TOKEN, in the environment or in .env, then run again.
 
 To try the service without a token, open the console on the seeded plan:
     python -m bot chat --as "Lê Hồng Vinh"
 """
+log = logging.getLogger(__name__)
 
 
 async def run_service(settings: Settings) -> int:
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 1
-    raise SystemExit("channels are added by the Telegram work (issue #3)")
+    setup_logging(settings.log_level, settings.secrets())
+    service = await open_service(settings, seed_if_empty=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    channels = []
+    try:
+        if settings.telegram_bot_token is not None:
+            from bot.telegram_channel import TelegramChannel
+
+            telegram = TelegramChannel(service.engine, settings)
+            await telegram.start()
+            channels.append(telegram)
+        log.info("service running; stop with Ctrl-C or SIGTERM")
+        await stop.wait()
+    finally:
+        for channel in reversed(channels):
+            await channel.stop()
+        await service.close()
+        log.info("service stopped")
+    return 0

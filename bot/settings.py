@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     telegram_bot_token: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None  # set to receive by webhook instead of polling
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    send_rate: float = 25.0  # messages per second overall, below Telegram's 30
     zalo_bot_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     bot_timezone: str = "Asia/Ho_Chi_Minh"
@@ -76,6 +81,19 @@ class Settings(BaseSettings):
         if value.get_secret_value().strip().lower() in _PLACEHOLDERS:
             raise ValueError("the token is a placeholder: put the real token from BotFather")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
+            )
+        return self
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redactor."""
+        values = (self.telegram_bot_token, self.zalo_bot_token, self.telegram_webhook_secret)
+        return [v.get_secret_value() for v in values if v is not None]
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -292,3 +292,29 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class SentMessage(Base):
+    """A bot message about a task: replying to it talks about that task."""
+
+    __tablename__ = "sent_messages"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[datetime]
+
+
+class JoinAttempt(Base):
+    """A wrong invite code sent from a chat account: for throttling guesses."""
+
+    __tablename__ = "join_attempts"
+    __table_args__ = (Index("ix_join_attempts_account", "channel", "external_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

@@ -24,6 +24,13 @@ class Context:
     plan: Plan
     now: datetime
     zone: ZoneInfo
+    telegram_username: str | None = None
+
+    def deep_link(self, code: str) -> str | None:
+        """The t.me link that opens the bot with ``/start <code>``, when the bot is known."""
+        if self.telegram_username is None:
+            return None
+        return f"https://t.me/{self.telegram_username}?start={code}"
 
     @property
     def today(self) -> date:

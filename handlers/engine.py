@@ -1,7 +1,9 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
-Each message gets its own session and transaction (a write transaction only for commands that
-write). Any failure is logged and answered with a short apology; nothing escapes to the channel.
+Each message gets its own session and transaction (a write transaction only for what writes).
+Any failure is logged and answered with a short apology; nothing escapes to the channel.
+In a group chat the bot answers only /trogiup and /start, and asks for a private message for
+everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.clock import Clock
 from db import queries
+from db.models import SentMessage, Task
 from db.session import Database
 from handlers import texts
 from handlers.context import Context
-from handlers.help import greet, show_help
+from handlers.help import show_help
+from handlers.join import invite, leave, start
+from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import my_tasks
-from handlers.parse import MAX_INPUT_CHARS, parse_command
+from handlers.parse import MAX_INPUT_CHARS, Command, parse_command
 from handlers.types import Inbound, Reply
-from handlers.update import update
+from handlers.undo import undo
+from handlers.update import reply_update, update
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +42,18 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    "start": Route(greet),
     "nhiemvu": Route(my_tasks),
     "capnhat": Route(update, writes=True),
+    "hoantac": Route(undo, writes=True),
+    "quahan": Route(overdue),
+    "sapden": Route(upcoming),
+    "tatca": Route(whole_plan),
+    "moi": Route(invite, writes=True),
+    "roikhoi": Route(leave, writes=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
+GROUP_COMMANDS = {"trogiup", "help", "start"}
 
 
 class Engine:
@@ -47,9 +61,10 @@ class Engine:
         self.database = database
         self.clock = clock
         self.zone = zone
+        self.telegram_username: str | None = None  # set by the Telegram channel after getMe
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one message. Never raises."""
+        """Answer one message. Never raises; an empty list means a deliberate silence."""
         try:
             return await self._handle(inbound)
         except Exception:
@@ -58,23 +73,87 @@ class Engine:
             )
             return [Reply(texts.INTERNAL_ERROR)]
 
+    async def remember(self, channel: str, chat_id: str, message_id: str, task_code: str) -> None:
+        """Note that a bot message is about a task, so that a reply to it updates that task."""
+        async with self.database.transaction(write=True) as session:
+            plan = await queries.current_plan(session, self._today_year())
+            task = await queries.task_by_code(session, plan.id, task_code) if plan else None
+            if task is None:
+                return
+            known = await session.scalar(
+                select(SentMessage).where(
+                    SentMessage.channel == channel,
+                    SentMessage.chat_id == chat_id,
+                    SentMessage.message_id == message_id,
+                )
+            )
+            if known is not None:
+                known.task_id = task.id
+                return
+            session.add(
+                SentMessage(
+                    channel=channel,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    task_id=task.id,
+                    sent_at=self.clock.now(),
+                )
+            )
+
+    def _today_year(self) -> int:
+        return self.clock.now().astimezone(self.zone).year
+
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         if len(inbound.text) > MAX_INPUT_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         command = parse_command(inbound.text)
+        if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
+            return [Reply(texts.GROUP_PRIVATE)] if command else []
         route = ROUTES.get(command.name) if command else None
-        async with self.database.transaction(write=bool(route and route.writes)) as session:
+        writes = (route.writes if route else command is not None) or inbound.reply_to is not None
+        async with self.database.transaction(write=writes) as session:
+            now = self.clock.now()
             member = await queries.account_member(session, inbound.channel, inbound.user_id)
+            if command is not None and command.name == "start":
+                if inbound.is_group:
+                    return [Reply(texts.GROUP_PRIVATE)]
+                return await start(session, inbound, member, command.args, now)
             if member is None:
                 return [Reply(texts.NOT_LINKED)]
             if not inbound.text.strip():
                 return [Reply(texts.EMPTY)]
-            if command is None or route is None:
-                return [Reply(texts.UNKNOWN)]
-            now = self.clock.now()
             plan = await queries.current_plan(session, now.astimezone(self.zone).year)
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
             who = await queries.who_is(session, member)
-            ctx = Context(session, inbound, member, who, plan, now, self.zone)
-            return await route.handler(ctx, command.args)
+            ctx = Context(
+                session, inbound, member, who, plan, now, self.zone, self.telegram_username
+            )
+            return await self._dispatch(ctx, command, route)
+
+    async def _dispatch(
+        self, ctx: Context, command: Command | None, route: Route | None
+    ) -> list[Reply]:
+        if command is None:
+            task = await self._replied_task(ctx)
+            if task is not None:
+                return await reply_update(ctx, task, ctx.inbound.text)
+            return [Reply(texts.UNKNOWN)]
+        if route is None:
+            return [Reply(texts.UNKNOWN)]
+        return await route.handler(ctx, command.args)
+
+    async def _replied_task(self, ctx: Context) -> Task | None:
+        if ctx.inbound.reply_to is None:
+            return None
+        task_id = await ctx.session.scalar(
+            select(SentMessage.task_id).where(
+                SentMessage.channel == ctx.inbound.channel,
+                SentMessage.chat_id == ctx.inbound.chat_id,
+                SentMessage.message_id == ctx.inbound.reply_to,
+            )
+        )
+        task = await ctx.session.get(Task, task_id) if task_id is not None else None
+        if task is None:
+            return None
+        return await queries.task_by_code(ctx.session, task.plan_id, task.code)

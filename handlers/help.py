@@ -1,15 +1,22 @@
-"""/trogiup and /start for a member who is already linked."""
+"""/trogiup: the commands this member can use."""
 
 from __future__ import annotations
 
+from db.models import Member
+from domain.access import LEADERSHIP
 from handlers import texts
 from handlers.context import Context
 from handlers.types import Reply
 
 
+def help_for(member: Member) -> str:
+    text = texts.HELP
+    if member.is_admin or member.committee_role in LEADERSHIP:
+        text += texts.HELP_LEADERSHIP
+    if member.is_admin:
+        text += texts.HELP_ADMIN
+    return text
+
+
 async def show_help(ctx: Context, args: str) -> list[Reply]:
-    return [Reply(texts.HELP)]
-
-
-async def greet(ctx: Context, args: str) -> list[Reply]:
-    return [Reply(texts.GREETING.format(name=ctx.member.full_name) + texts.HELP)]
+    return [Reply(help_for(ctx.member))]

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from db import queries
 from domain.access import Role, main_role
-from handlers import render, texts
+from handlers import render
 from handlers.context import Context
 from handlers.parse import is_my_tasks
 from handlers.task_detail import show_task
@@ -17,8 +17,6 @@ from handlers.views import TaskView
 async def my_tasks(ctx: Context, args: str) -> list[Reply]:
     if not is_my_tasks(args):
         return await show_task(ctx, args)
-    if ctx.inbound.is_group:
-        return [Reply(texts.GROUP_PERSONAL)]
     tasks = list(await queries.tasks_reaching(ctx.session, ctx.plan.id, ctx.who))
     views = await ctx.views(tasks)
     by_role: dict[Role, list[TaskView]] = defaultdict(list)

@@ -76,6 +76,26 @@ def my_tasks(
     return "\n".join(lines)
 
 
+def sorted_lines(views: Sequence[TaskView]) -> list[str]:
+    """One entry per task, overdue and nearest first."""
+    return [task_line(v) for v in sorted(views, key=lambda v: sort_key(v.standing, v.position))]
+
+
+def by_section(views: Sequence[TaskView]) -> list[str]:
+    """The plan in its own order, under section headings."""
+    lines: list[str] = []
+    section = None
+    for view in sorted(views, key=lambda v: v.position):
+        if view.section_code != section:
+            section = view.section_code
+            lines += [
+                "",
+                texts.SECTION_HEADING.format(code=section, title=view.section_title.upper()),
+            ]
+        lines.append(task_line(view))
+    return lines
+
+
 def summary_counts(views: Sequence[TaskView]) -> str:
     unique = {v.code: v for v in views}.values()
     return texts.SUMMARY_COUNTS.format(

@@ -39,10 +39,6 @@ INTERNAL_ERROR = (
 )
 NO_PLAN = "Chưa có kế hoạch nào được nạp vào hệ thống. Đề nghị liên hệ cơ quan thường trực."
 TOO_LONG = "Tin nhắn quá dài (tối đa {limit} ký tự). Đề nghị rút gọn rồi gửi lại."
-GROUP_PERSONAL = (
-    "Danh sách nhiệm vụ cá nhân chỉ gửi trong tin nhắn riêng. "
-    "Đề nghị đồng chí nhắn riêng cho bot: /nhiemvu"
-)
 
 HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 
@@ -53,10 +49,20 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat I.5 hoàn thành Kế hoạch số 15/KH-UBND
    /capnhat I.8 đợt 1 hoàn thành
    /capnhat II.4 gặp vướng mắc chờ Trung ương hướng dẫn
+/quahan — nhiệm vụ quá hạn
+/sapden — nhiệm vụ đến hạn trong 14 ngày tới
+/roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
+
+Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
 
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
+
+HELP_LEADERSHIP = (
+    "\n\nTrưởng Ban, Phó Trưởng Ban và cơ quan thường trực: /tatca — toàn bộ nhiệm vụ của kế hoạch."
+)
+HELP_ADMIN = "\nCơ quan thường trực: /moi <họ tên> — tạo mã mời cho thành viên."
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -147,3 +153,68 @@ def moment(value: datetime, zone: ZoneInfo) -> str:
 
 def percent(progress: int | None) -> str:
     return f" ({progress}%)" if progress is not None else ""
+
+
+# Joining and leaving.
+JOINED = "Xin chào đồng chí {name}! Tài khoản {channel} này đã được liên kết với Ban Chỉ đạo CCHC tỉnh.\n\n"
+ALREADY_LINKED = "Tài khoản này đã được liên kết với đồng chí {name}; không cần mã mời nữa."
+INVITE_INVALID = (
+    "Mã mời không đúng, đã được dùng hoặc đã hết hạn. Đề nghị kiểm tra lại, "
+    "hoặc xin mã mới từ cơ quan thường trực (Sở Nội vụ)."
+)
+INVITE_THROTTLED = (
+    "Đã nhập sai mã mời quá nhiều lần. Đề nghị thử lại sau {minutes} phút "
+    "hoặc liên hệ cơ quan thường trực (Sở Nội vụ)."
+)
+INVITE_CREATED = (
+    "Mã mời cho đồng chí {name} (dùng một lần, hết hạn sau 7 ngày):\n{code}\n"
+    "Người được mời gửi cho bot: /start {code}"
+)
+INVITE_LINK = "\nHoặc mở liên kết: {link}"
+INVITE_USAGE = "Cú pháp: /moi <họ và tên thành viên>, ví dụ: /moi Lê Hồng Vinh"
+ADMIN_ONLY = "Lệnh này chỉ dành cho cơ quan thường trực (Sở Nội vụ)."
+UNLINKED = (
+    "Đã hủy liên kết tài khoản này với đồng chí {name}. "
+    "Để dùng lại, đề nghị xin mã mời mới từ cơ quan thường trực."
+)
+
+# Lists.
+OVERDUE_TITLE = "Nhiệm vụ quá hạn chưa hoàn thành"
+UPCOMING_TITLE = "Nhiệm vụ đến hạn trong {days} ngày tới"
+ALL_TITLE = "Toàn bộ nhiệm vụ của kế hoạch"
+SCOPE_MINE = "của đồng chí {name}"
+SCOPE_PLAN = "toàn kế hoạch"
+LIST_HEADER = "{title} ({scope})\nKế hoạch {code} năm {year} · tính đến {today}"
+OVERDUE_NONE = "Không có nhiệm vụ nào quá hạn. 👍"
+UPCOMING_NONE = "Không có nhiệm vụ nào đến hạn trong {days} ngày tới."
+ALL_FORBIDDEN = (
+    "Danh sách toàn bộ kế hoạch dành cho Trưởng Ban, các Phó Trưởng Ban và cơ quan thường trực. "
+    "Xem nhiệm vụ của đồng chí: /nhiemvu"
+)
+SECTION_HEADING = "MỤC {code}. {title}"
+
+# Replies to a bot message, undo.
+UPDATE_HINT = "\nĐể thêm ghi chú hoặc số hiệu văn bản: trả lời tin nhắn này, hoặc gửi /capnhat {code} ghi chú <nội dung>."
+REFERENCE_SAVED = "Đã ghi số hiệu/sản phẩm cho nhiệm vụ {code}: “{reference}”"
+ACTION_UNDO = "↩️ Hoàn tác"
+UNDONE = "Đã hoàn tác: nhiệm vụ {code} trở lại {status}{progress}."
+UNDONE_MILESTONE = "Đã hoàn tác: {label} của nhiệm vụ {code} chưa hoàn thành."
+UNDO_EXPIRED = "Chỉ hoàn tác được trong {minutes} phút sau khi cập nhật, và chỉ khi chưa có cập nhật nào mới hơn."
+UNDO_NOT_YOURS = "Đồng chí chỉ có thể hoàn tác cập nhật do chính mình thực hiện."
+UNDO_UNKNOWN = "Không tìm thấy cập nhật cần hoàn tác."
+GROUP_PRIVATE = (
+    "Trong nhóm, bot chỉ trả lời /trogiup. Để xem và cập nhật nhiệm vụ, "
+    "đề nghị đồng chí nhắn riêng cho bot."
+)
+
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
+
+# The command menu channels show (Telegram's setMyCommands), and what non-text messages get.
+MENU = (
+    ("nhiemvu", "Nhiệm vụ của tôi"),
+    ("quahan", "Nhiệm vụ quá hạn"),
+    ("sapden", "Nhiệm vụ đến hạn trong 14 ngày"),
+    ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
+    ("trogiup", "Hướng dẫn sử dụng"),
+)
+UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ. Gửi /trogiup để xem các lệnh."

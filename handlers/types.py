@@ -14,7 +14,7 @@ class Inbound:
     user_id: str
     text: str
     is_group: bool = False
-    reply_to_task: str | None = None  # the task code of the bot message this answers, if any
+    reply_to: str | None = None  # the id of the bot message this one answers, if any
     display_name: str | None = None
 
 

@@ -10,7 +10,7 @@ from domain.status import Status
 from handlers import texts
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, parse_update
-from handlers.types import Reply
+from handlers.types import Action, Reply
 from handlers.views import TaskView
 
 MAX_NOTE_CHARS = 1000
@@ -55,25 +55,55 @@ async def update(ctx: Context, args: str) -> list[Reply]:
     task = await queries.task_by_code(ctx.session, ctx.plan.id, parsed.code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=parsed.code, plan=ctx.plan.code))]
+    return await apply(ctx, task, parsed)
+
+
+async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
+    """Plain text in reply to a bot message about ``task``: "xong", "60%", "vướng: …", or a note."""
+    parsed = parse_update(f"{task.code} {text}")
+    if isinstance(parsed, UpdateRequest):
+        return await apply(ctx, task, parsed)
+    if parsed[0] != UpdateError.NO_STATUS:
+        return [Reply(_error(*parsed))]
+    return await apply(ctx, task, UpdateRequest(task.code, None, text=text.strip()))
+
+
+async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if len(parsed.text) > MAX_NOTE_CHARS:
         return [Reply(texts.TOO_LONG.format(limit=MAX_NOTE_CHARS))]
     (view,) = await ctx.views([task])
     roles = ctx.roles(task)
     if parsed.status is None:
-        if not may_add_note(ctx.who, roles):
-            return [Reply(texts.REFUSED_NOTE.format(code=task.code))]
-        _append(ctx, task, kind="note", milestone_id=None, note=parsed.text)
-        return [
-            Reply(texts.NOTE_SAVED.format(code=task.code, note=parsed.text), task_code=task.code)
-        ]
+        return [_note(ctx, task, view, roles, parsed.text)]
     if not may_change_status(ctx.who, roles):
         return [Reply(_refusal(ctx, task, view, roles))]
     if parsed.batch is not None:
-        return [_complete_batch(ctx, task, view, parsed)]
-    return [_change_status(ctx, task, view, parsed)]
+        return [await _complete_batch(ctx, task, view, parsed)]
+    return [await _change_status(ctx, task, view, parsed)]
 
 
-def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
+def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text: str) -> Reply:
+    if not may_add_note(ctx.who, roles):
+        return Reply(texts.REFUSED_NOTE.format(code=task.code))
+    if view.state.status == Status.DONE:  # after "Hoàn thành", the text is the product's reference
+        _append(ctx, task, kind="note", milestone_id=None, reference=text)
+        return Reply(
+            texts.REFERENCE_SAVED.format(code=task.code, reference=text), task_code=task.code
+        )
+    _append(ctx, task, kind="note", milestone_id=None, note=text)
+    return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_code=task.code)
+
+
+async def _confirm(ctx: Context, task: Task, text: str, change: StatusChange) -> Reply:
+    await ctx.session.flush()  # the change's id, for the undo choice
+    return Reply(
+        text + texts.UPDATE_HINT.format(code=task.code),
+        (Action(texts.ACTION_UNDO, f"/hoantac {change.id}"),),
+        task_code=task.code,
+    )
+
+
+async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
     assert req.status is not None
     state = view.state
     progress = (
@@ -89,7 +119,7 @@ def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRequest)
             task_code=task.code,
         )
     done = req.status == Status.DONE
-    _append(
+    change = _append(
         ctx,
         task,
         kind="status",
@@ -110,7 +140,7 @@ def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRequest)
         text += (texts.WITH_REFERENCE if done else texts.WITH_NOTE).format(
             reference=req.text, note=req.text
         )
-    return Reply(text, task_code=task.code)
+    return await _confirm(ctx, task, text, change)
 
 
 def _milestone(task: Task, batch: int) -> Milestone | None:
@@ -121,7 +151,7 @@ def _milestone(task: Task, batch: int) -> Milestone | None:
     return task.milestones[batch - 1] if 1 <= batch <= len(task.milestones) else None
 
 
-def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
+async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
     label = f"Đợt {req.batch}"
     milestone = _milestone(task, req.batch or 0) if len(task.milestones) > 1 else None
     if milestone is None:
@@ -129,7 +159,7 @@ def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest
         return Reply(texts.MILESTONE_NOT_FOUND.format(code=task.code, label=label, labels=labels))
     if req.status != Status.DONE:
         return Reply(texts.MILESTONE_ONLY_DONE.format(code=task.code))
-    _append(
+    change = _append(
         ctx,
         task,
         kind="status",
@@ -160,4 +190,4 @@ def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest
         )
     if req.text:
         text += texts.WITH_REFERENCE.format(reference=req.text)
-    return Reply(text, task_code=task.code)
+    return await _confirm(ctx, task, text, change)

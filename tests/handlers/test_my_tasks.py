@@ -91,10 +91,3 @@ async def test_a_completed_task_shows_done(chat: Chat, clock: FrozenClock) -> No
     line = text[text.index("• I.5") :].split("\n")[1]
     assert "Đã hoàn thành" in line and "✅ Hoàn thành (100%)" in line
     assert "Quá hạn" not in line
-
-
-async def test_personal_lists_never_appear_in_a_group(chat: Chat) -> None:
-    account = await chat.link("le-hong-vinh")
-    replies = await chat.say(account, "/nhiemvu", is_group=True)
-    assert codes(replies[0].text) == []
-    assert "tin nhắn riêng" in replies[0].text

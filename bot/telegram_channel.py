@@ -1,0 +1,180 @@
+"""The Telegram channel, on python-telegram-bot v22.
+
+Turns updates into ``Inbound`` messages for the engine and its replies into Telegram messages:
+plain text (no parse mode, so nothing in a task's text can break the markup), cut below 4096
+characters, choices as inline buttons whose data is the command they stand for (checked again by
+the engine like anything typed: a forged button grants nothing). A bot message about a task is
+remembered, so that a reply to it updates that task.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.outgoing import split_text
+from bot.settings import Settings
+from handlers import texts
+from handlers.engine import Engine
+from handlers.types import Action, Inbound, Reply
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+BUTTONS_PER_ROW = 2
+log = logging.getLogger(__name__)
+
+
+def keyboard(actions: tuple[Action, ...]) -> InlineKeyboardMarkup | None:
+    buttons = []
+    for action in actions:
+        if len(action.command.encode()) > MAX_CALLBACK_BYTES:
+            log.error("button data over 64 bytes dropped: %r", action.command)
+            continue
+        buttons.append(InlineKeyboardButton(action.label, callback_data=action.command))
+    if not buttons:
+        return None
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    return InlineKeyboardMarkup(rows)
+
+
+class TelegramChannel:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        assert settings.telegram_bot_token is not None
+        self.engine = engine
+        self.settings = settings
+        self.app: Application = (  # type: ignore[type-arg]
+            ApplicationBuilder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(settings.telegram_api_base)
+            .base_file_url(settings.telegram_api_base.replace("/bot", "/file/bot"))
+            .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=3))
+            .concurrent_updates(16)
+            .build()
+        )
+        private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+        self.app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE & filters.TEXT & private_or_group, self._on_text
+            )
+        )
+        self.app.add_handler(CallbackQueryHandler(self._on_button))
+        self.app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE & ~filters.TEXT & filters.ChatType.PRIVATE,
+                self._on_unsupported,
+            )
+        )
+        self.app.add_error_handler(self._on_error)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        self.engine.telegram_username = self.app.bot.username
+        await self._set_menu()
+        await self.app.start()
+        assert self.app.updater is not None
+        if self.settings.telegram_webhook_url:
+            secret = self.settings.telegram_webhook_secret
+            assert secret is not None
+            await self.app.updater.start_webhook(
+                listen=self.settings.telegram_webhook_listen,
+                port=self.settings.telegram_webhook_port,
+                url_path="telegram",
+                webhook_url=self.settings.telegram_webhook_url,
+                secret_token=secret.get_secret_value(),
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            await self.app.updater.start_polling(
+                poll_interval=0.0, timeout=30, allowed_updates=["message", "callback_query"]
+            )
+        log.info("telegram channel started as @%s", self.app.bot.username)
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def _set_menu(self) -> None:
+        """The Vietnamese command menu. Cosmetic: a failure is logged, never fatal."""
+        try:
+            await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in texts.MENU])
+        except TelegramError as exc:
+            log.warning("setMyCommands failed: %s", exc)
+
+    async def send(self, chat_id: int, replies: list[Reply]) -> None:
+        for reply in replies:
+            pieces = split_text(reply.text, MAX_TEXT)
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                message = await self.app.bot.send_message(
+                    chat_id, piece, reply_markup=keyboard(reply.actions) if last else None
+                )
+                if last and reply.task_code:
+                    await self.engine.remember(
+                        CHANNEL, str(chat_id), str(message.message_id), reply.task_code
+                    )
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user, chat = update.message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None or user.is_bot or message.text is None:
+            return  # channel posts and other bots: documented silence
+        replied = message.reply_to_message
+        reply_to = None
+        if (
+            replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == context.bot.id
+        ):
+            reply_to = str(replied.message_id)
+        inbound = Inbound(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user_id=str(user.id),
+            text=message.text,
+            is_group=chat.type != chat.PRIVATE,
+            reply_to=reply_to,
+            display_name=user.full_name,
+        )
+        replies = await self.engine.handle(inbound)
+        await self.send(chat.id, replies)
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.data is None or query.message is None:
+            return
+        try:
+            await query.answer()
+        except TelegramError as exc:  # an old query: the tap still counts
+            log.warning("answerCallbackQuery failed: %s", exc)
+        chat = query.message.chat
+        inbound = Inbound(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user_id=str(query.from_user.id),
+            text=query.data,
+            is_group=chat.type != chat.PRIVATE,
+            display_name=query.from_user.full_name,
+        )
+        await self.send(chat.id, await self.engine.handle(inbound))
+
+    async def _on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_chat is not None:
+            await self.send(update.effective_chat.id, [Reply(texts.UNSUPPORTED)])
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update failed", exc_info=context.error, extra={"update": update_id})

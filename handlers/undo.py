@@ -1,0 +1,94 @@
+"""/hoantac <id>: undo one's own status change within 10 minutes, if nothing came after it.
+
+Undoing appends the reverse change: the history keeps both."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from db import queries
+from db.models import StatusChange, Task
+from domain.access import may_change_status
+from domain.progress import Change, derive_state
+from domain.status import Status
+from handlers import texts
+from handlers.context import Context
+from handlers.types import Reply
+
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+async def undo(ctx: Context, args: str) -> list[Reply]:
+    target = await ctx.session.get(StatusChange, int(args)) if args.strip().isdigit() else None
+    if target is None or target.kind != "status":
+        return [Reply(texts.UNDO_UNKNOWN)]
+    if target.member_id != ctx.member.id:
+        return [Reply(texts.UNDO_NOT_YOURS)]
+    expired = texts.UNDO_EXPIRED.format(minutes=int(UNDO_WINDOW.total_seconds() // 60))
+    if ctx.now - target.at > UNDO_WINDOW:
+        return [Reply(expired)]
+    # One command may have written two changes (a batch, then the task done): undo both.
+    group = (
+        await ctx.session.scalars(
+            select(StatusChange)
+            .where(
+                StatusChange.task_id == target.task_id,
+                StatusChange.member_id == target.member_id,
+                StatusChange.at == target.at,
+                StatusChange.kind == "status",
+                StatusChange.id >= target.id,
+            )
+            .order_by(StatusChange.id)
+        )
+    ).all()
+    latest = await ctx.session.scalar(
+        select(func.max(StatusChange.id)).where(
+            StatusChange.task_id == target.task_id, StatusChange.kind == "status"
+        )
+    )
+    if latest != group[-1].id:
+        return [Reply(expired)]
+    task = await ctx.session.get(Task, target.task_id)
+    assert task is not None
+    task = await queries.task_by_code(ctx.session, task.plan_id, task.code)
+    assert task is not None
+    if not may_change_status(ctx.who, ctx.roles(task)):
+        return [Reply(texts.UNDO_NOT_YOURS)]
+    before = derive_state(
+        Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at)
+        for c in (await queries.history(ctx.session, [task.id]))[task.id]
+        if c.id < target.id
+    )
+    lines = []
+    for change in reversed(group):
+        revert = StatusChange(
+            task_id=task.id,
+            member_id=ctx.member.id,
+            channel=ctx.inbound.channel,
+            chat_id=ctx.inbound.chat_id,
+            at=ctx.now,
+            kind="status",
+            milestone_id=change.milestone_id,
+            old_status=change.new_status,
+            note=texts.ACTION_UNDO,
+        )
+        if change.milestone_id is not None:
+            revert.new_status = (
+                before.status.value if before.status != Status.DONE else Status.IN_PROGRESS.value
+            )
+            label = next((m.label for m in task.milestones if m.id == change.milestone_id), None)
+            lines.append(texts.UNDONE_MILESTONE.format(label=label or "", code=task.code))
+        else:
+            revert.new_status = before.status.value
+            revert.progress = before.progress
+            lines.append(
+                texts.UNDONE.format(
+                    code=task.code,
+                    status=texts.STATUS[before.status],
+                    progress=texts.percent(before.progress),
+                )
+            )
+        ctx.session.add(revert)
+    return [Reply("\n".join(reversed(lines)), task_code=task.code)]
