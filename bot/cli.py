@@ -93,13 +93,30 @@ async def _invite(settings: Settings, name: str) -> int:
             return 2
         async with service.database.transaction(write=True) as session:
             code = await create_invite(session, member, now=service.clock.now())
-        print(
-            f"Invite for {member.full_name}, valid 7 days, single use. Send to the bot: /start {code}"
-        )
+        print(f"Invite for {member.full_name}, valid 7 days, single use.")
+        username = await _telegram_username(settings)
+        if username:
+            print(f"Link: https://t.me/{username}?start={code}")
+        print(f"Or send to the bot: /start {code}")
         print(code)
         return 0
     finally:
         await service.close()
+
+
+async def _telegram_username(settings: Settings) -> str | None:
+    """The bot's username (getMe), for the t.me link; None without a token or network."""
+    if settings.telegram_bot_token is None:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_api_base)
+    try:
+        async with bot:
+            return bot.username
+    except TelegramError:
+        return None
 
 
 async def _run(settings: Settings) -> int:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -22,6 +22,15 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from tenacity import (
+    RetryCallState,
+    before_sleep_log,
+    retry,
+    retry_if_exception,
+    stop_after_delay,
+    wait_combine,
+    wait_exponential,
+)
 
 from bot.outgoing import split_text
 from bot.settings import Settings
@@ -30,10 +39,30 @@ from handlers.engine import Engine
 from handlers.types import Action, Inbound, Reply
 
 CHANNEL = "telegram"
+SEND_RETRY_SECONDS = 120
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
 BUTTONS_PER_ROW = 2
 log = logging.getLogger(__name__)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying: the network or Telegram's side failed, not the request itself."""
+    if isinstance(exc, RetryAfter | TimedOut):
+        return True
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+
+
+def wait_retry_after(state: RetryCallState) -> float:
+    """Honour Telegram's retry_after on a 429 (the backoff adds to it)."""
+    exc = state.outcome.exception() if state.outcome else None
+    if isinstance(exc, RetryAfter):
+        return float(
+            exc.retry_after
+            if isinstance(exc.retry_after, int | float)
+            else exc.retry_after.total_seconds()
+        )
+    return 0.0
 
 
 def keyboard(actions: tuple[Action, ...]) -> InlineKeyboardMarkup | None:
@@ -120,13 +149,29 @@ class TelegramChannel:
             pieces = split_text(reply.text, MAX_TEXT)
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
-                message = await self.app.bot.send_message(
-                    chat_id, piece, reply_markup=keyboard(reply.actions) if last else None
+                message = await self.send_text(
+                    chat_id, piece, keyboard(reply.actions) if last else None
                 )
                 if last and reply.task_code:
                     await self.engine.remember(
                         CHANNEL, str(chat_id), str(message.message_id), reply.task_code
                     )
+
+    @retry(
+        retry=retry_if_exception(is_transient),
+        wait=wait_combine(wait_exponential(multiplier=0.5, max=30), wait_retry_after),
+        stop=stop_after_delay(SEND_RETRY_SECONDS),
+        before_sleep=before_sleep_log(log, logging.WARNING),
+        reraise=True,
+    )
+    async def send_text(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """Send one message; transient failures (5xx, timeouts, dropped connections, 429) are
+        retried with backoff for up to two minutes, a permanent one (blocked, chat not found)
+        raises at once."""
+        message: Message = await self.app.bot.send_message(chat_id, text, reply_markup=markup)
+        return message
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user, chat = update.message, update.effective_user, update.effective_chat

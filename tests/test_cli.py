@@ -116,3 +116,22 @@ def test_bad_settings_are_refused_at_start(
     result = bot(tmp_path, "seed", **env)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_invite_shows_the_t_me_link_when_the_bot_is_known(tmp_path: Path) -> None:
+    from tests.fakes.bot_api import FakeBotApi
+
+    assert bot(tmp_path, "seed").returncode == 0
+    token = "987654321:AAH-fake-token-for-tests_0123456789abcdef"
+    with FakeBotApi(token=token, username="bcd_nghean_bot") as api:
+        result = bot(
+            tmp_path,
+            "invite",
+            "Lê Hồng Vinh",
+            TELEGRAM_BOT_TOKEN=token,
+            TELEGRAM_API_BASE=api.base_url,
+        )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert f"Link: https://t.me/bcd_nghean_bot?start={lines[-1]}" in lines
+    assert token not in result.stdout + result.stderr

@@ -96,7 +96,7 @@ async def test_an_admin_makes_a_code_in_chat(chat: Chat) -> None:
     assert f"https://t.me/bcd_test_bot?start={code}" in text
     assert "Nguyễn Đức Trung" in await chat.text("tg-trung", f"/start {code}")
     assert "Có phải đồng chí muốn: Nguyễn Đức Trung" in await chat.text(admin, "/moi Duc Trung x")
-    assert texts.INVITE_USAGE == await chat.text(admin, "/moi")
+    assert await chat.text(admin, "/moi") == texts.INVITE_USAGE
 
 
 async def test_only_admins_make_codes(chat: Chat) -> None:

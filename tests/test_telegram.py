@@ -1,0 +1,303 @@
+"""Telegram end to end: the real python-telegram-bot Application against a local server that
+speaks the Bot API (tests/fakes/bot_api.py). Nothing leaves the machine."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from bot.clock import FrozenClock
+from bot.settings import Settings
+from bot.telegram_channel import TelegramChannel
+from db import queries
+from db.invites import create_invite
+from db.models import Member, StatusChange, Task
+from db.session import Database
+from handlers import texts
+from handlers.engine import Engine
+from tests.conftest import ZONE
+from tests.fakes.bot_api import FakeBotApi, Sent
+
+TOKEN = "987654321:AAH-fake-token-for-tests_0123456789abcdef"
+VINH, CUONG, ADMIN, STRANGER = 1001, 1002, 1003, 6666
+
+
+@dataclass
+class Harness:
+    api: FakeBotApi
+    database: Database
+    engine: Engine
+    channel: TelegramChannel
+    clock: FrozenClock
+
+    async def link(self, member_key: str, user_id: int, *, admin: bool = False) -> None:
+        async with self.database.transaction(write=True) as session:
+            member = await session.scalar(select(Member).where(Member.key == member_key))
+            if member is None:
+                member = Member(
+                    key=member_key,
+                    full_name=member_key,
+                    is_admin=admin,
+                    created_at=self.clock.now(),
+                )
+                session.add(member)
+                await session.flush()
+            await queries.link_account(
+                session, member, "telegram", str(user_id), now=self.clock.now()
+            )
+
+    async def ask(self, user_id: int, text: str, count: int = 1, **options: object) -> list[Sent]:
+        before = len(self.api.messages_to(user_id))
+        self.api.push_message(user_id, text, **options)  # type: ignore[arg-type]
+        sent = await self.api.wait_sent(user_id, before + count)
+        return sent[before:]
+
+    async def tap(self, user_id: int, message: Sent, label: str, count: int = 1) -> list[Sent]:
+        data = button(message, label)
+        before = len(self.api.messages_to(user_id))
+        self.api.push_callback(user_id, message.message_id, data)
+        return (await self.api.wait_sent(user_id, before + count))[before:]
+
+
+def button(message: Sent, label: str) -> str:
+    assert message.reply_markup is not None, message.text
+    for row in message.reply_markup["inline_keyboard"]:
+        for b in row:
+            if b["text"] == label:
+                return str(b["callback_data"])
+    raise AssertionError(f"no button {label!r} in {message.reply_markup}")
+
+
+def settings_for(api: FakeBotApi, database: Database, **extra: object) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database.url,
+        telegram_bot_token=TOKEN,
+        telegram_api_base=api.base_url,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def tg(seeded: Database, clock: FrozenClock) -> AsyncIterator[Harness]:
+    api = FakeBotApi(token=TOKEN).start()
+    engine = Engine(seeded, clock, ZONE)
+    channel = TelegramChannel(engine, settings_for(api, seeded))
+    await channel.start()
+    try:
+        yield Harness(api, seeded, engine, channel, clock)
+    finally:
+        await channel.stop()
+        api.stop()
+
+
+def codes(text: str | None) -> list[str]:
+    return re.findall(r"^• ([IV]+\.\d+b?) ·", text or "", flags=re.M)
+
+
+async def test_join_with_an_invite_then_ask_what_is_mine(tg: Harness) -> None:
+    async with tg.database.transaction(write=True) as session:
+        vinh = await session.scalar(select(Member).where(Member.key == "le-hong-vinh"))
+        assert vinh is not None
+        code = await create_invite(session, vinh, now=tg.clock.now())
+    (welcome,) = await tg.ask(VINH, f"/start {code}")
+    assert welcome.text is not None and welcome.text.startswith("Xin chào đồng chí Lê Hồng Vinh!")
+    (again,) = await tg.ask(STRANGER, f"/start {code}")
+    assert again.text == texts.INVITE_INVALID  # used codes do not work twice
+    (listing,) = await tg.ask(VINH, "/nhiemvu cua toi")
+    assert len(codes(listing.text)) == 17 and codes(listing.text)[0] == "I.5"
+    (plain,) = await tg.ask(VINH, "nhiệm vụ của tôi")
+    assert codes(plain.text) == codes(listing.text)
+
+
+async def test_a_stranger_gets_only_how_to_join(tg: Harness) -> None:
+    for message in ("/nhiemvu", "/nhiemvu I.5", "xin chào"):
+        (answer,) = await tg.ask(STRANGER, message)
+        assert answer.text == texts.NOT_LINKED
+
+
+async def test_a_status_tap_then_a_note_by_reply_then_undo(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
+    (confirmation,) = await tg.tap(VINH, detail, "Hoàn thành")
+    assert confirmation.text is not None
+    assert confirmation.text.startswith(
+        "Đã cập nhật nhiệm vụ I.5: Chưa triển khai → Hoàn thành (100%)."
+    )
+    assert "trả lời tin nhắn này" in confirmation.text
+    assert tg.api.calls_of("answerCallbackQuery")  # the spinner stops
+    (noted,) = await tg.ask(VINH, "Kế hoạch số 15/KH-UBND", reply_to=confirmation.message_id)
+    assert noted.text == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
+    (undone,) = await tg.tap(VINH, confirmation, texts.ACTION_UNDO)
+    assert undone.text == "Đã hoàn tác: nhiệm vụ I.5 trở lại Chưa triển khai."
+
+
+async def test_replying_to_a_task_message_updates_that_task(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    (detail,) = await tg.ask(VINH, "/nhiemvu IV.4")
+    (answer,) = await tg.ask(VINH, "đang làm 60% đã trình dự thảo", reply_to=detail.message_id)
+    assert answer.text is not None
+    assert answer.text.startswith(
+        "Đã cập nhật nhiệm vụ IV.4: Chưa triển khai → Đang thực hiện (60%)."
+    )
+    assert button(answer, texts.ACTION_UNDO).startswith("/hoantac ")
+    async with tg.database.transaction() as session:
+        change = await session.scalar(select(StatusChange))
+        assert change is not None and (change.channel, change.chat_id) == ("telegram", str(VINH))
+
+
+async def test_a_forged_tap_changes_nothing(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    await tg.link("le-duc-cuong", CUONG)
+    (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
+    data = button(detail, "Hoàn thành")
+    # Lê Đức Cường replays Vinh's button in his own chat (same data, his identity).
+    (own,) = await tg.ask(CUONG, "/trogiup")
+    tg.api.push_callback(CUONG, own.message_id, data)
+    refusal = (await tg.api.wait_sent(CUONG, 2))[-1]
+    assert refusal.text is not None and "không thể thay đổi tình trạng nhiệm vụ I.5" in refusal.text
+    async with tg.database.transaction() as session:
+        assert (await session.scalars(select(StatusChange))).all() == []
+
+
+async def test_long_replies_are_split_below_4096(tg: Harness) -> None:
+    await tg.link("admin", ADMIN, admin=True)
+    self_count = len(tg.api.messages_to(ADMIN))
+    tg.api.push_message(ADMIN, "/tatca")
+    sent = await tg.api.wait_for(lambda s: [m for m in s if m.chat_id == ADMIN][self_count:] if sum(
+        "IV.9 ·" in (m.text or "") for m in s if m.chat_id == ADMIN) else None)  # fmt: skip
+    assert len(sent) >= 2
+    assert all(len(m.text or "") <= 4096 for m in sent)
+    assert len([c for m in sent for c in codes(m.text)]) == 42
+
+
+async def test_task_text_is_sent_verbatim_without_a_parse_mode(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    tricky = "Kiểm tra <b>đậm</b> & _nghiêng_ *sao* [liên kết](http://x) `mã`"
+    async with tg.database.transaction(write=True) as session:
+        await session.execute(update(Task).where(Task.code == "I.5").values(content=tricky))
+    (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
+    assert detail.text is not None and detail.text.startswith(f"I.5 · {tricky}")
+    assert all("parse_mode" not in c.params for c in tg.api.calls_of("sendMessage"))
+
+
+async def test_button_data_stays_under_64_bytes(tg: Harness) -> None:
+    await tg.link("admin", ADMIN, admin=True)
+    (detail,) = await tg.ask(ADMIN, "/nhiemvu IV.4b")
+    (confirmation,) = await tg.tap(ADMIN, detail, "Gặp vướng mắc")
+    for message in (detail, confirmation):
+        assert message.reply_markup is not None
+        for row in message.reply_markup["inline_keyboard"]:
+            assert all(len(b["callback_data"].encode()) <= 64 for b in row)
+
+
+async def test_the_command_menu_is_in_vietnamese(tg: Harness) -> None:
+    (call,) = tg.api.calls_of("setMyCommands")
+    commands = {c["command"]: c["description"] for c in call.params["commands"]}
+    assert commands["nhiemvu"] == "Nhiệm vụ của tôi" and "quahan" in commands
+
+
+async def test_a_failing_menu_call_does_not_stop_the_service(
+    seeded: Database, clock: FrozenClock
+) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        api.fail_next("setMyCommands", times=5, status=500)
+        channel = TelegramChannel(Engine(seeded, clock, ZONE), settings_for(api, seeded))
+        await channel.start()
+        try:
+            api.push_message(STRANGER, "/nhiemvu")
+            (answer,) = await api.wait_sent(STRANGER)
+            assert answer.text == texts.NOT_LINKED
+        finally:
+            await channel.stop()
+
+
+async def test_group_chats_get_no_personal_data(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    group = -100123
+    tg.api.push_message(VINH, "/nhiemvu", chat_id=group)
+    (answer,) = await tg.api.wait_sent(group)
+    assert answer.text == texts.GROUP_PRIVATE
+
+
+async def test_photos_edits_bots_and_channels(tg: Harness) -> None:
+    await tg.link("le-hong-vinh", VINH)
+    tg.api.push_photo(VINH)
+    (answer,) = await tg.api.wait_sent(VINH)
+    assert answer.text == texts.UNSUPPORTED
+    tg.api.push_edited_message(VINH, "/capnhat I.5 xong")
+    tg.api.push_message(4242, "/nhiemvu", is_bot=True)
+    tg.api.push_channel_post(-100999, "/nhiemvu")
+    (help_,) = await tg.ask(VINH, "/trogiup")  # processed after the three above
+    assert help_.text is not None and "/nhiemvu" in help_.text
+    assert len(tg.api.messages_to(VINH)) == 2 and not tg.api.messages_to(4242)
+    assert not tg.api.messages_to(-100999)
+
+
+async def test_the_token_never_reaches_the_logs(
+    tg: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await tg.link("le-hong-vinh", VINH)
+    await tg.ask(VINH, "/nhiemvu")
+    tg.api.fail_next("sendMessage", times=1, status=500)
+    tg.api.push_message(VINH, "/trogiup")
+    await tg.api.wait_calls("sendMessage", 3)
+    from bot.logs import RedactingFormatter
+
+    formatter = RedactingFormatter([TOKEN])
+    assert any(
+        "getUpdates" in r.getMessage() or "sendMessage" in r.getMessage() for r in caplog.records
+    )
+    for record in caplog.records:
+        assert TOKEN not in formatter.format(record)
+
+
+async def test_webhook_mode_checks_the_secret(
+    seeded: Database, clock: FrozenClock, unused_tcp_port: int
+) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        settings = settings_for(
+            api,
+            seeded,
+            telegram_webhook_url="https://bot.example.vn/telegram",
+            telegram_webhook_secret="s3cret-Token_1",
+            telegram_webhook_listen="127.0.0.1",
+            telegram_webhook_port=unused_tcp_port,
+        )
+        channel = TelegramChannel(Engine(seeded, clock, ZONE), settings)
+        await channel.start()
+        try:
+            (call,) = api.calls_of("setWebhook")
+            assert call.params["secret_token"] == "s3cret-Token_1"
+            update_json = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/nhiemvu",
+                           "chat": {"id": STRANGER, "type": "private"},
+                           "from": {"id": STRANGER, "is_bot": False, "first_name": "X"},
+                           "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}}  # fmt: skip
+            url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+            async with httpx.AsyncClient() as client:
+                wrong = await client.post(
+                    url, json=update_json, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+                )
+                missing = await client.post(url, json=update_json)
+                right = await client.post(
+                    url,
+                    json=update_json,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"},
+                )
+            assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
+            (answer,) = await api.wait_sent(STRANGER)
+            assert answer.text == texts.NOT_LINKED
+        finally:
+            await channel.stop()
+
+
+def test_webhook_url_without_a_secret_is_refused() -> None:
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+        Settings(_env_file=None, telegram_webhook_url="https://x/telegram")  # type: ignore[call-arg]
