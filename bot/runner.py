@@ -6,10 +6,27 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Protocol
 
 from bot.logs import setup_logging
 from bot.service import open_service
 from bot.settings import Settings
+from scheduler.planner import Rules
+from scheduler.service import Outbox, ReminderService
+
+
+class Channel(Outbox, Protocol):
+    async def stop(self) -> None: ...
+
+
+def rules_from(settings: Settings) -> Rules:
+    return Rules(
+        offsets=settings.reminder_offsets,
+        send_time=settings.reminder_time,
+        zone=settings.zone,
+        escalate_after_days=settings.escalate_after_days,
+    )
+
 
 NO_TOKEN = """No channel is configured: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or
 ZALO_BOT_TOKEN, in the environment or in .env, then run again.
@@ -30,7 +47,8 @@ async def run_service(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    channels = []
+    channels: list[Channel] = []
+    reminders = None
     try:
         if settings.telegram_bot_token is not None:
             from bot.telegram_channel import TelegramChannel
@@ -38,9 +56,20 @@ async def run_service(settings: Settings) -> int:
             telegram = TelegramChannel(service.engine, settings)
             await telegram.start()
             channels.append(telegram)
+        reminders = ReminderService(
+            service.database,
+            service.clock,
+            rules_from(settings),
+            {c.channel: c for c in channels},
+            send_rate=settings.send_rate,
+        )
+        service.engine.on_change.append(reminders.plan_changed)
+        await reminders.start()
         log.info("service running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
     finally:
+        if reminders is not None:
+            await reminders.stop()
         for channel in reversed(channels):
             await channel.stop()
         await service.close()

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
         default=parse_offsets("7d,3d,1d,0d")
     )
     reminder_time: time = time(8, 0)
+    escalate_after_days: int = 14  # overdue this long: the standing office and directors are told
     log_level: str = "INFO"
 
     @field_validator("reminder_offsets", mode="before")

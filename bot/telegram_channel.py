@@ -12,7 +12,14 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -23,9 +30,9 @@ from telegram.ext import (
     filters,
 )
 from tenacity import (
+    AsyncRetrying,
     RetryCallState,
     before_sleep_log,
-    retry,
     retry_if_exception,
     stop_after_delay,
     wait_combine,
@@ -37,6 +44,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.engine import Engine
 from handlers.types import Action, Inbound, Reply
+from scheduler.service import PermanentFailure
 
 CHANNEL = "telegram"
 SEND_RETRY_SECONDS = 120
@@ -79,9 +87,14 @@ def keyboard(actions: tuple[Action, ...]) -> InlineKeyboardMarkup | None:
 
 
 class TelegramChannel:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    channel = CHANNEL
+
+    def __init__(
+        self, engine: Engine, settings: Settings, *, retry_seconds: float = SEND_RETRY_SECONDS
+    ) -> None:
         assert settings.telegram_bot_token is not None
         self.engine = engine
+        self.retry_seconds = retry_seconds
         self.settings = settings
         self.app: Application = (  # type: ignore[type-arg]
             ApplicationBuilder()
@@ -157,21 +170,41 @@ class TelegramChannel:
                         CHANNEL, str(chat_id), str(message.message_id), reply.task_code
                     )
 
-    @retry(
-        retry=retry_if_exception(is_transient),
-        wait=wait_combine(wait_exponential(multiplier=0.5, max=30), wait_retry_after),
-        stop=stop_after_delay(SEND_RETRY_SECONDS),
-        before_sleep=before_sleep_log(log, logging.WARNING),
-        reraise=True,
-    )
     async def send_text(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> Message:
-        """Send one message; transient failures (5xx, timeouts, dropped connections, 429) are
-        retried with backoff for up to two minutes, a permanent one (blocked, chat not found)
-        raises at once."""
-        message: Message = await self.app.bot.send_message(chat_id, text, reply_markup=markup)
+        """Send one message; transient failures (5xx, timeouts, dropped connections, 429 with
+        its retry_after) are retried with backoff for up to ``retry_seconds``, a permanent one
+        (blocked, chat not found) raises at once."""
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(is_transient),
+            wait=wait_combine(wait_exponential(multiplier=0.5, max=30), wait_retry_after),
+            stop=stop_after_delay(self.retry_seconds),
+            before_sleep=before_sleep_log(log, logging.WARNING),
+            reraise=True,
+        ):
+            with attempt:
+                message: Message = await self.app.bot.send_message(
+                    chat_id, text, reply_markup=markup
+                )
         return message
+
+    async def deliver(self, chat_id: str, reply: Reply) -> str:
+        """The reminders' outbox: send one reply, return the last message's id."""
+        pieces = split_text(reply.text, MAX_TEXT)
+        try:
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                message = await self.send_text(
+                    int(chat_id), piece, keyboard(reply.actions) if last else None
+                )
+        except Forbidden as exc:
+            raise PermanentFailure(str(exc)) from exc
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower() or "user is deactivated" in str(exc).lower():
+                raise PermanentFailure(str(exc)) from exc
+            raise
+        return str(message.message_id)
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user, chat = update.message, update.effective_user, update.effective_chat

@@ -106,6 +106,14 @@ class Milestone(Base):
     due_on: Mapped[date]
 
     task: Mapped[Task] = relationship(back_populates="milestones")
+    extensions: Mapped[list[Extension]] = relationship(
+        order_by="Extension.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_due(self) -> date:
+        """The due date after the latest extension (gia hạn), else the original."""
+        return self.extensions[-1].new_due if self.extensions else self.due_on
 
 
 class Agency(Base):
@@ -143,6 +151,9 @@ class Member(Base):
     active: Mapped[bool] = mapped_column(default=True)
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    digest_muted: Mapped[bool] = mapped_column(default=False)
+    paused_until: Mapped[date | None]  # on leave: no reminders up to and including this day
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))  # None: every account
 
     groups: Mapped[list[Group]] = relationship(secondary="member_groups", order_by="Group.key")
     agencies: Mapped[list[Agency]] = relationship(
@@ -215,6 +226,7 @@ class ChatAccount(Base):
     display_name: Mapped[str | None] = mapped_column(String(128))
     preferred: Mapped[bool] = mapped_column(default=False)
     linked_at: Mapped[datetime]
+    blocked_at: Mapped[datetime | None]  # the member blocked the bot: delivery stopped, reported
 
     member: Mapped[Member] = relationship()
 
@@ -262,13 +274,14 @@ class InviteCode(Base):
 
 
 class Reminder(Base):
-    """The reminder ledger: one row per (task, milestone, member, kind, planned instant)."""
+    """The reminder ledger: one row per (task, milestone, member, kind, planned instant), moving
+    planned -> sending -> sent | failed. A weekly digest has no task (task_key 0)."""
 
     __tablename__ = "reminders"
     __table_args__ = (
         Index(
             "uq_reminders_key",
-            "task_id",
+            "task_key",
             "milestone_key",
             "member_id",
             "kind",
@@ -279,11 +292,12 @@ class Reminder(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    task_key: Mapped[int] = mapped_column(default=0)  # task_id or 0: NULLs never clash
     milestone_id: Mapped[int | None] = mapped_column(
         ForeignKey("milestones.id", ondelete="CASCADE")
     )
-    milestone_key: Mapped[int] = mapped_column(default=0)  # milestone_id or 0: NULLs never clash
+    milestone_key: Mapped[int] = mapped_column(default=0)  # milestone_id or 0
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
     planned_at: Mapped[datetime]
@@ -292,6 +306,20 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class Extension(Base):
+    """A deadline extension (gia hạn): the milestone's original date is kept on the milestone."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (Index("ix_extensions_milestone", "milestone_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    new_due: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
 
 
 class SentMessage(Base):

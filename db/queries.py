@@ -17,6 +17,7 @@ from db.models import (
     Member,
     MemberAgency,
     MemberGroup,
+    Milestone,
     Plan,
     StatusChange,
     Task,
@@ -93,9 +94,9 @@ async def current_plan(session: AsyncSession, year: int) -> Plan | None:
     return plan or await session.scalar(select(Plan).order_by(Plan.year).limit(1))
 
 
-def _task_options() -> list[ExecutableOption]:
+def task_options() -> list[ExecutableOption]:
     return [
-        selectinload(Task.milestones),
+        selectinload(Task.milestones).selectinload(Milestone.extensions),
         selectinload(Task.section),
         selectinload(Task.assignments).selectinload(Assignment.member),
         selectinload(Task.assignments).selectinload(Assignment.agency),
@@ -105,7 +106,7 @@ def _task_options() -> list[ExecutableOption]:
 
 async def task_by_code(session: AsyncSession, plan_id: int, code: str) -> Task | None:
     task: Task | None = await session.scalar(
-        select(Task).where(Task.plan_id == plan_id, Task.code == code).options(*_task_options())
+        select(Task).where(Task.plan_id == plan_id, Task.code == code).options(*task_options())
     )
     return task
 
@@ -122,7 +123,7 @@ async def tasks_reaching(session: AsyncSession, plan_id: int, who: Who) -> Seque
         await session.scalars(
             select(Task)
             .where(Task.plan_id == plan_id, Task.id.in_(task_ids))
-            .options(*_task_options())
+            .options(*task_options())
             .order_by(Task.position)
         )
     ).all()
@@ -133,7 +134,7 @@ async def plan_tasks(session: AsyncSession, plan_id: int) -> Sequence[Task]:
         await session.scalars(
             select(Task)
             .where(Task.plan_id == plan_id)
-            .options(*_task_options())
+            .options(*task_options())
             .order_by(Task.position)
         )
     ).all()

@@ -11,8 +11,9 @@ from datetime import date
 class MilestoneState:
     id: int
     label: str | None
-    due: date
+    due: date  # the current due date (after any extension)
     done: bool
+    original: date | None = None  # the plan's date, when an extension moved it
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from bot.clock import Clock
 from db import queries
 from db.models import SentMessage, Task
 from db.session import Database
-from handlers import texts
+from handlers import preferences, texts
 from handlers.context import Context
+from handlers.extend import extend
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
@@ -50,6 +51,11 @@ ROUTES: dict[str, Route] = {
     "tatca": Route(whole_plan),
     "moi": Route(invite, writes=True),
     "roikhoi": Route(leave, writes=True),
+    "caidat": Route(preferences.show),
+    "bantin": Route(preferences.digest, writes=True),
+    "nghiphep": Route(preferences.pause, writes=True),
+    "kenh": Route(preferences.channel, writes=True),
+    "giahan": Route(extend, writes=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
@@ -62,6 +68,7 @@ class Engine:
         self.clock = clock
         self.zone = zone
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
+        self.on_change: list[Callable[[], None]] = []  # told after every committed write
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message. Never raises; an empty list means a deliberate silence."""
@@ -111,6 +118,15 @@ class Engine:
             return [Reply(texts.GROUP_PRIVATE)] if command else []
         route = ROUTES.get(command.name) if command else None
         writes = (route.writes if route else command is not None) or inbound.reply_to is not None
+        replies = await self._in_transaction(inbound, command, route, writes)
+        if writes:
+            for listener in self.on_change:
+                listener()
+        return replies
+
+    async def _in_transaction(
+        self, inbound: Inbound, command: Command | None, route: Route | None, writes: bool
+    ) -> list[Reply]:
         async with self.database.transaction(write=writes) as session:
             now = self.clock.now()
             member = await queries.account_member(session, inbound.channel, inbound.user_id)

@@ -10,7 +10,7 @@ from domain.access import Role
 from domain.deadlines import Schedule
 from domain.status import Status
 from domain.text import shorten
-from domain.timeline import Standing, sort_key
+from domain.timeline import MilestoneState, Standing, sort_key
 from handlers import texts
 from handlers.views import HistoryLine, TaskView
 
@@ -127,6 +127,10 @@ def _history_line(line: HistoryLine, zone: ZoneInfo) -> str:
     )
 
 
+def _extended(m: MilestoneState) -> str:
+    return texts.EXTENDED_FROM.format(original=texts.day(m.original)) if m.original else ""
+
+
 def task_detail(view: TaskView, zone: ZoneInfo) -> str:
     lines = [
         f"{view.code} · {view.content}",
@@ -140,12 +144,13 @@ def task_detail(view: TaskView, zone: ZoneInfo) -> str:
         else texts.DETAIL_TIME_MISSING,
     ]
     if len(view.milestones) == 1:
-        lines.append(texts.DETAIL_DUE.format(due=texts.day(view.milestones[0].due)))
+        only = view.milestones[0]
+        lines.append(texts.DETAIL_DUE.format(due=texts.day(only.due)) + _extended(only))
     elif view.milestones:
         lines.append(texts.DETAIL_MILESTONES)
         for m in view.milestones:
             mark = " ✅" if m.done or view.state.status == Status.DONE else ""
-            lines.append(f"   {m.label or ''} {texts.day(m.due)}{mark}".rstrip())
+            lines.append(f"   {m.label or ''} {texts.day(m.due)}{_extended(m)}{mark}".rstrip())
     if view.product:
         lines.append(texts.DETAIL_PRODUCT.format(product=view.product))
     if view.note:

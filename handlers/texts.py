@@ -51,6 +51,7 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat II.4 gặp vướng mắc chờ Trung ương hướng dẫn
 /quahan — nhiệm vụ quá hạn
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
+/caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
 /roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
 
@@ -62,7 +63,10 @@ Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế ho�
 HELP_LEADERSHIP = (
     "\n\nTrưởng Ban, Phó Trưởng Ban và cơ quan thường trực: /tatca — toàn bộ nhiệm vụ của kế hoạch."
 )
-HELP_ADMIN = "\nCơ quan thường trực: /moi <họ tên> — tạo mã mời cho thành viên."
+HELP_ADMIN = (
+    "\nCơ quan thường trực: /moi <họ tên> — tạo mã mời cho thành viên; "
+    "/giahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — gia hạn nhiệm vụ."
+)
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -122,6 +126,7 @@ DETAIL_TIME = "Thời gian hoàn thành: {text}"
 DETAIL_TIME_MISSING = "Thời gian hoàn thành: (kế hoạch không ghi)"
 DETAIL_DUE = "Hạn: {due}"
 DETAIL_MILESTONES = "Các đợt:"
+EXTENDED_FROM = " (gia hạn, hạn ban đầu {original})"
 DETAIL_PRODUCT = "Sản phẩm: {product}"
 DETAIL_NOTE = "Ghi chú kế hoạch: {note}"
 DETAIL_FLAG = "⚑ Lưu ý: {flag}"
@@ -218,3 +223,73 @@ MENU = (
     ("trogiup", "Hướng dẫn sử dụng"),
 )
 UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ. Gửi /trogiup để xem các lệnh."
+
+# Reminders and digests.
+REMIND_DEADLINE = "🔔 Nhắc việc · {code}"
+REMIND_OVERDUE = "⚠️ Nhiệm vụ quá hạn · {code}"
+REMIND_ESCALATION = (
+    "🚨 Quá hạn {days} ngày · {code} (báo cáo cơ quan thường trực và lãnh đạo chỉ đạo)"
+)
+ESCALATION_LIST = "🚨 {count} nhiệm vụ quá hạn kéo dài · {today}"
+ESCALATION_LIST_FOOTER = "Xem chi tiết: /nhiemvu <mã>. Danh sách đầy đủ: /quahan"
+REMIND_COORDINATION = "📨 Đề nghị phối hợp · {code}"
+REMIND_CHECKIN = "📋 Cập nhật tiến độ định kỳ · {code} (theo lộ trình)"
+REMIND_DUE = "{label}Hạn {due} · {left}"
+LEFT_DAYS = "còn {days} ngày"
+LEFT_TODAY = "đến hạn hôm nay"
+LATE_DAYS = "quá hạn {days} ngày"
+REMIND_LEAD = "Cơ quan chủ trì: {names}"
+REMIND_DIRECTORS = "Chỉ đạo: {names}"
+REMIND_COORDINATION_ASK = (
+    "Đề nghị cơ quan phối hợp gửi ý kiến, số liệu cho cơ quan chủ trì trước thời hạn."
+)
+REMIND_CHECKIN_ASK = "Đề nghị cập nhật tiến độ tháng này."
+REMIND_FOOTER = (
+    "Trả lời tin nhắn này để cập nhật (ví dụ: “xong”, “60%”, “vướng: …”), hoặc chọn bên dưới."
+)
+DIGEST_TITLE = "📅 Bản tin tuần · đồng chí {name} · {today}"
+DIGEST_OVERDUE = "QUÁ HẠN ({count})"
+DIGEST_UPCOMING = "ĐẾN HẠN TRONG 30 NGÀY ({count})"
+DIGEST_NOTHING = "Không có nhiệm vụ quá hạn hoặc đến hạn trong 30 ngày tới."
+DIGEST_FOOTER = "Tắt bản tin tuần: /bantin tat"
+DIGEST_PLAN = "TOÀN KẾ HOẠCH {code}"
+BLOCKED_REPORT = (
+    "⚠️ Không gửi được nhắc việc cho đồng chí {name} qua {channel}: {reason}. "
+    "Đề nghị liên hệ trực tiếp."
+)
+BLOCKED_REASON = "tài khoản đã chặn bot hoặc không còn tồn tại"
+
+# Member preferences.
+SETTINGS_VIEW = (
+    "Cài đặt nhận tin của đồng chí {name}:\n"
+    "• Bản tin tuần (thứ Hai): {digest}\n"
+    "• Tạm dừng nhắc việc (nghỉ phép): {pause}\n"
+    "• Kênh nhận nhắc việc: {channel}\n\n"
+    "Thay đổi: /bantin tat | /bantin bat · /nghiphep 15/10/2024 | /nghiphep huy · "
+    "/kenh telegram | /kenh zalo | /kenh tatca"
+)
+ON = "bật"
+OFF = "tắt"
+NO_PAUSE = "không"
+PAUSE_UNTIL = "đến hết ngày {day}"
+ALL_CHANNELS = "tất cả tài khoản đã liên kết"
+DIGEST_USAGE = "Cú pháp: /bantin tat (tắt bản tin tuần) hoặc /bantin bat (bật lại)."
+DIGEST_SET = "Đã {state} bản tin tuần."
+PAUSE_USAGE = "Cú pháp: /nghiphep <ngày cuối nghỉ, dd/mm/yyyy> hoặc /nghiphep huy."
+PAUSE_SET = "Đã tạm dừng nhắc việc đến hết ngày {day}. Bản tin và nhắc việc trở lại sau ngày đó."
+PAUSE_PAST = "Ngày {day} đã qua. Đề nghị nhập ngày cuối của kỳ nghỉ, ví dụ /nghiphep {example}."
+PAUSE_CLEARED = "Đã bật lại nhắc việc."
+CHANNEL_USAGE = "Cú pháp: /kenh telegram, /kenh zalo hoặc /kenh tatca (nhận trên mọi tài khoản)."
+CHANNEL_SET = "Nhắc việc sẽ gửi qua: {channel}."
+CHANNEL_NOT_LINKED = (
+    "Đồng chí chưa liên kết tài khoản {channel}; nhắc việc vẫn gửi qua các tài khoản hiện có."
+)
+
+# Extensions (gia hạn).
+EXTEND_USAGE = (
+    "Cú pháp: /giahan <mã> [đợt N] <dd/mm/yyyy> <lý do>, "
+    "ví dụ: /giahan I.5 30/04/2024 chờ Trung ương công bố chỉ số"
+)
+EXTEND_NO_DATE = "Nhiệm vụ {code} không có thời hạn để gia hạn; dùng /giahan {code} <dd/mm/yyyy> sau khi được xác định."
+EXTENDED = "Đã gia hạn nhiệm vụ {code}{label}: {old} → {new}. Lý do: {reason}"
+EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."

@@ -66,7 +66,13 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
         Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at) for c in changes
     )
     milestones = tuple(
-        MilestoneState(m.id, m.label, m.due_on, m.id in state.done_milestones)
+        MilestoneState(
+            m.id,
+            m.label,
+            m.current_due,
+            m.id in state.done_milestones,
+            m.due_on if m.current_due != m.due_on else None,
+        )
         for m in task.milestones
     )
     labels = {m.id: m.label for m in task.milestones}

@@ -28,4 +28,4 @@ async def test_upgrade_is_idempotent_and_the_database_is_in_wal_mode(database: D
         assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() == 10_000
         assert (
             await session.execute(text("SELECT version_num FROM alembic_version"))
-        ).scalar() == "0002"
+        ).scalar() == "0003"

@@ -1,0 +1,74 @@
+"""/giahan <code> [đợt N] <dd/mm/yyyy> <reason>: the standing office extends a deadline.
+
+The milestone keeps its original date (reports judge against it); reminders follow the new one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from db import queries
+from db.models import Extension, StatusChange
+from handlers import texts
+from handlers.context import Context
+from handlers.parse import clean, parse_code
+from handlers.preferences import parse_day
+from handlers.types import Reply
+
+_ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(.*)$", re.IGNORECASE)
+
+
+async def extend(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.who.is_admin:
+        return [Reply(texts.ADMIN_ONLY)]
+    match = _ARGS.match(clean(args))
+    code = parse_code(match[1]) if match else None
+    new_due = parse_day(match[3]) if match else None
+    if match is None or code is None or new_due is None:
+        return [Reply(texts.EXTEND_USAGE)]
+    reason = match[4].strip()
+    if not reason:
+        return [Reply(texts.EXTEND_REASON_MISSING)]
+    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    if not task.milestones:
+        return [Reply(texts.EXTEND_NO_DATE.format(code=code))]
+    batch = int(match[2]) if match[2] else None
+    if batch is not None and not 1 <= batch <= len(task.milestones):
+        labels = ", ".join(m.label or texts.day(m.due_on) for m in task.milestones)
+        return [
+            Reply(texts.MILESTONE_NOT_FOUND.format(code=code, label=f"Đợt {batch}", labels=labels))
+        ]
+    (view,) = await ctx.views([task])
+    if batch is not None:
+        milestone = task.milestones[batch - 1]
+    else:  # the first milestone still open
+        open_ids = [m.id for m in view.milestones if not m.done]
+        milestone = next((m for m in task.milestones if m.id in open_ids), task.milestones[-1])
+    old = milestone.current_due
+    ctx.session.add(
+        Extension(
+            milestone_id=milestone.id,
+            new_due=new_due,
+            reason=reason,
+            member_id=ctx.member.id,
+            at=ctx.now,
+        )
+    )
+    ctx.session.add(
+        StatusChange(
+            task_id=task.id, milestone_id=milestone.id, member_id=ctx.member.id, kind="note",
+            channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, at=ctx.now,
+            note=f"Gia hạn {texts.day(old)} → {texts.day(new_due)}: {reason}",
+        )
+    )  # fmt: skip
+    label = f" ({milestone.label})" if milestone.label else ""
+    return [
+        Reply(
+            texts.EXTENDED.format(
+                code=code, label=label, old=texts.day(old), new=texts.day(new_due), reason=reason
+            ),
+            task_code=code,
+        )
+    ]

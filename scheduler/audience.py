@@ -1,0 +1,103 @@
+"""Who receives a reminder, resolved when it is sent (someone who joined yesterday is reminded
+today), and on which chat accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Agency, Assignment, ChatAccount, Member, MemberAgency, MemberGroup
+from scheduler.planner import Kind
+
+
+@dataclass(frozen=True)
+class Audience:
+    directors: frozenset[int]
+    lead: frozenset[int]
+    coordinating: frozenset[int]
+    admins: frozenset[int]
+
+    def for_kind(self, kind: Kind) -> frozenset[int]:
+        responsible = self.directors | self.lead
+        if kind == Kind.COORDINATION:
+            return self.coordinating - responsible
+        if kind == Kind.ESCALATION:
+            return self.admins | self.directors
+        return responsible
+
+
+async def _agency_members(session: AsyncSession, agency_ids: Iterable[int]) -> set[int]:
+    """Members of these agencies; a collective reaches the members of every agency it covers."""
+    ids = set(agency_ids)
+    if not ids:
+        return set()
+    agencies = (await session.scalars(select(Agency).where(Agency.id.in_(ids)))).all()
+    concrete = {a.id for a in agencies if a.kind != "collective"}
+    categories = {c for a in agencies if a.kind == "collective" for c in a.covers or []}
+    if categories:
+        concrete |= set(
+            await session.scalars(select(Agency.id).where(Agency.category.in_(categories)))
+        )
+    if not concrete:
+        return set()
+    rows = await session.scalars(
+        select(MemberAgency.member_id).where(MemberAgency.agency_id.in_(concrete))
+    )
+    return set(rows)
+
+
+async def task_audience(session: AsyncSession, task_id: int) -> Audience:
+    seats = (await session.scalars(select(Assignment).where(Assignment.task_id == task_id))).all()
+    directors = {s.member_id for s in seats if s.role == "director" and s.member_id}
+    groups = {s.group_id for s in seats if s.role == "director" and s.group_id}
+    if groups:
+        directors |= set(
+            await session.scalars(
+                select(MemberGroup.member_id).where(MemberGroup.group_id.in_(groups))
+            )
+        )
+    lead = await _agency_members(
+        session, (s.agency_id for s in seats if s.role == "lead" and s.agency_id)
+    )
+    coordinating = await _agency_members(
+        session, (s.agency_id for s in seats if s.role == "coordinating" and s.agency_id)
+    )
+    admins = set(await session.scalars(select(Member.id).where(Member.is_admin.is_(True))))
+    return Audience(
+        frozenset(directors), frozenset(lead), frozenset(coordinating), frozenset(admins)
+    )
+
+
+async def reachable(
+    session: AsyncSession, member_ids: Iterable[int], today: date
+) -> dict[int, list[ChatAccount]]:
+    """The chat accounts to use for each member: active, not on leave, not blocked; the chosen
+    channel's accounts if the member chose one (all accounts if none is on that channel)."""
+    ids = set(member_ids)
+    if not ids:
+        return {}
+    members = (
+        await session.scalars(select(Member).where(Member.id.in_(ids), Member.active.is_(True)))
+    ).all()
+    accounts = (
+        await session.scalars(
+            select(ChatAccount).where(
+                ChatAccount.member_id.in_(ids),
+                ChatAccount.blocked_at.is_(None),
+                ChatAccount.channel != "console",
+            )
+        )
+    ).all()
+    result: dict[int, list[ChatAccount]] = {}
+    for member in members:
+        if member.paused_until is not None and member.paused_until >= today:
+            continue
+        own = [a for a in accounts if a.member_id == member.id]
+        chosen = [a for a in own if a.channel == member.preferred_channel]
+        if chosen or own:
+            result[member.id] = chosen or own
+    return result
