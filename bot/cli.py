@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -21,6 +22,13 @@ from domain.people import Person, closest_names, find_person
 from handlers import texts
 
 
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError("needs a UTC offset, e.g. 2024-09-27T08:00+07:00")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED)
     invite = sub.add_parser("invite", help="print a one-time join code for a member")
     invite.add_argument("member", help="member name")
+    remind = sub.add_parser("remind", help="show the reminders due at an instant")
+    remind.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
+    remind.add_argument("--at", type=_instant, help="ISO instant with offset (default: now)")
     return parser
 
 
@@ -119,6 +130,19 @@ async def _telegram_username(settings: Settings) -> str | None:
         return None
 
 
+async def _remind(settings: Settings, at: datetime | None) -> int:
+    """What would be sent at ``at`` (the service's now by default): to whom, why. Sends nothing."""
+    from bot.reminder_preview import preview
+
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        for line in await preview(service, settings, at or service.clock.now()):
+            print(line)
+    finally:
+        await service.close()
+    return 0
+
+
 async def _run(settings: Settings) -> int:
     from bot.runner import run_service
 
@@ -138,4 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_seed(settings, args.file))
     if args.command == "invite":
         return asyncio.run(_invite(settings, args.member))
+    if args.command == "remind":
+        return asyncio.run(_remind(settings, args.at))
     return asyncio.run(_run(settings))

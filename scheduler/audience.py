@@ -3,6 +3,7 @@ today), and on which chat accounts."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -92,11 +93,14 @@ async def reachable(
             )
         )
     ).all()
+    by_member: dict[int, list[ChatAccount]] = defaultdict(list)
+    for account in accounts:
+        by_member[account.member_id].append(account)
     result: dict[int, list[ChatAccount]] = {}
     for member in members:
         if member.paused_until is not None and member.paused_until >= today:
             continue
-        own = [a for a in accounts if a.member_id == member.id]
+        own = by_member.get(member.id, [])
         chosen = [a for a in own if a.channel == member.preferred_channel]
         if chosen or own:
             result[member.id] = chosen or own

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from scheduler.workdays import next_working_day, previous_working_day
@@ -63,7 +64,7 @@ class TaskPlan:
     milestones: tuple[MilestonePlan, ...] = field(default=())
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Occasion:
     """One reminder to send at ``at`` (UTC) about a task (and milestone), to its recipients."""
 
@@ -72,6 +73,9 @@ class Occasion:
     milestone_id: int | None
     kind: Kind
     due: date | None = None
+
+    def sort_key(self) -> tuple[datetime, int, int, str]:
+        return (self.at, self.task_id, self.milestone_id or 0, self.kind.value)
 
 
 def quiet_adjusted(at: datetime, rules: Rules) -> datetime:
@@ -86,11 +90,13 @@ def quiet_adjusted(at: datetime, rules: Rules) -> datetime:
     return datetime.combine(morning, rules.quiet_end, rules.zone).astimezone(UTC)
 
 
+@lru_cache(maxsize=16384)
 def _at(day: date, rules: Rules) -> datetime:
     return quiet_adjusted(datetime.combine(day, rules.send_time, rules.zone).astimezone(UTC), rules)
 
 
-def deadline_instants(due: date, rules: Rules) -> list[datetime]:
+@lru_cache(maxsize=16384)
+def deadline_instants(due: date, rules: Rules) -> tuple[datetime, ...]:
     """Distinct instants of the deadline reminders for a milestone due on ``due``, earliest first."""
     deadline = datetime.combine(due, rules.send_time, rules.zone).astimezone(UTC)
     instants = set()
@@ -99,20 +105,26 @@ def deadline_instants(due: date, rules: Rules) -> list[datetime]:
             instants.add(_at(previous_working_day(due - offset), rules))
         else:
             instants.add(quiet_adjusted(deadline - offset, rules))
-    return sorted(instants)
+    return tuple(sorted(instants))
 
 
-def overdue_instants(due: date, rules: Rules, until: datetime) -> Iterator[tuple[datetime, int]]:
-    """(instant, days late) of each overdue reminder up to ``until``."""
-    day = next_working_day(due + DAY)
+def overdue_instants(
+    due: date, rules: Rules, until: datetime, since: datetime | None = None
+) -> Iterator[tuple[datetime, int]]:
+    """(instant, days late) of each overdue reminder before ``until`` (from ``since``, if
+    given: the weeks before it are skipped, not walked)."""
+    first = next_working_day(due + DAY)
     step = 0
+    if since is not None:
+        weeks = (since.astimezone(rules.zone).date() - first).days // rules.overdue_every.days - 1
+        step = max(0, weeks)
     while True:
+        day = next_working_day(first + step * rules.overdue_every)
         at = _at(day, rules)
         if at >= until:
             return
         yield at, (day - due).days
         step += 1
-        day = next_working_day(next_working_day(due + DAY) + step * rules.overdue_every)
 
 
 def _months(start: date, end: date) -> Iterator[date]:
@@ -136,7 +148,7 @@ def plan_task(task: TaskPlan, rules: Rules, start: datetime, end: datetime) -> l
                 found.append(Occasion(at, task.id, m.id, Kind.DEADLINE, m.due))
                 if index == 0:
                     found.append(Occasion(at, task.id, m.id, Kind.COORDINATION, m.due))
-        for at, late in overdue_instants(m.due, rules, end):
+        for at, late in overdue_instants(m.due, rules, end, since=start):
             if at >= start:
                 found.append(Occasion(at, task.id, m.id, Kind.OVERDUE, m.due))
                 if late >= rules.escalate_after_days:
@@ -148,7 +160,7 @@ def plan_task(task: TaskPlan, rules: Rules, start: datetime, end: datetime) -> l
             at = _at(next_working_day(first), rules)
             if start <= at < end:
                 found.append(Occasion(at, task.id, None, Kind.CHECKIN))
-    return sorted(found)
+    return sorted(found, key=Occasion.sort_key)
 
 
 def digest_instants(rules: Rules, start: datetime, end: datetime) -> list[datetime]:

@@ -122,7 +122,8 @@ class ReminderService:
         self.outboxes = dict(outboxes)
         self.grace = grace
         self.per_chat_seconds = per_chat_seconds
-        self.limiter = AsyncLimiter(send_rate, 1)
+        # One message every 1/rate seconds: a bucket of one, so no burst ever exceeds the rate.
+        self.limiter = AsyncLimiter(1, 1 / send_rate)
         # Requests in flight at once: more only queue inside the HTTP pool, which then spends
         # its time scanning its queue (quadratic in the backlog).
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -170,12 +171,16 @@ class ReminderService:
         found += [
             Occasion(at, 0, None, Kind.DIGEST) for at in digest_instants(self.rules, start, end)
         ]
-        return sorted(found)
+        return sorted(found, key=Occasion.sort_key)
 
     async def next_instant(self) -> datetime | None:
+        """The next planned instant: looked for a day ahead first, then further."""
         now = self.clock.now()
-        upcoming = await self.occasions(now + timedelta(microseconds=1), now + LOOKAHEAD)
-        return upcoming[0].at if upcoming else None
+        for ahead in (timedelta(days=1), timedelta(days=8), LOOKAHEAD):
+            upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead)
+            if upcoming:
+                return upcoming[0].at
+        return None
 
     # ---------------------------------------------------------------- running
     async def run_due(self) -> int:

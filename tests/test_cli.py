@@ -135,3 +135,14 @@ def test_invite_shows_the_t_me_link_when_the_bot_is_known(tmp_path: Path) -> Non
     lines = result.stdout.splitlines()
     assert f"Link: https://t.me/bcd_nghean_bot?start={lines[-1]}" in lines
     assert token not in result.stdout + result.stderr
+
+
+def test_remind_dry_run_lists_what_would_be_sent_and_to_whom(tmp_path: Path) -> None:
+    result = bot(tmp_path, "remind", "--dry-run", "--at", "2024-09-27T08:00+07:00")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Reminders due 27/09/2024 08:00 (Asia/Ho_Chi_Minh): 4"
+    assert "- I.10, due 30/09/2024: deadline reminder" in lines
+    assert "    Nguyễn Đức Trung: not reachable (not linked, on leave, or blocked)" in lines
+    quiet = bot(tmp_path, "remind", "--dry-run", "--at", "2024-09-28T08:00+07:00")  # Saturday
+    assert quiet.stdout.splitlines()[0].endswith(": 0")
