@@ -21,13 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from db.migrate import upgrade
-from db.models import Assignment, ChatAccount, Group, Member, Task
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
 from db.session import Database
@@ -35,6 +32,7 @@ from handlers.engine import Engine
 from scheduler.planner import MilestonePlan, Rules, TaskPlan, plan_task
 from scheduler.service import ReminderService
 from tests.fakes.bot_api import FakeBotApi
+from tests.support import add_directing_group
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:AAH-bench-token-not-real_0123456789abcdef"
@@ -53,27 +51,7 @@ async def fan_out(count: int, rate: float) -> None:
         clock = FrozenClock(datetime(2024, 9, 27, 8, 0, tzinfo=ZONE))
         async with database.transaction(write=True) as session:
             await apply_seed(session, load_seed_file(SEED), now=clock.now())
-            group = Group(key="bench", name="Cán bộ thử tải")
-            session.add(group)
-            task = await session.scalar(select(Task).where(Task.code == "I.10"))
-            assert task is not None
-            await session.flush()
-            session.add(Assignment(task_id=task.id, role="director", position=9, group_id=group.id))
-            members = [
-                Member(key=f"b{n}", full_name=f"Cán bộ {n}", created_at=clock.now(), groups=[group])
-                for n in range(count)
-            ]
-            session.add_all(members)
-            await session.flush()
-            session.add_all(
-                ChatAccount(
-                    member_id=m.id,
-                    channel="telegram",
-                    external_id=str(50_000 + n),
-                    linked_at=clock.now(),
-                )
-                for n, m in enumerate(members)
-            )
+            await add_directing_group(session, "I.10", count, clock.now(), first_chat=50_000)
         with FakeBotApi(token=TOKEN) as api:
             settings = Settings(
                 _env_file=None,

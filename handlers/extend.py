@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 from db import queries
-from db.models import Extension, StatusChange
+from db.models import Extension
 from handlers import texts
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
 from handlers.types import Reply
+from handlers.update import append_change
 
 _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(.*)$", re.IGNORECASE)
 
@@ -56,13 +57,13 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
             at=ctx.now,
         )
     )
-    ctx.session.add(
-        StatusChange(
-            task_id=task.id, milestone_id=milestone.id, member_id=ctx.member.id, kind="note",
-            channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, at=ctx.now,
-            note=f"Gia hạn {texts.day(old)} → {texts.day(new_due)}: {reason}",
-        )
-    )  # fmt: skip
+    append_change(
+        ctx,
+        task,
+        kind="note",
+        milestone_id=milestone.id,
+        note=f"Gia hạn {texts.day(old)} → {texts.day(new_due)}: {reason}",
+    )
     label = f" ({milestone.label})" if milestone.label else ""
     return [
         Reply(

@@ -16,6 +16,7 @@ from domain.status import Status
 from handlers import texts
 from handlers.context import Context
 from handlers.types import Reply
+from handlers.update import append_change
 
 UNDO_WINDOW = timedelta(minutes=10)
 
@@ -63,12 +64,9 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
     )
     lines = []
     for change in reversed(group):
-        revert = StatusChange(
-            task_id=task.id,
-            member_id=ctx.member.id,
-            channel=ctx.inbound.channel,
-            chat_id=ctx.inbound.chat_id,
-            at=ctx.now,
+        revert = append_change(
+            ctx,
+            task,
             kind="status",
             milestone_id=change.milestone_id,
             old_status=change.new_status,
@@ -90,5 +88,4 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
                     progress=texts.percent(before.progress),
                 )
             )
-        ctx.session.add(revert)
     return [Reply("\n".join(reversed(lines)), task_code=task.code)]

@@ -28,7 +28,8 @@ def _error(error: UpdateError, code: str | None) -> str:
     }[error]
 
 
-def _append(ctx: Context, task: Task, **fields: object) -> StatusChange:
+def append_change(ctx: Context, task: Task, **fields: object) -> StatusChange:
+    """Add one line to the task's history, by the sender, from this chat, now."""
     change = StatusChange(
         task_id=task.id,
         member_id=ctx.member.id,
@@ -86,11 +87,11 @@ def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text
     if not may_add_note(ctx.who, roles):
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
     if view.state.status == Status.DONE:  # after "Hoàn thành", the text is the product's reference
-        _append(ctx, task, kind="note", milestone_id=None, reference=text)
+        append_change(ctx, task, kind="note", milestone_id=None, reference=text)
         return Reply(
             texts.REFERENCE_SAVED.format(code=task.code, reference=text), task_code=task.code
         )
-    _append(ctx, task, kind="note", milestone_id=None, note=text)
+    append_change(ctx, task, kind="note", milestone_id=None, note=text)
     return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_code=task.code)
 
 
@@ -119,7 +120,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
             task_code=task.code,
         )
     done = req.status == Status.DONE
-    change = _append(
+    change = append_change(
         ctx,
         task,
         kind="status",
@@ -159,7 +160,7 @@ async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateR
         return Reply(texts.MILESTONE_NOT_FOUND.format(code=task.code, label=label, labels=labels))
     if req.status != Status.DONE:
         return Reply(texts.MILESTONE_ONLY_DONE.format(code=task.code))
-    change = _append(
+    change = append_change(
         ctx,
         task,
         kind="status",
@@ -173,7 +174,7 @@ async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateR
         label=milestone.label or label, code=task.code, due=texts.day(milestone.due_on)
     )
     if not open_left and view.state.status != Status.DONE:
-        _append(
+        append_change(
             ctx,
             task,
             kind="status",

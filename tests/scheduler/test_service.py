@@ -18,10 +18,8 @@ from bot.telegram_channel import TelegramChannel
 from db import queries
 from db.models import (
     Agency,
-    Assignment,
     ChatAccount,
     Extension,
-    Group,
     Member,
     Milestone,
     Reminder,
@@ -33,6 +31,7 @@ from scheduler.planner import Rules
 from scheduler.service import ReminderService
 from tests.conftest import ZONE, local
 from tests.fakes.bot_api import FakeBotApi
+from tests.support import add_directing_group
 from tests.test_telegram import TOKEN, settings_for
 
 TRUNG, ADMIN, OFFICER = 2001, 2002, 2003
@@ -309,31 +308,7 @@ async def test_a_fan_out_of_5000_stays_within_the_rate_and_sends_each_once(
             async with seeded.transaction(write=True) as session:
                 # 5,000 officers in a role group that directs I.10 (due 30/09): at 08:00 on
                 # 27/09 each is owed exactly one reminder.
-                group = Group(key="fan-out", name="Cán bộ thử tải")
-                task = await session.scalar(select(Task).where(Task.code == "I.10"))
-                assert task is not None
-                session.add(group)
-                await session.flush()
-                session.add(
-                    Assignment(task_id=task.id, role="director", position=9, group_id=group.id)
-                )
-                members = [
-                    Member(
-                        key=f"m{n}", full_name=f"Cán bộ {n}", created_at=clock.now(), groups=[group]
-                    )
-                    for n in range(FAN_OUT)
-                ]
-                session.add_all(members)
-                await session.flush()
-                session.add_all(
-                    ChatAccount(
-                        member_id=m.id,
-                        channel="telegram",
-                        external_id=str(10_000 + n),
-                        linked_at=clock.now(),
-                    )
-                    for n, m in enumerate(members)
-                )
+                await add_directing_group(session, "I.10", FAN_OUT, clock.now(), first_chat=10_000)
             service = ReminderService(seeded, clock, RULES, {"telegram": channel}, send_rate=rate)
             assert await service.run_due() == FAN_OUT
         finally:
