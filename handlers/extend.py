@@ -39,7 +39,11 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     if batch is not None and not 1 <= batch <= len(task.milestones):
         labels = ", ".join(m.label or texts.day(m.due_on) for m in task.milestones)
         return [
-            Reply(texts.MILESTONE_NOT_FOUND.format(code=code, label=f"Đợt {batch}", labels=labels))
+            Reply(
+                texts.MILESTONE_NOT_FOUND.format(
+                    code=code, label=texts.BATCH.format(number=batch), labels=labels
+                )
+            )
         ]
     (view,) = await ctx.views([task])
     if batch is not None:
@@ -62,7 +66,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
         task,
         kind="note",
         milestone_id=milestone.id,
-        note=f"Gia hạn {texts.day(old)} → {texts.day(new_due)}: {reason}",
+        note=texts.EXTENSION_NOTE.format(old=texts.day(old), new=texts.day(new_due), reason=reason),
     )
     label = f" ({milestone.label})" if milestone.label else ""
     return [

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from db.models import ChatAccount
 from domain.text import fold
 from handlers import texts
 from handlers.context import Context
@@ -80,10 +83,6 @@ async def channel(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _linked_channels(ctx: Context) -> set[str]:
-    from sqlalchemy import select
-
-    from db.models import ChatAccount
-
     rows = await ctx.session.scalars(
         select(ChatAccount.channel).where(ChatAccount.member_id == ctx.member.id)
     )

@@ -144,6 +144,10 @@ ACTION_IN_PROGRESS = "Đang thực hiện"
 ACTION_DONE = "Hoàn thành"
 ACTION_BLOCKED = "Gặp vướng mắc"
 
+BATCH = "Đợt {number}"
+COMRADE = "Đ/c {name}"
+EXTENSION_NOTE = "Gia hạn {old} → {new}: {reason}"
+UPDATE_EXAMPLE = "/capnhat I.5 đang thực hiện 50%"
 UNKNOWN_MEMBER = "Không có thành viên tên “{name}”."
 CLOSEST = "Có phải đồng chí muốn: {names}?"
 

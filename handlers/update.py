@@ -19,9 +19,7 @@ MAX_NOTE_CHARS = 1000
 def _error(error: UpdateError, code: str | None) -> str:
     example = code or "I.5"
     return {
-        UpdateError.NO_CODE: texts.TASK_CODE_MISSING.format(
-            example="/capnhat I.5 đang thực hiện 50%"
-        ),
+        UpdateError.NO_CODE: texts.TASK_CODE_MISSING.format(example=texts.UPDATE_EXAMPLE),
         UpdateError.NO_STATUS: texts.STATUS_MISSING.format(code=example),
         UpdateError.BAD_PROGRESS: texts.PROGRESS_INVALID,
         UpdateError.NO_NOTE: texts.NOTE_MISSING.format(code=example),
@@ -145,7 +143,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
 
 
 def _milestone(task: Task, batch: int) -> Milestone | None:
-    label = f"Đợt {batch}"
+    label = texts.BATCH.format(number=batch)
     by_label = next((m for m in task.milestones if m.label == label), None)
     if by_label is not None:
         return by_label
@@ -153,7 +151,7 @@ def _milestone(task: Task, batch: int) -> Milestone | None:
 
 
 async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
-    label = f"Đợt {req.batch}"
+    label = texts.BATCH.format(number=req.batch)
     milestone = _milestone(task, req.batch or 0) if len(task.milestones) > 1 else None
     if milestone is None:
         labels = ", ".join(m.label or texts.day(m.due_on) for m in task.milestones) or texts.NONE

@@ -11,6 +11,7 @@ from domain.access import Role
 from domain.progress import Change, TaskState, derive_state
 from domain.status import Status
 from domain.timeline import MilestoneState, Standing, standing
+from handlers import texts
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _names(task: Task, role: Role) -> tuple[str, ...]:
         if a.role != role:
             continue
         if a.member is not None:
-            names.append(f"Đ/c {a.member.full_name}")
+            names.append(texts.COMRADE.format(name=a.member.full_name))
         elif a.group is not None:
             names.append(a.group.name)
         elif a.agency is not None:
