@@ -56,6 +56,12 @@ async def run_service(settings: Settings) -> int:
             telegram = TelegramChannel(service.engine, settings)
             await telegram.start()
             channels.append(telegram)
+        if settings.zalo_bot_token is not None:
+            from bot.zalo_channel import ZaloChannel
+
+            zalo = ZaloChannel(service.engine, settings)
+            await zalo.start()
+            channels.append(zalo)
         reminders = ReminderService(
             service.database,
             service.clock,

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     send_rate: float = 25.0  # messages per second overall, below Telegram's 30
     zalo_bot_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None  # set to receive by webhook instead of polling
+    zalo_webhook_secret: SecretStr | None = None
+    zalo_webhook_listen: str = "0.0.0.0"
+    zalo_webhook_port: int = 8444
     bot_timezone: str = "Asia/Ho_Chi_Minh"
     bot_now: datetime | None = None
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
@@ -89,11 +93,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)"
             )
+        if self.zalo_webhook_url and not self.zalo_webhook_secret:
+            raise ValueError("ZALO_WEBHOOK_URL needs ZALO_WEBHOOK_SECRET")
         return self
 
     def secrets(self) -> list[str]:
         """Every secret value, for the log redactor."""
-        values = (self.telegram_bot_token, self.zalo_bot_token, self.telegram_webhook_secret)
+        values = (
+            self.telegram_bot_token,
+            self.zalo_bot_token,
+            self.telegram_webhook_secret,
+            self.zalo_webhook_secret,
+        )
         return [v.get_secret_value() for v in values if v is not None]
 
     @cached_property

@@ -297,3 +297,8 @@ EXTEND_USAGE = (
 EXTEND_NO_DATE = "Nhiệm vụ {code} không có thời hạn để gia hạn; dùng /giahan {code} <dd/mm/yyyy> sau khi được xác định."
 EXTENDED = "Đã gia hạn nhiệm vụ {code}{label}: {old} → {new}. Lý do: {reason}"
 EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
+
+# Zalo: no buttons; choices are numbered and answered with the number.
+CHOICES_INTRO = "Trả lời bằng số:"
+CHOICE_LINE = "{number}. {label}"
+ZALO_UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
