@@ -301,4 +301,6 @@ EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
 # Zalo: no buttons; choices are numbered and answered with the number.
 CHOICES_INTRO = "Trả lời bằng số:"
 CHOICE_LINE = "{number}. {label}"
-ZALO_UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
+ZALO_UNSUPPORTED = (
+    "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
+)
