@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot import console
 from bot.service import DEFAULT_SEED, Service, open_service
 from bot.settings import Settings
 from db import queries
+from db.backup import backup_sqlite
 from db.invites import create_invite
 from db.models import Member
 from db.seed import apply_seed
@@ -39,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED)
     invite = sub.add_parser("invite", help="print a one-time join code for a member")
     invite.add_argument("member", help="member name")
+    backup = sub.add_parser(
+        "backup", help="copy the SQLite database consistently, even while running"
+    )
+    backup.add_argument("file", type=Path)
     remind = sub.add_parser("remind", help="show the reminders due at an instant")
     remind.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
     remind.add_argument("--at", type=_instant, help="ISO instant with offset (default: now)")
@@ -149,6 +155,23 @@ async def _run(settings: Settings) -> int:
     return await run_service(settings)
 
 
+def _backup(settings: Settings, target: Path) -> int:
+    source = settings.sqlite_path()
+    if source is None:
+        print(
+            "backup works on a SQLite DATABASE_URL; use the database's own tools otherwise",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        pages = backup_sqlite(source, target)
+    except (OSError, RuntimeError, sqlite3.Error) as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {target} ({pages} pages, integrity ok)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -162,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_seed(settings, args.file))
     if args.command == "invite":
         return asyncio.run(_invite(settings, args.member))
+    if args.command == "backup":
+        return _backup(settings, args.file)
     if args.command == "remind":
         return asyncio.run(_remind(settings, args.at))
     return asyncio.run(_run(settings))

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.session import Database
 
@@ -22,10 +23,33 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(database: Database, revision: str = "head") -> None:
-    """Apply every migration up to ``revision`` (idempotent), in one write transaction."""
+    """Apply every migration up to ``revision`` (idempotent), in one write transaction.
+
+    On SQLite, foreign keys are switched off while migrating: a batch migration rebuilds a table
+    by copying and dropping it, and with foreign keys on, dropping ``members`` would cascade to
+    the history. They are switched back on and checked afterwards.
+    """
 
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
-    async with database.write_engine.begin() as connection:
-        await connection.run_sync(_upgrade)
+    sqlite = database.url.startswith("sqlite")
+    async with database.write_engine.connect() as connection:
+        if sqlite:
+            await _pragma(connection, "PRAGMA foreign_keys=OFF")
+        async with connection.begin():
+            await connection.run_sync(_upgrade)
+            if sqlite:
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        if sqlite:
+            await _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+async def _pragma(connection: AsyncConnection, pragma: str) -> None:
+    """Run a pragma outside any transaction (SQLite ignores foreign_keys inside one)."""
+    await connection.execution_options(outside_transaction=True)
+    await connection.exec_driver_sql(pragma)
+    await connection.commit()
+    await connection.execution_options(outside_transaction=False)

@@ -54,7 +54,8 @@ def make_engine(url: str, *, immediate: bool = False, **kwargs: Any) -> AsyncEng
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
 
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql(begin)
+        if not connection.get_execution_options().get("outside_transaction"):
+            connection.exec_driver_sql(begin)
 
     event.listen(engine.sync_engine, "connect", _on_connect)
     event.listen(engine.sync_engine, "begin", _on_begin)

@@ -54,6 +54,7 @@ LOOKAHEAD = timedelta(days=62)
 SWEEP_SECONDS = 60
 FINISH_BATCH = 200
 MAX_IN_FLIGHT = 32
+REPLAN_DELAY = timedelta(seconds=2)
 
 
 class PermanentFailure(Exception):
@@ -150,9 +151,10 @@ class ReminderService:
                 self.scheduler.shutdown(wait=False)
 
     def plan_changed(self) -> None:
-        """A status, an extension or a task changed: re-plan now."""
+        """A status, an extension or a task changed: re-plan shortly (a burst of changes
+        replaces the same wake-up job, so it costs one run)."""
         if self.scheduler.running:
-            self._wake_at(self.clock.now())
+            self._wake_at(self.clock.now() + REPLAN_DELAY)
 
     def _wake_at(self, at: datetime) -> None:
         real = datetime.now(UTC) + (at - self.clock.now())  # the service clock may be shifted

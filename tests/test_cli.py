@@ -146,3 +146,22 @@ def test_remind_dry_run_lists_what_would_be_sent_and_to_whom(tmp_path: Path) -> 
     assert "    Nguyễn Đức Trung: not reachable (not linked, on leave, or blocked)" in lines
     quiet = bot(tmp_path, "remind", "--dry-run", "--at", "2024-09-28T08:00+07:00")  # Saturday
     assert quiet.stdout.splitlines()[0].endswith(": 0")
+
+
+def test_backup_is_consistent_while_a_write_is_in_progress(tmp_path: Path) -> None:
+    import sqlite3
+
+    assert bot(tmp_path, "seed").returncode == 0
+    writer = sqlite3.connect(tmp_path / "cli.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # the service in the middle of a write
+    writer.execute("UPDATE tasks SET content = 'chưa lưu' WHERE code = 'I.1'")
+    result = bot(tmp_path, "backup", str(tmp_path / "copies" / "bot-backup.db"))
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert result.returncode == 0, result.stderr
+    assert "integrity ok" in result.stdout
+    copy = sqlite3.connect(tmp_path / "copies" / "bot-backup.db")
+    assert copy.execute("SELECT count(*) FROM tasks").fetchone()[0] == 42
+    assert copy.execute("SELECT content FROM tasks WHERE code = 'I.1'").fetchone()[0] != "chưa lưu"
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()

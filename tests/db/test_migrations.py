@@ -29,3 +29,43 @@ async def test_upgrade_is_idempotent_and_the_database_is_in_wal_mode(database: D
         assert (
             await session.execute(text("SELECT version_num FROM alembic_version"))
         ).scalar() == "0003"
+
+
+async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await upgrade(db, "0001")
+    statements = [
+        "INSERT INTO plans (id, year, code, title) VALUES (1, 2024, '02/KH-BCĐ', 'Kế hoạch')",
+        "INSERT INTO sections (id, plan_id, code, title, position) VALUES (1, 1, 'I', 'Mục I', 1)",
+        "INSERT INTO tasks (id, plan_id, section_id, code, number, position, content, schedule)"
+        " VALUES (1, 1, 1, 'I.1', '1', 1, 'Ban hành Kế hoạch', 'dated')",
+        "INSERT INTO milestones (id, task_id, position, due_on) VALUES (1, 1, 1, '2024-01-31')",
+        "INSERT INTO members (id, key, full_name, positions, is_admin, active, created_at)"
+        " VALUES (1, 'a', 'Nguyễn Văn A', '[]', 0, 1, '2024-01-02 01:00:00')",
+        "INSERT INTO status_changes (task_id, member_id, kind, channel, at, old_status, new_status,"
+        " progress) VALUES (1, 1, 'status', 'telegram', '2024-01-10 02:00:00', 'chua_trien_khai',"
+        " 'dang_thuc_hien', 40)",
+        "INSERT INTO reminders (task_id, milestone_id, milestone_key, member_id, kind, planned_at,"
+        " state, attempts, updated_at) VALUES (1, 1, 1, 1, 'deadline', '2024-01-24 01:00:00',"
+        " 'sent', 1, '2024-01-24 01:00:01')",
+    ]
+    async with db.write_engine.begin() as connection:
+        for statement in statements:
+            await connection.exec_driver_sql(statement)
+    await upgrade(db)
+    async with db.transaction() as session:
+        version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        reminder = (
+            await session.execute(text("SELECT task_key, milestone_key, state FROM reminders"))
+        ).one()
+        change = (
+            await session.execute(text("SELECT new_status, progress FROM status_changes"))
+        ).one()
+        member = (
+            await session.execute(text("SELECT full_name, digest_muted, paused_until FROM members"))
+        ).one()
+    await db.dispose()
+    assert version == "0003"
+    assert tuple(reminder) == (1, 1, "sent")  # the ledger key now covers task_key
+    assert tuple(change) == ("dang_thuc_hien", 40)
+    assert tuple(member) == ("Nguyễn Văn A", 0, None)
