@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
@@ -53,6 +53,7 @@ GRACE = timedelta(hours=24)
 LOOKAHEAD = timedelta(days=62)
 SWEEP_SECONDS = 60
 FINISH_BATCH = 200
+RECORD_EVERY = 20  # deliveries recorded together while a fan-out runs
 MAX_IN_FLIGHT = 32
 REPLAN_DELAY = timedelta(seconds=2)
 
@@ -341,22 +342,46 @@ class ReminderService:
 
     # ---------------------------------------------------------------- sending
     async def _send(self, deliveries: list[Delivery]) -> int:
+        """Send, recording outcomes every few deliveries: if the process dies, only what was
+        sent since the last record (and what was in flight) can be sent again."""
         if not deliveries:
             return 0
         by_chat: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
             for target in delivery.accounts:
                 by_chat[target].append(delivery)
-        await asyncio.gather(*(self._send_chat(chat, items) for chat, items in by_chat.items()))
-        await self._finish(deliveries)
+        completed: list[Delivery] = [d for d in deliveries if not d.accounts]
+        recording = asyncio.Lock()
+
+        async def record(delivery: Delivery) -> None:
+            if len(delivery.outcomes) < len(delivery.accounts):
+                return  # other accounts of this member still to go
+            completed.append(delivery)
+            if len(completed) >= RECORD_EVERY:
+                batch = completed[:]
+                completed.clear()
+                async with recording:
+                    await self._finish(batch)
+
+        await asyncio.gather(
+            *(self._send_chat(chat, items, record) for chat, items in by_chat.items())
+        )
+        async with recording:
+            await self._finish(completed)
         return sum(1 for d in deliveries for o in d.outcomes if o[2] is not None)
 
-    async def _send_chat(self, chat: tuple[str, str], items: list[Delivery]) -> None:
+    async def _send_chat(
+        self,
+        chat: tuple[str, str],
+        items: list[Delivery],
+        record: Callable[[Delivery], Awaitable[None]],
+    ) -> None:
         channel, chat_id = chat
         outbox = self.outboxes.get(channel)
         for delivery in items:
             if outbox is None:
                 delivery.outcomes.append((channel, chat_id, None, f"no {channel} channel running"))
+                await record(delivery)
                 continue
             wait = self._last_sent.get(chat, 0.0) + self.per_chat_seconds - time.monotonic()
             if wait > 0:
@@ -373,8 +398,11 @@ class ReminderService:
                     delivery.outcomes.append(
                         (channel, chat_id, None, f"transient: {type(exc).__name__}")
                     )
+            await record(delivery)
 
     async def _finish(self, deliveries: list[Delivery]) -> None:
+        if not deliveries:
+            return
         now = self.clock.now()
         blocked: list[tuple[Delivery, str, str]] = []
         for start in range(0, len(deliveries), FINISH_BATCH):
