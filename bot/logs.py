@@ -40,5 +40,5 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "apscheduler.executors", "tornado.access"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "tornado.access", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
