@@ -111,6 +111,13 @@ async def task_by_code(session: AsyncSession, plan_id: int, code: str) -> Task |
     return task
 
 
+async def task_by_id(session: AsyncSession, task_id: int) -> Task | None:
+    task: Task | None = await session.scalar(
+        select(Task).where(Task.id == task_id).options(*task_options())
+    )
+    return task
+
+
 async def tasks_reaching(session: AsyncSession, plan_id: int, who: Who) -> Sequence[Task]:
     """Tasks of the plan that name the member, one of their groups or one of their agencies."""
     conditions = [Assignment.member_id == who.member_id]

@@ -84,8 +84,14 @@ class Engine:
         """Note that a bot message is about a task, so that a reply to it updates that task."""
         async with self.database.transaction(write=True) as session:
             plan = await queries.current_plan(session, self._today_year())
-            task = await queries.task_by_code(session, plan.id, task_code) if plan else None
-            if task is None:
+            task_id = (
+                await session.scalar(
+                    select(Task.id).where(Task.plan_id == plan.id, Task.code == task_code)
+                )
+                if plan
+                else None
+            )
+            if task_id is None:
                 return
             known = await session.scalar(
                 select(SentMessage).where(
@@ -95,14 +101,14 @@ class Engine:
                 )
             )
             if known is not None:
-                known.task_id = task.id
+                known.task_id = task_id
                 return
             session.add(
                 SentMessage(
                     channel=channel,
                     chat_id=chat_id,
                     message_id=message_id,
-                    task_id=task.id,
+                    task_id=task_id,
                     sent_at=self.clock.now(),
                 )
             )
@@ -169,7 +175,4 @@ class Engine:
                 SentMessage.message_id == ctx.inbound.reply_to,
             )
         )
-        task = await ctx.session.get(Task, task_id) if task_id is not None else None
-        if task is None:
-            return None
-        return await queries.task_by_code(ctx.session, task.plan_id, task.code)
+        return await queries.task_by_id(ctx.session, task_id) if task_id is not None else None

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db import queries
-from db.models import StatusChange, Task
+from db.models import StatusChange
 from domain.access import may_change_status
 from domain.progress import Change, derive_state
 from domain.status import Status
@@ -51,9 +51,7 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
     )
     if latest != group[-1].id:
         return [Reply(expired)]
-    task = await ctx.session.get(Task, target.task_id)
-    assert task is not None
-    task = await queries.task_by_code(ctx.session, task.plan_id, task.code)
+    task = await queries.task_by_id(ctx.session, target.task_id)
     assert task is not None
     if not may_change_status(ctx.who, ctx.roles(task)):
         return [Reply(texts.UNDO_NOT_YOURS)]

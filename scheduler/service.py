@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from db import queries
-from db.models import ChatAccount, Member, Plan, SentMessage, Task
+from db.models import ChatAccount, Member, SentMessage, Task
 from db.session import Database
 from domain.status import Status
 from handlers import render, texts
@@ -458,10 +458,3 @@ class ReminderService:
                         await outbox.deliver(admin.external_id, Reply(text))
                     except Exception:
                         log.exception("could not report a blocked account to an admin")
-
-
-def describe(occasion: Occasion, plan: Plan | None = None) -> str:
-    """One line for ``remind --dry-run``."""
-    at = occasion.at.strftime("%Y-%m-%d %H:%M UTC")
-    due = f" due {occasion.due.isoformat()}" if occasion.due else ""
-    return f"{at} {occasion.kind.value} task#{occasion.task_id}{due}"

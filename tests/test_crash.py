@@ -52,6 +52,18 @@ def load_chats(api: FakeBotApi) -> Counter[int]:
     )
 
 
+async def prepare(tmp_path: Path, task_code: str, members: int) -> None:
+    """A seeded database with ``members`` linked officers directing ``task_code``."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await upgrade(database)
+    async with database.transaction(write=True) as session:
+        await apply_seed(session, load_seed_file(SEED), now=local("2024-09-01 08:00"))
+        await add_directing_group(
+            session, task_code, members, local("2024-09-01 08:00"), FIRST_CHAT
+        )
+    await database.dispose()
+
+
 async def wait(condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
@@ -60,12 +72,7 @@ async def wait(condition, timeout: float) -> None:  # type: ignore[no-untyped-de
 
 
 async def test_sigkill_during_a_fan_out_loses_nothing(tmp_path: Path) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    await upgrade(database)
-    async with database.transaction(write=True) as session:
-        await apply_seed(session, load_seed_file(SEED), now=local("2024-09-01 08:00"))
-        await add_directing_group(session, "I.10", MEMBERS, local("2024-09-01 08:00"), FIRST_CHAT)
-    await database.dispose()
+    await prepare(tmp_path, "I.10", MEMBERS)
     log = tmp_path / "service.log"
     with FakeBotApi(token=TOKEN) as api:
         first = start(tmp_path, api, log)
@@ -101,13 +108,8 @@ async def test_sigkill_during_a_fan_out_loses_nothing(tmp_path: Path) -> None:
 async def test_sigkill_during_a_burst_of_updates_keeps_every_acknowledged_one(
     tmp_path: Path,
 ) -> None:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
-    await upgrade(database)
     members = 20
-    async with database.transaction(write=True) as session:
-        await apply_seed(session, load_seed_file(SEED), now=local("2024-09-01 08:00"))
-        await add_directing_group(session, "I.5", members, local("2024-09-01 08:00"), FIRST_CHAT)
-    await database.dispose()
+    await prepare(tmp_path, "I.5", members)
     log = tmp_path / "service.log"
     with FakeBotApi(token=TOKEN) as api:
         for round_ in range(1, 11):
