@@ -1,4 +1,4 @@
-"""The command line: run, chat, seed, invite (see README, "Contract")."""
+"""The command line: run, chat, seed, invite, admin, export, import, backup, remind (see README)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from bot.settings import Settings
 from db import queries
 from db.backup import backup_sqlite
 from db.invites import create_invite
-from db.models import Member
+from db.models import AdminAction, Member
 from db.seed import apply_seed
 from db.seed_file import SeedError, load_seed_file
 from domain.people import Person, closest_names, find_person
 from handlers import texts
+from handlers.types import Inbound
 
 
 def _instant(text: str) -> datetime:
@@ -45,6 +46,20 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="copy the SQLite database consistently, even while running"
     )
     backup.add_argument("file", type=Path)
+    admin = sub.add_parser("admin", help="run one chat command as an admin (the standing office)")
+    admin.add_argument("--as", dest="member", required=True, help="an admin's name")
+    admin.add_argument("text", help='the command, e.g. "/themcq Sở Tư pháp"')
+    for verb, what in (("grant-admin", "give"), ("revoke-admin", "take away")):
+        grant = sub.add_parser(verb, help=f"{what} a member the standing office's rights")
+        grant.add_argument("member", help="member name")
+    export = sub.add_parser("export", help="write the Excel report (annex layout + summary)")
+    export.add_argument("--xlsx", type=Path, required=True, metavar="FILE")
+    export.add_argument("--plan", type=int, metavar="YEAR", help="default: the current plan")
+    imp = sub.add_parser("import", help="load a plan from an .xlsx in the annex layout")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--plan", type=int, required=True, metavar="YEAR", help="the plan's year")
+    imp.add_argument("--code", help='plan number, e.g. "05/KH-BCĐ" (default: from the sheet)')
+    imp.add_argument("--title", help="plan title (default: the sheet's, with the year changed)")
     remind = sub.add_parser("remind", help="show the reminders due at an instant")
     remind.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
     remind.add_argument("--at", type=_instant, help="ISO instant with offset (default: now)")
@@ -74,7 +89,59 @@ async def _chat(settings: Settings, name: str) -> int:
             await queries.link_account(
                 session, member, console.CHANNEL, member.key, now=service.clock.now()
             )
-        await console.chat(service.engine, member.key, sys.stdin, sys.stdout)
+        await console.chat(service.engine, member.key, sys.stdin, sys.stdout, settings.reports_dir)
+        return 0
+    finally:
+        await service.close()
+
+
+async def _admin(settings: Settings, name: str, text: str) -> int:
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        member = await _find_member(service, name)
+        if member is None:
+            return 2
+        if not member.is_admin:
+            print(
+                f"{member.full_name} is not an admin; grant it with: "
+                f'python -m bot grant-admin "{member.full_name}"',
+                file=sys.stderr,
+            )
+            return 2
+        async with service.database.transaction(write=True) as session:
+            await queries.link_account(
+                session, member, console.CHANNEL, member.key, now=service.clock.now()
+            )
+        replies = await service.engine.handle(
+            Inbound(channel=console.CHANNEL, chat_id=member.key, user_id=member.key, text=text)
+        )
+        print(console.render_block(replies, console.save_files(replies, settings.reports_dir)))
+        return 0
+    finally:
+        await service.close()
+
+
+async def _grant(settings: Settings, name: str, grant: bool) -> int:
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        member = await _find_member(service, name)
+        if member is None:
+            return 2
+        async with service.database.transaction(write=True) as session:
+            row = await session.get(Member, member.id)
+            assert row is not None
+            row.is_admin = grant
+            session.add(
+                AdminAction(
+                    member_id=None,
+                    channel="cli",
+                    at=service.clock.now(),
+                    action="admin_grant" if grant else "admin_revoke",
+                    target=row.full_name,
+                )
+            )
+        state = "now an admin" if grant else "no longer an admin"
+        print(f"{member.full_name} is {state}.")
         return 0
     finally:
         await service.close()
@@ -149,6 +216,70 @@ async def _remind(settings: Settings, at: datetime | None) -> int:
     return 0
 
 
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+async def _export(settings: Settings, target: Path, year: int | None) -> int:
+    from reports.data import plan_report
+    from reports.workbook import build_workbook
+
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        now = service.clock.now().astimezone(settings.zone)
+        async with service.database.transaction() as session:
+            plan = await queries.current_plan(session, year or now.year)
+            if plan is None or (year is not None and plan.year != year):
+                print(f"no plan for {year or now.year}", file=sys.stderr)
+                return 2
+            report = await plan_report(session, plan, today=now.date(), zone=settings.zone)
+            title = plan.title
+        data = build_workbook(report, plan_title=title, zone=settings.zone)
+    finally:
+        await service.close()
+    await asyncio.to_thread(_write, target, data)
+    print(
+        f"wrote {target}: plan {report.plan_year}, {len(report.rows)} tasks, as of {now:%Y-%m-%d}"
+    )
+    return 0
+
+
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from reports.import_plan import import_workbook
+    from reports.importer import ImportFailed
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"import failed, nothing written: {exc}", file=sys.stderr)
+        return 1
+    service = await open_service(settings)
+    try:
+        async with service.database.transaction(write=True) as session:
+            report = await import_workbook(
+                session,
+                data,
+                year=args.plan,
+                now=service.clock.now(),
+                code=args.code,
+                title=args.title,
+            )
+    except ImportFailed as exc:
+        print("import failed, nothing written:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    finally:
+        await service.close()
+    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
+    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
+    print(f"plan {args.plan} from {args.file}: created {created}; updated {updated}")
+    if report.kept_tasks:
+        print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
+    return 0
+
+
 async def _run(settings: Settings) -> int:
     from bot.runner import run_service
 
@@ -187,6 +318,14 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_invite(settings, args.member))
     if args.command == "backup":
         return _backup(settings, args.file)
+    if args.command == "admin":
+        return asyncio.run(_admin(settings, args.member, args.text))
+    if args.command in ("grant-admin", "revoke-admin"):
+        return asyncio.run(_grant(settings, args.member, args.command == "grant-admin"))
+    if args.command == "export":
+        return asyncio.run(_export(settings, args.xlsx, args.plan))
+    if args.command == "import":
+        return asyncio.run(_import(settings, args))
     if args.command == "remind":
         return asyncio.run(_remind(settings, args.at))
     return asyncio.run(_run(settings))

@@ -6,8 +6,10 @@ Choices that Telegram shows as buttons are printed as the command that takes the
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TextIO
 
+from handlers import texts
 from handlers.engine import Engine
 from handlers.types import Inbound, Reply
 
@@ -15,18 +17,38 @@ CHANNEL = "console"
 SEPARATOR = "─" * 40
 
 
-def render_block(replies: list[Reply]) -> str:
+def save_files(replies: list[Reply], folder: Path) -> list[str]:
+    """Write each attachment under ``folder``; return the lines that say where."""
+    lines = []
+    for reply in replies:
+        for attachment in reply.files:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / attachment.filename
+            path.write_bytes(attachment.data)
+            template = (
+                texts.REPORT_CHART_SAVED if attachment.kind == "photo" else texts.REPORT_FILE_SAVED
+            )
+            lines.append(template.format(path=path))
+    return lines
+
+
+def render_block(replies: list[Reply], saved: list[str] | None = None) -> str:
     parts = []
     for reply in replies:
         text = reply.text
         if reply.actions:
             text += "\n" + "\n".join(f"  ↳ {a.label}: {a.command}" for a in reply.actions)
         parts.append(text)
+    if saved:
+        parts.append("\n".join(saved))
     return "\n\n".join(parts)
 
 
-async def chat(engine: Engine, account: str, stdin: TextIO, stdout: TextIO) -> None:
-    """Answer each line of ``stdin`` as ``account`` until end of input."""
+async def chat(
+    engine: Engine, account: str, stdin: TextIO, stdout: TextIO, files: Path = Path("data/reports")
+) -> None:
+    """Answer each line of ``stdin`` as ``account`` until end of input; charts and workbooks are
+    saved under ``files`` and their paths printed."""
     interactive = stdin.isatty()
     while True:
         if interactive:
@@ -41,5 +63,6 @@ async def chat(engine: Engine, account: str, stdin: TextIO, stdout: TextIO) -> N
         replies = await engine.handle(
             Inbound(channel=CHANNEL, chat_id=account, user_id=account, text=text)
         )
-        stdout.write(render_block(replies) + "\n" + SEPARATOR + "\n")
+        saved = await asyncio.to_thread(save_files, replies, files)
+        stdout.write(render_block(replies, saved) + "\n" + SEPARATOR + "\n")
         stdout.flush()

@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.logs import setup_logging
 from bot.service import open_service
 from bot.settings import Settings
+from scheduler.announcements import AnnouncementSender
 from scheduler.planner import Rules
 from scheduler.service import Outbox, ReminderService
 
@@ -49,6 +50,7 @@ async def run_service(settings: Settings) -> int:
         loop.add_signal_handler(sig, stop.set)
     channels: list[Channel] = []
     reminders = None
+    announcements = None
     try:
         if settings.telegram_bot_token is not None:
             from bot.telegram_channel import TelegramChannel
@@ -70,10 +72,17 @@ async def run_service(settings: Settings) -> int:
             send_rate=settings.send_rate,
         )
         service.engine.on_change.append(reminders.plan_changed)
+        announcements = AnnouncementSender(
+            service.database, service.clock, {c.channel: c for c in channels}, reminders.limiter
+        )
+        service.engine.on_change.append(announcements.wake)
         await reminders.start()
+        await announcements.start()
         log.info("service running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
     finally:
+        if announcements is not None:
+            await announcements.stop()
         if reminders is not None:
             await reminders.stop()
         for channel in reversed(channels):

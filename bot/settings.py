@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     reminder_time: time = time(8, 0)
     escalate_after_days: int = 14  # overdue this long: the standing office and directors are told
     log_level: str = "INFO"
+    reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
 
     @field_validator("reminder_offsets", mode="before")
     @classmethod

@@ -10,8 +10,16 @@ remembered, so that a reply to it updates that task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -43,7 +51,7 @@ from bot.outgoing import split_text
 from bot.settings import Settings
 from handlers import texts
 from handlers.engine import Engine
-from handlers.types import Action, Inbound, Reply
+from handlers.types import Action, Attachment, Inbound, Reply
 from scheduler.service import PermanentFailure
 
 CHANNEL = "telegram"
@@ -169,6 +177,8 @@ class TelegramChannel:
                     await self.engine.remember(
                         CHANNEL, str(chat_id), str(message.message_id), reply.task_code
                     )
+            for attachment in reply.files:
+                await self.send_file(chat_id, attachment)
 
     async def send_text(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
@@ -176,6 +186,29 @@ class TelegramChannel:
         """Send one message; transient failures (5xx, timeouts, dropped connections, 429 with
         its retry_after) are retried with backoff for up to ``retry_seconds``, a permanent one
         (blocked, chat not found) raises at once."""
+        return await self._with_retries(
+            lambda: self.app.bot.send_message(chat_id, text, reply_markup=markup)
+        )
+
+    async def send_file(self, chat_id: int, attachment: Attachment) -> Message:
+        """A chart as a photo, anything else as a document; retried like text."""
+        if attachment.kind == "photo":
+            return await self._with_retries(
+                lambda: self.app.bot.send_photo(
+                    chat_id,
+                    InputFile(attachment.data, filename=attachment.filename),
+                    caption=attachment.caption,
+                )
+            )
+        return await self._with_retries(
+            lambda: self.app.bot.send_document(
+                chat_id,
+                InputFile(attachment.data, filename=attachment.filename),
+                caption=attachment.caption,
+            )
+        )
+
+    async def _with_retries(self, call: Callable[[], Awaitable[Message]]) -> Message:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception(is_transient),
             wait=wait_combine(wait_exponential(multiplier=0.5, max=30), wait_retry_after),
@@ -184,9 +217,7 @@ class TelegramChannel:
             reraise=True,
         ):
             with attempt:
-                message: Message = await self.app.bot.send_message(
-                    chat_id, text, reply_markup=markup
-                )
+                message = await call()
         return message
 
     async def deliver(self, chat_id: str, reply: Reply) -> str:

@@ -254,7 +254,10 @@ class ZaloChannel:
         and task for this chat; return the last message's id. Used for reminders too."""
         message_id = ""
         try:
-            for piece in split_text(numbered(reply), MAX_TEXT):
+            text = numbered(reply)
+            if reply.files:  # no uploads here: say where the chart and the workbook are
+                text += "\n\n" + texts.REPORT_NO_FILES_HERE
+            for piece in split_text(text, MAX_TEXT):
                 result = await self.call_with_retries(
                     "sendMessage", {"chat_id": chat_id, "text": piece}
                 )

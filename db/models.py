@@ -154,6 +154,7 @@ class Member(Base):
     digest_muted: Mapped[bool] = mapped_column(default=False)
     paused_until: Mapped[date | None]  # on leave: no reminders up to and including this day
     preferred_channel: Mapped[str | None] = mapped_column(String(16))  # None: every account
+    plan_year: Mapped[int | None]  # the plan this member chose to view; None: the current one
 
     groups: Mapped[list[Group]] = relationship(secondary="member_groups", order_by="Group.key")
     agencies: Mapped[list[Agency]] = relationship(
@@ -346,3 +347,52 @@ class JoinAttempt(Base):
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class AdminAction(Base):
+    """The standing office's audit trail: every admin action, who, when, from which channel."""
+
+    __tablename__ = "admin_actions"
+    __table_args__ = (Index("ix_admin_actions_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(32))  # e.g. "task_add", "assign", "announce"
+    target: Mapped[str] = mapped_column(Text)  # what it acted on: a task code, a member's name
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    member: Mapped[Member | None] = relationship()
+
+
+class Announcement(Base):
+    """One message from the standing office to every active member."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+
+    member: Mapped[Member | None] = relationship()
+
+
+class AnnouncementDelivery(Base):
+    """The announcement ledger: one row per member, planned -> sending -> sent | failed."""
+
+    __tablename__ = "announcement_deliveries"
+    __table_args__ = (Index("ix_announcement_deliveries_state", "state"),)
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="planned")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -94,6 +94,15 @@ async def current_plan(session: AsyncSession, year: int) -> Plan | None:
     return plan or await session.scalar(select(Plan).order_by(Plan.year).limit(1))
 
 
+async def member_plan(session: AsyncSession, member: Member | None, year: int) -> Plan | None:
+    """The plan the member chose to view (/kehoach), else the current one."""
+    if member is not None and member.plan_year is not None:
+        chosen = await session.scalar(select(Plan).where(Plan.year == member.plan_year))
+        if chosen is not None:
+            return chosen
+    return await current_plan(session, year)
+
+
 def task_options() -> list[ExecutableOption]:
     return [
         selectinload(Task.milestones).selectinload(Milestone.extensions),

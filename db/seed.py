@@ -8,6 +8,7 @@ no longer in the file is kept (its history matters) and reported.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from db.models import Agency, Assignment, Group, Member, Milestone, Plan, Section, Task
-from db.seed_file import SeedFile, TaskIn
+from db.seed_file import MilestoneIn, SeedFile, TaskIn
 
 
 @dataclass
@@ -153,7 +154,7 @@ async def apply_seed(session: AsyncSession, seed: SeedFile, *, now: datetime) ->
             product=item.product,
             note=item.note,
         )
-        changed |= _sync_milestones(task, item)
+        changed |= sync_milestones(task, item.milestones)
         changed |= _sync_assignments(task, item, members, agencies, groups)
         _note(report, "task", created, changed)
     report.kept_tasks = sorted(tasks)
@@ -161,10 +162,11 @@ async def apply_seed(session: AsyncSession, seed: SeedFile, *, now: datetime) ->
     return report
 
 
-def _sync_milestones(task: Task, item: TaskIn) -> bool:
+def sync_milestones(task: Task, milestones: Sequence[MilestoneIn]) -> bool:
+    """Make the task's milestones these, by position; kept rows keep their history."""
     changed = False
     existing = {m.position: m for m in task.milestones}
-    for position, m in enumerate(item.milestones, start=1):
+    for position, m in enumerate(milestones, start=1):
         milestone = existing.pop(position, None)
         if milestone is None:
             task.milestones.append(Milestone(position=position, label=m.label, due_on=m.due))

@@ -89,3 +89,32 @@ def closest_names(name: str, people: Sequence[Person], limit: int = 3) -> list[s
         words = set(fold(name).split())
         matches = [f for f in folded if words & set(f.split())][:limit]
     return [folded[m] for m in matches]
+
+
+@dataclass(frozen=True)
+class NamedAgency:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+def find_agency(name: str, agencies: Sequence[NamedAgency]) -> NamedAgency | None:
+    """Exact match on the name or an alias (diacritics optional) or on the key."""
+    wanted = fold(name).strip(" .,;")
+    return next(
+        (
+            a
+            for a in agencies
+            if wanted == a.key or wanted in {fold(v) for v in (a.name, *a.aliases)}
+        ),
+        None,
+    )
+
+
+def closest_agencies(name: str, agencies: Sequence[NamedAgency], limit: int = 3) -> list[str]:
+    return closest_names(name, [Person(a.key, a.name) for a in agencies], limit)
+
+
+def slug(name: str) -> str:
+    """A key for a new record: "Nguyễn Văn An" -> "nguyen-van-an"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:60] or "x"

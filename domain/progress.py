@@ -24,13 +24,16 @@ class TaskState:
     progress: int | None = None
     done_milestones: frozenset[int] = frozenset()
     updated_at: datetime | None = None
+    done_at: datetime | None = None  # when the task was marked done, if it is done now
+    milestone_done_at: tuple[tuple[int, datetime], ...] = ()  # (milestone id, when) if done now
 
 
 def derive_state(changes: Iterable[Change]) -> TaskState:
     """Replay the history, oldest first. A milestone-level change touches only that milestone."""
     status: Status = Status.NOT_STARTED
     progress: int | None = None
-    done: set[int] = set()
+    done: dict[int, datetime] = {}
+    done_at: datetime | None = None
     updated: datetime | None = None
     for change in changes:
         updated = change.at
@@ -38,8 +41,13 @@ def derive_state(changes: Iterable[Change]) -> TaskState:
             continue
         new = Status(change.new_status)
         if change.milestone_id is not None:
-            (done.add if new == Status.DONE else done.discard)(change.milestone_id)
+            if new == Status.DONE:
+                done.setdefault(change.milestone_id, change.at)
+            else:
+                done.pop(change.milestone_id, None)
             continue
+        if new == Status.DONE and status != Status.DONE:
+            done_at = change.at
         status = new
         if change.progress is not None:
             progress = change.progress
@@ -47,4 +55,11 @@ def derive_state(changes: Iterable[Change]) -> TaskState:
             progress = 100
         elif new == Status.NOT_STARTED:
             progress = None
-    return TaskState(status, progress, frozenset(done), updated)
+    return TaskState(
+        status,
+        progress,
+        frozenset(done),
+        updated,
+        done_at if status == Status.DONE else None,
+        tuple(sorted(done.items())),
+    )

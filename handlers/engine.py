@@ -19,7 +19,9 @@ from bot.clock import Clock
 from db import queries
 from db.models import SentMessage, Task
 from db.session import Database
-from handlers import preferences, texts
+from handlers import admin_people, admin_tasks, preferences, texts
+from handlers.announce import announce
+from handlers.audit import show_audit
 from handlers.context import Context
 from handlers.extend import extend
 from handlers.help import show_help
@@ -27,6 +29,8 @@ from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import my_tasks
 from handlers.parse import MAX_INPUT_CHARS, Command, parse_command
+from handlers.plans import plans
+from handlers.report import export, report
 from handlers.types import Inbound, Reply
 from handlers.undo import undo
 from handlers.update import reply_update, update
@@ -56,6 +60,20 @@ ROUTES: dict[str, Route] = {
     "nghiphep": Route(preferences.pause, writes=True),
     "kenh": Route(preferences.channel, writes=True),
     "giahan": Route(extend, writes=True),
+    "baocao": Route(report),
+    "xuat": Route(export),
+    "kehoach": Route(plans, writes=True),
+    # The standing office (admins); every handler refuses anyone else.
+    "themnv": Route(admin_tasks.add_task, writes=True),
+    "suanv": Route(admin_tasks.edit_task, writes=True),
+    "giao": Route(admin_tasks.assign, writes=True),
+    "bogiao": Route(admin_tasks.unassign, writes=True),
+    "themtv": Route(admin_people.add_member, writes=True),
+    "xoatv": Route(admin_people.remove_member, writes=True),
+    "themcq": Route(admin_people.add_agency, writes=True),
+    "chuathamgia": Route(admin_people.not_joined),
+    "thongbao": Route(announce, writes=True),
+    "nhatky": Route(show_audit),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
@@ -83,7 +101,8 @@ class Engine:
     async def remember(self, channel: str, chat_id: str, message_id: str, task_code: str) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task."""
         async with self.database.transaction(write=True) as session:
-            plan = await queries.current_plan(session, self._today_year())
+            member = await queries.account_member(session, channel, chat_id)
+            plan = await queries.member_plan(session, member, self._today_year())
             task_id = (
                 await session.scalar(
                     select(Task.id).where(Task.plan_id == plan.id, Task.code == task_code)
@@ -144,7 +163,7 @@ class Engine:
                 return [Reply(texts.NOT_LINKED)]
             if not inbound.text.strip():
                 return [Reply(texts.EMPTY)]
-            plan = await queries.current_plan(session, now.astimezone(self.zone).year)
+            plan = await queries.member_plan(session, member, now.astimezone(self.zone).year)
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
             who = await queries.who_is(session, member)

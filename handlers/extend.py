@@ -10,6 +10,7 @@ import re
 from db import queries
 from db.models import Extension
 from handlers import texts
+from handlers.audit import record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
@@ -68,6 +69,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
         milestone_id=milestone.id,
         note=texts.EXTENSION_NOTE.format(old=texts.day(old), new=texts.day(new_due), reason=reason),
     )
+    record(ctx, "extend", code, f"{texts.day(old)} → {texts.day(new_due)}: {reason}")
     label = f" ({milestone.label})" if milestone.label else ""
     return [
         Reply(

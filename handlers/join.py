@@ -12,6 +12,7 @@ from db.invites import create_invite, redeem
 from db.models import ChatAccount, JoinAttempt, Member
 from domain.people import Person, closest_names, find_person
 from handlers import texts
+from handlers.audit import record
 from handlers.context import Context
 from handlers.help import help_for
 from handlers.types import Inbound, Reply
@@ -90,6 +91,7 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
         return [Reply(text)]
     member = next(m for m in members if m.key == person.key)
     code = await create_invite(ctx.session, member, now=ctx.now, created_by=ctx.member)
+    record(ctx, "invite", member.full_name)
     text = texts.INVITE_CREATED.format(name=member.full_name, code=code)
     link = ctx.deep_link(code)
     if link:

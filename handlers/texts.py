@@ -51,6 +51,8 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat II.4 gặp vướng mắc chờ Trung ương hướng dẫn
 /quahan — nhiệm vụ quá hạn
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
+/baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
+/kehoach — xem hoặc chọn kế hoạch (năm) khác
 /caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
 /roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
@@ -63,10 +65,17 @@ Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế ho�
 HELP_LEADERSHIP = (
     "\n\nTrưởng Ban, Phó Trưởng Ban và cơ quan thường trực: /tatca — toàn bộ nhiệm vụ của kế hoạch."
 )
-HELP_ADMIN = (
-    "\nCơ quan thường trực: /moi <họ tên> — tạo mã mời cho thành viên; "
-    "/giahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — gia hạn nhiệm vụ."
-)
+HELP_ADMIN = """
+Cơ quan thường trực:
+/xuat — tệp Excel báo cáo (theo mẫu Phụ lục)
+/themnv <mục> | <nội dung> | <thời gian> [| <sản phẩm>] — thêm nhiệm vụ
+/suanv <mã> <noidung|thoihan|sanpham|ghichu> <giá trị> — sửa nhiệm vụ
+/giao <mã> <chidao|chutri|phoihop> <họ tên/cơ quan> — giao; /bogiao … — bỏ giao
+/giahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — gia hạn (giữ hạn gốc)
+/themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
+/themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
+/moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
+/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -223,6 +232,7 @@ MENU = (
     ("nhiemvu", "Nhiệm vụ của tôi"),
     ("quahan", "Nhiệm vụ quá hạn"),
     ("sapden", "Nhiệm vụ đến hạn trong 14 ngày"),
+    ("baocao", "Báo cáo tiến độ và biểu đồ"),
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
@@ -304,3 +314,184 @@ CHOICE_LINE = "{number}. {label}"
 ZALO_UNSUPPORTED = (
     "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
 )
+
+# Reports (/baocao, /xuat).
+CATEGORY = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "on_track": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn chưa hoàn thành",
+    "no_deadline": "Không có thời hạn",
+}
+CATEGORY_SHORT = {
+    "done_on_time": "HT đúng hạn",
+    "done_late": "HT quá hạn",
+    "on_track": "Trong hạn",
+    "overdue": "Quá hạn",
+    "no_deadline": "Không thời hạn",
+}
+REPORT_TITLE = "📊 BÁO CÁO TIẾN ĐỘ · Kế hoạch {code} năm {year}"
+REPORT_AS_OF = "Số liệu đến ngày {today} · {scope}"
+REPORT_SCOPE_PLAN = "toàn bộ kế hoạch"
+REPORT_SCOPE_MINE = "nhiệm vụ liên quan đến đồng chí {name}"
+REPORT_TOTAL = "Tổng số: {total} nhiệm vụ"
+REPORT_LINE = "• {label}: {count} ({percent})"
+REPORT_BY_SECTION = "THEO MỤC"
+REPORT_BY_DIRECTOR = "THEO NGƯỜI CHỈ ĐẠO"
+REPORT_BY_LEAD = "THEO CƠ QUAN CHỦ TRÌ"
+REPORT_BREAKDOWN_LINE = "• {label}: {total} NV — {parts}"
+REPORT_OVERDUE = "DANH SÁCH QUÁ HẠN ({count})"
+REPORT_OVERDUE_LINE = (
+    "• {code} · {content}\n   quá hạn {days} ngày (hạn {due}{extended}) · chủ trì: {lead}"
+)
+REPORT_EXTENDED = ", gia hạn đến {day}"
+REPORT_NONE_OVERDUE = "Không có nhiệm vụ quá hạn."
+REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
+REPORT_FOOTER = (
+    "Cơ quan thường trực: /xuat — tệp Excel báo cáo. Biểu đồ theo người chỉ đạo: /baocao chidao"
+)
+REPORT_CHART_CAPTION = "Biểu đồ: {title}"
+REPORT_CHART_SAVED = "Biểu đồ đã lưu: {path}"
+REPORT_FILE_SAVED = "Tệp đã lưu: {path}"
+REPORT_NO_FILES_HERE = (
+    "(Biểu đồ và tệp Excel gửi qua Telegram hoặc lệnh python -m bot export trên máy chủ.)"
+)
+CHART_TITLE_SECTION = "Nhiệm vụ theo mục · Kế hoạch {code} năm {year} · đến {today}"
+CHART_TITLE_DIRECTOR = "Nhiệm vụ theo người chỉ đạo · Kế hoạch {code} năm {year} · đến {today}"
+CHART_AXIS = "Số nhiệm vụ"
+REPORT_UNASSIGNED = "(chưa giao)"
+EXPORT_READY = "📎 Báo cáo Excel Kế hoạch {code} năm {year}, số liệu đến ngày {today}."
+
+# The workbook (column headers and sheet names as in the annex).
+XLSX_SHEET_PLAN = "Kế hoạch {year}"
+XLSX_SHEET_SUMMARY = "Tổng hợp"
+XLSX_TITLE = "DANH MỤC CÁC NHIỆM VỤ TRỌNG TÂM · Kế hoạch {code} năm {year}"
+XLSX_AS_OF = "Tình trạng đến ngày {today}"
+XLSX_HEADERS = (
+    "STT",
+    "Nội dung thực hiện",
+    "Chịu trách nhiệm chỉ đạo tiến độ",
+    "Cơ quan chủ trì tham mưu",
+    "Cơ quan phối hợp",
+    "Thời gian hoàn thành",
+    "Sản phẩm",
+    "Tình trạng",
+    "Tiến độ (%)",
+    "Cập nhật lần cuối",
+    "Ghi chú",
+)
+XLSX_FLAG_PREFIX = "Lưu ý: "
+XLSX_STATUS_DETAIL_EXTENDED = "Gia hạn đến {new} (hạn gốc {old})"
+XLSX_STATUS_DETAIL_LATE = "Quá hạn {days} ngày"
+XLSX_SUMMARY_HEADERS = ("Phân loại", "Số nhiệm vụ", "Tỷ lệ (%)")
+XLSX_SUMMARY_TOTAL = "Tổng số"
+IMPORT_FLAG_NO_DATE = (
+    "Kế hoạch không ghi thời gian hoàn thành đọc được (“{text}”); "
+    "đề nghị cơ quan thường trực xác định thời hạn."
+)
+
+# The standing office's commands (admins).
+ROLE_WORDS = {"director": "chỉ đạo", "lead": "chủ trì", "coordinating": "phối hợp"}
+TASK_ADD_USAGE = (
+    "Cú pháp: /themnv <mục> | <nội dung> | <thời gian hoàn thành> [| <sản phẩm>], ví dụ:\n"
+    "/themnv II | Tổ chức hội nghị sơ kết CCHC 6 tháng | Quý III/2024 | Báo cáo"
+)
+TASK_ADD_NO_SECTION = "Kế hoạch {plan} không có mục {section}. Các mục: {sections}."
+TASK_ADDED = (
+    "Đã thêm nhiệm vụ {code}: {content}\nThời gian hoàn thành: {deadline}\n"
+    "Giao việc: /giao {code} chutri <cơ quan> · /giao {code} chidao <họ tên>"
+)
+TASK_EDIT_USAGE = (
+    "Cú pháp: /suanv <mã> <noidung|thoihan|sanpham|ghichu> <giá trị mới>, ví dụ:\n"
+    "/suanv I.5 thoihan Quý II/2024"
+)
+TASK_EDITED = "Đã sửa {field} của nhiệm vụ {code}: “{old}” → “{new}”."
+FIELD_NAMES = {
+    "content": "nội dung",
+    "deadline_text": "thời gian hoàn thành",
+    "product": "sản phẩm",
+    "note": "ghi chú",
+}
+DEADLINE_UNREADABLE = (
+    "Không đọc được thời gian hoàn thành “{text}”. Ví dụ: Quý II/2024, Tháng 6/2024, "
+    "30/06/2024, Đợt 1 tháng 6/2024 - Đợt 2 tháng 12/2024, Theo lộ trình."
+)
+ASSIGN_USAGE = (
+    "Cú pháp: /giao <mã> <chidao|chutri|phoihop> <họ tên hoặc cơ quan>, ví dụ:\n"
+    "/giao I.5 chutri Sở Nội vụ · /giao I.5 chidao Lê Hồng Vinh\n"
+    "Bỏ giao: /bogiao <mã> <chidao|chutri|phoihop> <họ tên hoặc cơ quan>"
+)
+UNKNOWN_AGENCY = "Không có cơ quan “{name}”."
+UNKNOWN_DIRECTOR = "Không có thành viên hay nhóm chức danh “{name}”."
+ASSIGNED = "Đã giao {role} nhiệm vụ {code}: {name}."
+ASSIGN_EXISTS = "{name} đã được giao {role} nhiệm vụ {code}."
+UNASSIGNED = "Đã bỏ giao {role} nhiệm vụ {code}: {name}."
+UNASSIGN_MISSING = "{name} không được giao {role} nhiệm vụ {code}."
+MEMBER_ADD_USAGE = (
+    "Cú pháp: /themtv <họ và tên> | <cơ quan> [| quản trị], ví dụ:\n"
+    "/themtv Nguyễn Văn An | Sở Tư pháp"
+)
+MEMBER_EXISTS = "Đã có thành viên {name}. Tạo mã mời: /moi {name}"
+MEMBER_ADDED = (
+    "Đã thêm thành viên {name} ({agency}){admin}.\n"
+    "Mã tham gia (dùng một lần, hiệu lực 7 ngày): {code}\n"
+    "Gửi cho đồng chí {name} để nhắn cho bot: /start {code}"
+)
+MEMBER_ADDED_ADMIN = ", quyền cơ quan thường trực"
+MEMBER_REMOVE_USAGE = "Cú pháp: /xoatv <họ và tên>"
+MEMBER_REMOVED = (
+    "Đã ngừng quyền truy cập của đồng chí {name}: các tài khoản đã liên kết không dùng được bot "
+    "từ bây giờ và không nhận nhắc việc. Lịch sử cập nhật được giữ nguyên."
+)
+MEMBER_REMOVE_SELF = "Không thể tự ngừng quyền truy cập của mình."
+AGENCY_ADD_USAGE = (
+    "Cú pháp: /themcq <tên cơ quan> [| sở | huyện | đảng | đoàn thể | khác], ví dụ:\n"
+    "/themcq Sở Tư pháp · /themcq UBND huyện Nghi Lộc | huyện"
+)
+AGENCY_KINDS = {
+    "department": "sở, ban, ngành",
+    "district": "UBND cấp huyện",
+    "party": "cơ quan Đảng",
+    "mass_org": "tổ chức chính trị - xã hội",
+    "other": "khác",
+}
+AGENCY_EXISTS = "Đã có cơ quan {name}."
+AGENCY_ADDED = "Đã thêm cơ quan {name} (nhóm: {kind})."
+NOT_JOINED_TITLE = "Thành viên chưa liên kết tài khoản ({count}/{total}):"
+NOT_JOINED_LINE = "• {name}{agencies}"
+NOT_JOINED_NONE = "Tất cả {total} thành viên đã liên kết tài khoản."
+NOT_JOINED_FOOTER = "Tạo mã mời: /moi <họ tên>"
+ANNOUNCE_USAGE = "Cú pháp: /thongbao <nội dung thông báo gửi tới mọi thành viên>"
+ANNOUNCE_QUEUED = (
+    "Đã nhận thông báo; đang gửi tới {count} thành viên đã liên kết tài khoản{missing}."
+)
+ANNOUNCE_MISSING = " ({count} thành viên chưa liên kết sẽ không nhận được)"
+ANNOUNCEMENT = "📢 THÔNG BÁO CỦA CƠ QUAN THƯỜNG TRỰC BAN CHỈ ĐẠO CCHC\n\n{text}\n\n— {name}"
+AUDIT_TITLE = "Nhật ký quản trị (mới nhất trước):"
+AUDIT_LINE = "• {at} · {who}: {action} {target}{detail}"
+AUDIT_NONE = "Chưa có thao tác quản trị nào."
+AUDIT_ACTIONS = {
+    "task_add": "thêm nhiệm vụ",
+    "task_edit": "sửa nhiệm vụ",
+    "assign": "giao",
+    "unassign": "bỏ giao",
+    "extend": "gia hạn",
+    "member_add": "thêm thành viên",
+    "member_remove": "ngừng quyền thành viên",
+    "agency_add": "thêm cơ quan",
+    "invite": "tạo mã mời cho",
+    "announce": "gửi thông báo",
+    "plan_import": "nhập kế hoạch",
+    "admin_grant": "cấp quyền quản trị cho",
+    "admin_revoke": "thu hồi quyền quản trị của",
+}
+ADMIN_NOTE = "Cơ quan thường trực: {text}"
+
+# Choosing a plan (year).
+PLANS_TITLE = "Các kế hoạch trong hệ thống:"
+PLAN_CHOICE_LINE = "• {year}: Kế hoạch {code}{current}"
+PLAN_CHOSEN_MARK = " ← đang xem"
+PLANS_FOOTER = "Xem kế hoạch khác: /kehoach <năm>, ví dụ /kehoach {example}; trở lại kế hoạch hiện hành: /kehoach hientai"
+PLAN_SET = "Đồng chí đang xem Kế hoạch {code} năm {year}. Các lệnh /nhiemvu, /baocao… áp dụng cho kế hoạch này."
+PLAN_RESET = "Đã trở lại kế hoạch hiện hành: Kế hoạch {code} năm {year}."
+PLAN_UNKNOWN = "Không có kế hoạch năm {year}. Các năm hiện có: {years}."

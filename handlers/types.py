@@ -27,7 +27,18 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: a chart as a photo, the workbook as a document."""
+
+    kind: str  # "photo" | "document"
+    filename: str
+    data: bytes = field(repr=False)
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     actions: tuple[Action, ...] = field(default=())
     task_code: str | None = None  # replying to this message talks about this task
+    files: tuple[Attachment, ...] = field(default=())  # sent after the text

@@ -35,6 +35,7 @@ class TaskView:
     section_code: str
     section_title: str
     directors: tuple[str, ...]
+    directors_printed: str | None  # the plan's own wording of the directors cell
     lead: tuple[str, ...]
     coordinating: tuple[str, ...]
     deadline_text: str | None
@@ -98,6 +99,7 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
         section_code=task.section.code,
         section_title=task.section.title,
         directors=_names(task, Role.DIRECTOR),
+        directors_printed=task.directors_printed,
         lead=_names(task, Role.LEAD),
         coordinating=_names(task, Role.COORDINATING),
         deadline_text=task.deadline_text,

@@ -74,10 +74,11 @@ async def task_audience(session: AsyncSession, task_id: int) -> Audience:
 
 
 async def reachable(
-    session: AsyncSession, member_ids: Iterable[int], today: date
+    session: AsyncSession, member_ids: Iterable[int], today: date, *, on_leave: bool = False
 ) -> dict[int, list[ChatAccount]]:
-    """The chat accounts to use for each member: active, not on leave, not blocked; the chosen
-    channel's accounts if the member chose one (all accounts if none is on that channel)."""
+    """The chat accounts to use for each member: active, not on leave (unless ``on_leave``:
+    announcements reach everyone), not blocked; the chosen channel's accounts if the member
+    chose one (all accounts if none is on that channel)."""
     ids = set(member_ids)
     if not ids:
         return {}
@@ -98,7 +99,7 @@ async def reachable(
         by_member[account.member_id].append(account)
     result: dict[int, list[ChatAccount]] = {}
     for member in members:
-        if member.paused_until is not None and member.paused_until >= today:
+        if not on_leave and member.paused_until is not None and member.paused_until >= today:
             continue
         own = by_member.get(member.id, [])
         chosen = [a for a in own if a.channel == member.preferred_channel]

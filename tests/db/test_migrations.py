@@ -28,7 +28,7 @@ async def test_upgrade_is_idempotent_and_the_database_is_in_wal_mode(database: D
         assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() == 10_000
         assert (
             await session.execute(text("SELECT version_num FROM alembic_version"))
-        ).scalar() == "0003"
+        ).scalar() == "0004"
 
 
 async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +65,7 @@ async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path
             await session.execute(text("SELECT full_name, digest_muted, paused_until FROM members"))
         ).one()
     await db.dispose()
-    assert version == "0003"
+    assert version == "0004"
     assert tuple(reminder) == (1, 1, "sent")  # the ledger key now covers task_key
     assert tuple(change) == ("dang_thuc_hien", 40)
     assert tuple(member) == ("Nguyễn Văn A", 0, None)

@@ -1,0 +1,49 @@
+"""/thongbao <text>: the standing office sends one announcement to every member.
+
+The command only writes the announcement and one delivery row per linked member, in its own
+transaction; ``scheduler.announcements`` sends them within the rate limits, so the admin gets
+an answer at once and nothing is lost if the service stops half-way.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import Announcement, AnnouncementDelivery, Member
+from domain.text import shorten
+from handlers import texts
+from handlers.audit import record
+from handlers.context import Context
+from handlers.types import Reply
+from scheduler.audience import reachable
+
+MAX_CHARS = 1500  # leaves room for the heading within Zalo's 2,000 characters
+
+
+async def announce(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.who.is_admin:
+        return [Reply(texts.ADMIN_ONLY)]
+    text = args.strip()
+    if not text or len(text) > MAX_CHARS:
+        return [Reply(texts.ANNOUNCE_USAGE)]
+    members = set(await ctx.session.scalars(select(Member.id).where(Member.active)))
+    linked = await reachable(ctx.session, members, ctx.today, on_leave=True)
+    announcement = Announcement(text=text, member_id=ctx.member.id, at=ctx.now)
+    ctx.session.add(announcement)
+    await ctx.session.flush()
+    ctx.session.add_all(
+        AnnouncementDelivery(
+            announcement_id=announcement.id, member_id=member_id, updated_at=ctx.now
+        )
+        for member_id in sorted(linked)
+    )
+    record(ctx, "announce", f"{len(linked)} thành viên", shorten(text, 200))
+    missing = len(members) - len(linked)
+    return [
+        Reply(
+            texts.ANNOUNCE_QUEUED.format(
+                count=len(linked),
+                missing=texts.ANNOUNCE_MISSING.format(count=missing) if missing else "",
+            )
+        )
+    ]

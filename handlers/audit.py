@@ -1,0 +1,56 @@
+"""The standing office's audit trail: record every admin action; /nhatky shows the latest."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from db.models import AdminAction
+from domain.text import shorten
+from handlers import texts
+from handlers.context import Context
+from handlers.types import Reply
+
+SHOWN = 20
+
+
+def record(ctx: Context, action: str, target: str, detail: str | None = None) -> None:
+    """Add one line to the audit trail, by the sender, now (inside the command's transaction)."""
+    ctx.session.add(
+        AdminAction(
+            member_id=ctx.member.id,
+            channel=ctx.inbound.channel,
+            at=ctx.now,
+            action=action,
+            target=target,
+            detail=detail,
+        )
+    )
+
+
+async def show_audit(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.who.is_admin:
+        return [Reply(texts.ADMIN_ONLY)]
+    rows = (
+        await ctx.session.scalars(
+            select(AdminAction)
+            .options(selectinload(AdminAction.member))
+            .order_by(AdminAction.id.desc())
+            .limit(SHOWN)
+        )
+    ).all()
+    if not rows:
+        return [Reply(texts.AUDIT_NONE)]
+    lines = [texts.AUDIT_TITLE]
+    for row in rows:
+        detail = f" — {shorten(row.detail, 120)}" if row.detail else ""
+        lines.append(
+            texts.AUDIT_LINE.format(
+                at=texts.moment(row.at, ctx.zone),
+                who=row.member.full_name if row.member else row.channel,
+                action=texts.AUDIT_ACTIONS.get(row.action, row.action),
+                target=row.target,
+                detail=detail,
+            )
+        )
+    return [Reply("\n".join(lines))]

@@ -1,0 +1,73 @@
+"""/baocao: the classified summary with its chart; /xuat: the Excel report (standing office).
+
+Members get the slice of the plan that reaches them; the committee's leadership and admins get
+the whole plan. The chart and the workbook are drawn in a worker thread: they take a moment
+and must not hold up other members' messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from domain.access import sees_whole_plan
+from domain.text import fold
+from handlers import texts
+from handlers.context import Context
+from handlers.types import Attachment, Reply
+from reports.data import export_filename, plan_report
+from reports.model import Report
+from reports.text import render_report
+
+BY_DIRECTOR = {"chidao", "lanhdao", "nguoichidao"}
+
+
+async def _report(ctx: Context) -> Report:
+    whole = sees_whole_plan(ctx.who)
+    return await plan_report(
+        ctx.session,
+        ctx.plan,
+        today=ctx.today,
+        zone=ctx.zone,
+        who=None if whole else ctx.who,
+        member_name=None if whole else ctx.member.full_name,
+    )
+
+
+def _chart(report: Report, by_director: bool) -> Attachment | None:
+    from reports.chart import render_chart
+
+    breakdowns = report.by_director if by_director else report.by_section
+    if not breakdowns:
+        return None
+    template = texts.CHART_TITLE_DIRECTOR if by_director else texts.CHART_TITLE_SECTION
+    title = template.format(
+        code=report.plan_code, year=report.plan_year, today=texts.day(report.today)
+    )
+    return Attachment(
+        "photo",
+        f"bieu-do-{report.plan_year}-{report.today:%d-%m-%Y}.png",
+        render_chart(breakdowns, title),
+        texts.REPORT_CHART_CAPTION.format(title=title),
+    )
+
+
+async def report(ctx: Context, args: str) -> list[Reply]:
+    by_director = fold(args).replace(" ", "") in BY_DIRECTOR
+    data = await _report(ctx)
+    chart = await asyncio.to_thread(_chart, data, by_director)
+    return [Reply(render_report(data), files=(chart,) if chart else ())]
+
+
+async def export(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.who.is_admin:
+        return [Reply(texts.ADMIN_ONLY)]
+    from reports.workbook import build_workbook
+
+    data = await plan_report(ctx.session, ctx.plan, today=ctx.today, zone=ctx.zone)
+    workbook = await asyncio.to_thread(
+        build_workbook, data, plan_title=ctx.plan.title, zone=ctx.zone
+    )
+    caption = texts.EXPORT_READY.format(
+        code=data.plan_code, year=data.plan_year, today=texts.day(data.today)
+    )
+    return [Reply(caption, files=(Attachment("document", export_filename(data), workbook),))]

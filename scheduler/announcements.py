@@ -1,0 +1,179 @@
+"""Deliver the standing office's announcements to every member, from a ledger in the database.
+
+/thongbao writes one ``announcement_deliveries`` row per member (planned). This sender claims
+rows (planned -> sending), sends outside any transaction through the same rate limiter as the
+reminders, and records sent, failed (every account refused for good) or planned again (a
+transient failure, up to ``MAX_ATTEMPTS``). Rows left in ``sending`` by a crash are sent again
+at start: at most the messages in flight are repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from db.models import Announcement, AnnouncementDelivery
+from db.session import Database
+from handlers import texts
+from handlers.types import Reply
+from scheduler.audience import reachable
+from scheduler.service import Outbox, PermanentFailure
+
+log = logging.getLogger(__name__)
+BATCH = 100
+MAX_ATTEMPTS = 5
+RETRY_SECONDS = 30.0
+POLL_SECONDS = 60.0
+
+
+def announcement_text(announcement: Announcement) -> str:
+    author = announcement.member.full_name if announcement.member else ""
+    return texts.ANNOUNCEMENT.format(text=announcement.text, name=author)
+
+
+class AnnouncementSender:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        outboxes: Mapping[str, Outbox],
+        limiter: AbstractAsyncContextManager[None],
+        *,
+        per_chat_seconds: float = 1.0,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.outboxes = dict(outboxes)
+        self.limiter = limiter
+        self.per_chat_seconds = per_chat_seconds
+        self._wanted = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_sent: dict[tuple[str, str], float] = {}
+
+    async def start(self) -> None:
+        async with self.database.transaction(write=True) as session:
+            await session.execute(
+                update(AnnouncementDelivery)
+                .where(AnnouncementDelivery.state == "sending")
+                .values(state="planned")
+            )
+        self._task = asyncio.create_task(self._loop(), name="announcements")
+        self.wake()
+
+    def wake(self) -> None:
+        """Something may have been announced: look for planned rows."""
+        self._wanted.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            # Woken by /thongbao here, or every POLL_SECONDS for one queued from the CLI.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wanted.wait(), POLL_SECONDS)
+            self._wanted.clear()
+            try:
+                while await self.run_once():
+                    pass
+            except Exception:
+                log.exception("announcement delivery failed; will retry on the next wake-up")
+
+    async def run_once(self) -> int:
+        """Claim and send one batch; return how many rows were claimed."""
+        now = self.clock.now()
+        async with self.database.transaction(write=True) as session:
+            rows = (
+                await session.scalars(
+                    select(AnnouncementDelivery)
+                    .where(AnnouncementDelivery.state == "planned")
+                    .order_by(AnnouncementDelivery.announcement_id, AnnouncementDelivery.member_id)
+                    .limit(BATCH)
+                )
+            ).all()
+            if not rows:
+                return 0
+            for row in rows:
+                row.state, row.updated_at = "sending", now
+            accounts = await reachable(
+                session, {r.member_id for r in rows}, now.date(), on_leave=True
+            )
+            announcements = {
+                a.id: announcement_text(a)
+                for a in await session.scalars(
+                    select(Announcement)
+                    .where(Announcement.id.in_({r.announcement_id for r in rows}))
+                    .options(selectinload(Announcement.member))
+                )
+            }
+            work = [
+                (
+                    r.announcement_id,
+                    r.member_id,
+                    [(a.channel, a.external_id) for a in accounts.get(r.member_id, [])],
+                )
+                for r in rows
+            ]
+        outcomes = await asyncio.gather(
+            *(self._send(announcements[aid], targets) for aid, _, targets in work)
+        )
+        await self._record(
+            [(aid, mid, outcome) for (aid, mid, _), outcome in zip(work, outcomes, strict=True)]
+        )
+        return len(rows)
+
+    async def _send(self, text: str, targets: list[tuple[str, str]]) -> tuple[bool, list[str]]:
+        """(delivered anywhere, the errors); an error starting "permanent" will never succeed."""
+        delivered, errors = False, []
+        for channel, chat_id in targets:
+            outbox = self.outboxes.get(channel)
+            if outbox is None:
+                errors.append(f"transient: no {channel} channel running")
+                continue
+            wait = self._last_sent.get((channel, chat_id), 0.0) + self.per_chat_seconds
+            if wait > time.monotonic():
+                await asyncio.sleep(wait - time.monotonic())
+            async with self.limiter:
+                self._last_sent[(channel, chat_id)] = time.monotonic()
+                try:
+                    await outbox.deliver(chat_id, Reply(text))
+                    delivered = True
+                except PermanentFailure as exc:
+                    errors.append(f"permanent: {exc}")
+                except Exception as exc:
+                    log.warning("announcement not sent, will retry: %s", type(exc).__name__)
+                    errors.append(f"transient: {type(exc).__name__}")
+        if not targets:
+            errors.append("permanent: no linked account")
+        return delivered, errors
+
+    async def _record(self, results: list[tuple[int, int, tuple[bool, list[str]]]]) -> None:
+        now = self.clock.now()
+        retry = False
+        async with self.database.transaction(write=True) as session:
+            for announcement_id, member_id, (delivered, errors) in results:
+                row = await session.get(AnnouncementDelivery, (announcement_id, member_id))
+                if row is None:
+                    continue
+                row.attempts += 1
+                row.updated_at = now
+                row.last_error = "; ".join(errors)[:500] or None
+                permanent = bool(errors) and all(e.startswith("permanent") for e in errors)
+                if delivered:
+                    row.state, row.sent_at = "sent", now
+                elif permanent or row.attempts >= MAX_ATTEMPTS:
+                    row.state = "failed"
+                else:
+                    row.state, retry = "planned", True
+        if retry:
+            asyncio.get_running_loop().call_later(RETRY_SECONDS, self.wake)
