@@ -165,3 +165,44 @@ def test_backup_is_consistent_while_a_write_is_in_progress(tmp_path: Path) -> No
     assert copy.execute("SELECT content FROM tasks WHERE code = 'I.1'").fetchone()[0] != "chưa lưu"
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
+
+
+def test_export_import_and_admin_from_the_command_line(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    now = {"BOT_NOW": "2024-07-01T09:00+07:00"}
+    assert bot(tmp_path, "seed").returncode == 0
+    exported = bot(tmp_path, "export", "--xlsx", "out/report.xlsx", **now)
+    assert exported.returncode == 0, exported.stderr
+    assert "42 tasks, as of 2024-07-01" in exported.stdout
+    workbook = load_workbook(tmp_path / "out" / "report.xlsx")
+    assert workbook.sheetnames == ["Kế hoạch 2024", "Tổng hợp"]
+
+    imported = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025")
+    assert imported.returncode == 0, imported.stderr
+    assert "created 1 plan, 4 section, 42 task" in imported.stdout
+    again = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025")
+    assert "created nothing; updated nothing" in again.stdout
+
+    sheet = workbook["Kế hoạch 2024"]
+    sheet["D6"] = "Sở Không Tồn Tại"
+    workbook.save(tmp_path / "bad.xlsx")
+    failed = bot(tmp_path, "import", "bad.xlsx", "--plan", "2026")
+    assert failed.returncode == 1
+    assert "import failed, nothing written" in failed.stderr
+    assert "sheet 'Kế hoạch 2024', row 6: unknown agency 'Sở Không Tồn Tại'" in failed.stderr
+    assert "created" not in bot(tmp_path, "import", "missing.xlsx", "--plan", "2026").stdout
+
+    refused = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/chuathamgia")
+    assert refused.returncode == 2 and "grant-admin" in refused.stderr
+    granted = bot(tmp_path, "grant-admin", "Nguyen Van De")
+    assert granted.returncode == 0 and "Nguyễn Văn Đề is now an admin." in granted.stdout
+    added = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/themcq Sở Tư pháp")
+    assert added.stdout.strip() == "Đã thêm cơ quan Sở Tư pháp (nhóm: sở, ban, ngành)."
+    report = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/baocao", REPORTS_DIR="charts", **now)
+    assert report.returncode == 0, report.stderr
+    saved = re.search(r"Biểu đồ đã lưu: (\S+\.png)", report.stdout)
+    assert saved is not None and (tmp_path / saved[1]).read_bytes()[:4] == b"\x89PNG"
+    audit = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/nhatky")
+    assert "thêm cơ quan Sở Tư pháp" in audit.stdout
+    assert "cli: cấp quyền quản trị cho Nguyễn Văn Đề" in audit.stdout

@@ -301,3 +301,24 @@ async def test_webhook_mode_checks_the_secret(
 def test_webhook_url_without_a_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
         Settings(_env_file=None, telegram_webhook_url="https://x/telegram")  # type: ignore[call-arg]
+
+
+async def test_an_admin_gets_the_report_with_its_chart_and_the_workbook(tg: Harness) -> None:
+    await tg.link("office-admin", ADMIN, admin=True)
+    await tg.link("le-hong-vinh", VINH)
+    summary, chart = await tg.ask(ADMIN, "/baocao", count=2)
+    assert summary.method == "sendMessage" and summary.text is not None
+    assert summary.text.startswith("📊 BÁO CÁO TIẾN ĐỘ · Kế hoạch 02/KH-BCĐ năm 2024")
+    assert "Tổng số: 42 nhiệm vụ" in summary.text
+    assert chart.method == "sendPhoto"
+    (name, _, data) = chart.files["photo"]
+    assert name.endswith(".png") and data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert chart.text is not None and chart.text.startswith("Biểu đồ: Nhiệm vụ theo mục")
+    caption, workbook = await tg.ask(ADMIN, "/xuat", count=2)
+    assert caption.text is not None and caption.text.startswith("📎 Báo cáo Excel")
+    assert workbook.method == "sendDocument"
+    (filename, _, content) = workbook.files["document"]
+    assert filename == "bao-cao-ke-hoach-2024-ngay-20-03-2024.xlsx"
+    assert content[:2] == b"PK"  # a zip: the .xlsx container
+    (refused,) = await tg.ask(VINH, "/xuat")
+    assert refused.text == texts.ADMIN_ONLY

@@ -233,3 +233,19 @@ async def test_webhook_checks_the_secret(
             assert answer.text == texts.NOT_LINKED
         finally:
             await channel.stop()
+
+
+async def test_the_report_on_zalo_says_where_the_chart_and_workbook_are(zalo: Zalo) -> None:
+    async with zalo.database.transaction(write=True) as session:
+        trung = await session.scalar(select(Member).where(Member.key == "nguyen-duc-trung"))
+        assert trung is not None
+        trung.is_admin = True
+    await zalo.link("nguyen-duc-trung", TRUNG)
+    zalo.api.push_text(TRUNG, "/baocao")
+    for count in range(1, 6):  # the report is cut at 2,000 characters: wait for its last piece
+        pieces = [s.text for s in await zalo.api.wait_sent(TRUNG, count)]
+        if pieces[-1].endswith(texts.REPORT_NO_FILES_HERE):
+            break
+    assert pieces[0].startswith("📊 BÁO CÁO TIẾN ĐỘ")
+    assert pieces[-1].endswith(texts.REPORT_NO_FILES_HERE)
+    assert all(len(p) <= 2000 for p in pieces)
