@@ -18,7 +18,7 @@ from db import queries
 from db.backup import backup_sqlite
 from db.invites import create_invite
 from db.models import AdminAction, Member
-from db.seed import apply_seed
+from db.seed import SeedReport, apply_seed
 from db.seed_file import SeedError, load_seed_file
 from domain.people import Person, closest_names, find_person
 from handlers import texts
@@ -79,16 +79,23 @@ async def _find_member(service: Service, name: str) -> Member | None:
     return next(m for m in members if m.key == person.key)
 
 
-async def _chat(settings: Settings, name: str) -> int:
-    service = await open_service(settings, seed_if_empty=True)
-    try:
-        member = await _find_member(service, name)
-        if member is None:
-            return 2
+async def _console_member(service: Service, name: str) -> Member | None:
+    """The member called ``name``, with their console account linked (None: unknown name)."""
+    member = await _find_member(service, name)
+    if member is not None:
         async with service.database.transaction(write=True) as session:
             await queries.link_account(
                 session, member, console.CHANNEL, member.key, now=service.clock.now()
             )
+    return member
+
+
+async def _chat(settings: Settings, name: str) -> int:
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        member = await _console_member(service, name)
+        if member is None:
+            return 2
         await console.chat(service.engine, member.key, sys.stdin, sys.stdout, settings.reports_dir)
         return 0
     finally:
@@ -98,7 +105,7 @@ async def _chat(settings: Settings, name: str) -> int:
 async def _admin(settings: Settings, name: str, text: str) -> int:
     service = await open_service(settings, seed_if_empty=True)
     try:
-        member = await _find_member(service, name)
+        member = await _console_member(service, name)
         if member is None:
             return 2
         if not member.is_admin:
@@ -108,10 +115,6 @@ async def _admin(settings: Settings, name: str, text: str) -> int:
                 file=sys.stderr,
             )
             return 2
-        async with service.database.transaction(write=True) as session:
-            await queries.link_account(
-                session, member, console.CHANNEL, member.key, now=service.clock.now()
-            )
         replies = await service.engine.handle(
             Inbound(channel=console.CHANNEL, chat_id=member.key, user_id=member.key, text=text)
         )
@@ -147,6 +150,14 @@ async def _grant(settings: Settings, name: str, grant: bool) -> int:
         await service.close()
 
 
+def _print_load(what: str, report: SeedReport) -> None:
+    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
+    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
+    print(f"{what}: created {created}; updated {updated}")
+    if report.kept_tasks:
+        print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
+
+
 async def _seed(settings: Settings, path: Path) -> int:
     try:
         seed = load_seed_file(path)
@@ -159,13 +170,7 @@ async def _seed(settings: Settings, path: Path) -> int:
             report = await apply_seed(session, seed, now=service.clock.now())
     finally:
         await service.close()
-    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
-    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
-    print(
-        f"plan {seed.plan.year} ({seed.plan.code}) from {path}: created {created}; updated {updated}"
-    )
-    if report.kept_tasks:
-        print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
+    _print_load(f"plan {seed.plan.year} ({seed.plan.code}) from {path}", report)
     return 0
 
 
@@ -272,11 +277,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await service.close()
-    created = ", ".join(f"{n} {k}" for k, n in sorted(report.created.items())) or "nothing"
-    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items())) or "nothing"
-    print(f"plan {args.plan} from {args.file}: created {created}; updated {updated}")
-    if report.kept_tasks:
-        print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
+    _print_load(f"plan {args.plan} from {args.file}", report)
     return 0
 
 

@@ -9,18 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from db.invites import create_invite
 from db.models import Agency, ChatAccount, Member
-from domain.people import (
-    NamedAgency,
-    Person,
-    closest_agencies,
-    closest_names,
-    find_agency,
-    find_person,
-    slug,
-)
+from domain.people import NamedAgency, Person, closest_names, find_agency, find_person, slug
 from domain.text import fold, shorten
 from handlers import texts
-from handlers.admin_tasks import fields
+from handlers.admin_tasks import did_you_mean, fields, lookup_agency
 from handlers.audit import record
 from handlers.context import Context
 from handlers.types import Reply
@@ -64,15 +56,9 @@ async def add_member(ctx: Context, args: str) -> list[Reply]:
     members = (await ctx.session.scalars(select(Member))).all()
     if find_person(name, [Person(m.key, m.full_name) for m in members]) is not None:
         return [Reply(texts.MEMBER_EXISTS.format(name=name))]
-    agencies = (await ctx.session.scalars(select(Agency))).all()
-    named = [NamedAgency(a.key, a.name, tuple(a.aliases or [])) for a in agencies]
-    match = find_agency(agency_name, named)
-    if match is None:
-        close = closest_agencies(agency_name, named)
-        text = texts.UNKNOWN_AGENCY.format(name=shorten(agency_name, 80))
-        text += " " + texts.CLOSEST.format(names=", ".join(close)) if close else ""
-        return [Reply(text + "\n" + texts.AGENCY_ADD_USAGE)]
-    agency = next(a for a in agencies if a.key == match.key)
+    agency = await lookup_agency(ctx, agency_name)
+    if isinstance(agency, str):
+        return [Reply(agency + "\n" + texts.AGENCY_ADD_USAGE)]
     member = Member(
         key=await _unique_key(ctx, Member, name),
         full_name=name,
@@ -109,8 +95,7 @@ async def remove_member(ctx: Context, args: str) -> list[Reply]:
     person = find_person(args, people)
     if person is None:
         text = texts.UNKNOWN_MEMBER.format(name=shorten(args, 80))
-        close = closest_names(args, people)
-        return [Reply(text + (" " + texts.CLOSEST.format(names=", ".join(close)) if close else ""))]
+        return [Reply(did_you_mean(text, closest_names(args, people)))]
     member = next(m for m in members if m.key == person.key)
     if member.id == ctx.member.id:
         return [Reply(texts.MEMBER_REMOVE_SELF)]

@@ -210,18 +210,27 @@ async def _target(ctx: Context, role: Role, name: str) -> tuple[str, dict[str, i
         if found.groups and not found.unresolved:
             group = next(g for g in groups if g.key == found.groups[0])
             return group.name, {"group_id": group.id}
-        close = closest_names(name, people)
         text = texts.UNKNOWN_DIRECTOR.format(name=shorten(name, 80))
-        return text + (" " + texts.CLOSEST.format(names=", ".join(close)) if close else "")
+        return did_you_mean(text, closest_names(name, people))
+    agency = await lookup_agency(ctx, name)
+    if isinstance(agency, str):
+        return agency
+    return agency.name, {"agency_id": agency.id}
+
+
+def did_you_mean(text: str, close: list[str]) -> str:
+    return text + (" " + texts.CLOSEST.format(names=", ".join(close)) if close else "")
+
+
+async def lookup_agency(ctx: Context, name: str) -> Agency | str:
+    """The agency called ``name`` (or an alias), else the refusal with the closest names."""
     agencies = (await ctx.session.scalars(select(Agency))).all()
     named = [NamedAgency(a.key, a.name, tuple(a.aliases or [])) for a in agencies]
     match = find_agency(name, named)
     if match is None:
-        close = closest_agencies(name, named)
         text = texts.UNKNOWN_AGENCY.format(name=shorten(name, 80))
-        return text + (" " + texts.CLOSEST.format(names=", ".join(close)) if close else "")
-    agency = next(a for a in agencies if a.key == match.key)
-    return agency.name, {"agency_id": agency.id}
+        return did_you_mean(text, closest_agencies(name, named))
+    return next(a for a in agencies if a.key == match.key)
 
 
 def _parse_assign(args: str) -> tuple[str, Role, str] | None:
