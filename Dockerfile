@@ -4,7 +4,8 @@
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_URL=sqlite+aiosqlite:////app/data/bot.db
+    DATABASE_URL=sqlite+aiosqlite:////app/data/bot.db REPORTS_DIR=/app/data/reports \
+    MPLCONFIGDIR=/tmp/matplotlib
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY bot ./bot
@@ -12,6 +13,7 @@ COPY handlers ./handlers
 COPY scheduler ./scheduler
 COPY db ./db
 COPY domain ./domain
+COPY reports ./reports
 COPY seed_tasks.json alembic.ini ./
 VOLUME ["/app/data"]
 # Migrates and loads the plan (idempotent), then serves.
