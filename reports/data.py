@@ -1,0 +1,46 @@
+"""Load what a report needs from the database: the plan's tasks (or a member's), with history."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import queries
+from db.models import Plan
+from domain.access import Who
+from handlers import texts
+from handlers.views import task_view
+from reports.model import Report, build_report
+
+
+async def plan_report(
+    session: AsyncSession,
+    plan: Plan,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    who: Who | None = None,
+    member_name: str | None = None,
+) -> Report:
+    """The whole plan (``who`` None) or the slice of tasks that reach ``who``."""
+    if who is None:
+        tasks = list(await queries.plan_tasks(session, plan.id))
+    else:
+        tasks = list(await queries.tasks_reaching(session, plan.id, who))
+    changes = await queries.history(session, [t.id for t in tasks])
+    views = [task_view(t, changes[t.id], today) for t in tasks]
+    return build_report(
+        views,
+        plan_code=plan.code,
+        plan_year=plan.year,
+        today=today,
+        zone=zone,
+        scope=member_name if who is not None else None,
+        unassigned=texts.REPORT_UNASSIGNED,
+    )
+
+
+def export_filename(report: Report) -> str:
+    return f"bao-cao-ke-hoach-{report.plan_year}-ngay-{report.today:%d-%m-%Y}.xlsx"

@@ -1,0 +1,205 @@
+"""The Excel report in the annex's own layout, plus a summary sheet (openpyxl).
+
+Sheet 1 (the plan): a title row, the plan's number and the report day, the header row (frozen),
+then each section's row (Roman numeral, bold) followed by its tasks. The annex's seven columns
+come first, then what the bot knows: status, progress, last update, notes. Status cells are
+coloured by category. ``reports.importer`` reads the same layout back.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from domain.classify import CATEGORY_ORDER, Category, percentages
+from domain.status import Status
+from handlers import texts
+from reports.model import Breakdown, Report, Row
+
+WIDTHS = (7, 55, 32, 28, 32, 18, 24, 26, 10, 17, 32)
+SUMMARY_WIDTHS = (48, 16, 16, 16, 16, 16, 16)
+HEADER_ROW = 3
+LINE_POINTS = 15  # a line of 11-point text
+FILLS = {
+    Category.DONE_ON_TIME: "C8E6C9",
+    Category.DONE_LATE: "DCEDC8",
+    Category.ON_TRACK: "BBDEFB",
+    Category.OVERDUE: "FFCDD2",
+    Category.NO_DEADLINE: "EEEEEE",
+}
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def directors_cell(row: Row) -> str:
+    """The plan's wording when it still stands, else the names of who directs the task."""
+    return row.view.directors_printed or "; ".join(row.view.directors)
+
+
+def notes_cell(row: Row) -> str:
+    parts = [row.view.note or ""]
+    if row.view.flag:
+        parts.append(texts.XLSX_FLAG_PREFIX + row.view.flag)
+    return "\n".join(p for p in parts if p)
+
+
+def status_cell(row: Row) -> str:
+    view, verdict = row.view, row.verdict
+    lines = [texts.CATEGORY[verdict.category]]
+    status = view.state.status
+    if status != Status.DONE:
+        lines.append(texts.STATUS[status] + texts.percent(view.state.progress))
+    if verdict.category == Category.OVERDUE:
+        lines.append(texts.XLSX_STATUS_DETAIL_LATE.format(days=verdict.days_late))
+    if verdict.extended_due and verdict.original_due:
+        lines.append(
+            texts.XLSX_STATUS_DETAIL_EXTENDED.format(
+                new=texts.day(verdict.extended_due), old=texts.day(verdict.original_due)
+            )
+        )
+    reference = next((h.reference for h in reversed(view.history) if h.reference), None)
+    if reference:
+        lines.append(texts.WITH_REFERENCE.strip().format(reference=reference))
+    return "\n".join(lines)
+
+
+def line_count(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (an estimate:
+    neither Excel nor LibreOffice sizes rows of a generated file by itself)."""
+    chars = max(int(width * 1.1), 1)
+    return sum(max(1, math.ceil(len(line) / chars)) for line in text.split("\n"))
+
+
+def _row(
+    sheet: Worksheet,
+    values: Sequence[object],
+    *,
+    bold: bool = False,
+    widths: Sequence[float] = WIDTHS,
+) -> int:
+    sheet.append(list(values))
+    number = sheet.max_row
+    lines = 1
+    for index, cell in enumerate(sheet[number]):
+        cell.alignment = _WRAP
+        cell.border = _BORDER
+        if bold:
+            cell.font = Font(bold=True)
+        if isinstance(cell.value, str) and index < len(widths):
+            lines = max(lines, line_count(cell.value, widths[index]))
+    sheet.row_dimensions[number].height = LINE_POINTS * lines + 3
+    return number
+
+
+def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInfo) -> None:
+    sheet.title = texts.XLSX_SHEET_PLAN.format(year=report.plan_year)
+    sheet.append([plan_title])
+    sheet.append(
+        [
+            texts.XLSX_TITLE.format(code=report.plan_code, year=report.plan_year)
+            + " · "
+            + texts.XLSX_AS_OF.format(today=texts.day(report.today))
+        ]
+    )
+    last = get_column_letter(len(texts.XLSX_HEADERS))
+    for number in (1, 2):
+        sheet.merge_cells(f"A{number}:{last}{number}")
+        sheet[f"A{number}"].font = Font(bold=number == 1, size=13 if number == 1 else 11)
+    header = _row(sheet, texts.XLSX_HEADERS, bold=True)
+    for cell in sheet[header]:
+        cell.alignment = _CENTER
+        cell.fill = PatternFill("solid", fgColor="D9E2F3")
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    section = None
+    for row in report.rows:
+        view = row.view
+        if view.section_code != section:
+            section = view.section_code
+            number = _row(sheet, [section, view.section_title], bold=True)
+            for cell in sheet[number]:
+                cell.fill = PatternFill("solid", fgColor="F2F2F2")
+        updated = view.state.updated_at
+        progress = 100 if view.state.status == Status.DONE else view.state.progress
+        number = _row(
+            sheet,
+            [
+                view.code.split(".", 1)[1],
+                view.content,
+                directors_cell(row),
+                "; ".join(view.lead),
+                "; ".join(view.coordinating),
+                view.deadline_text or "",
+                view.product or "",
+                status_cell(row),
+                progress,
+                updated.astimezone(zone).strftime("%d/%m/%Y %H:%M") if updated else "",
+                notes_cell(row),
+            ],
+        )
+        sheet.cell(number, 1).alignment = _CENTER
+        sheet.cell(number, 8).fill = PatternFill("solid", fgColor=FILLS[row.verdict.category])
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{sheet.max_row}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+
+
+def _table(sheet: Worksheet, title: str, breakdowns: Sequence[Breakdown]) -> None:
+    sheet.append([])
+    sheet.append([title])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    header = ["", *(texts.CATEGORY[c] for c in CATEGORY_ORDER), texts.XLSX_SUMMARY_TOTAL]
+    _row(sheet, header, bold=True, widths=SUMMARY_WIDTHS)
+    for b in breakdowns:
+        _row(
+            sheet,
+            [b.label, *(b.counts[c] for c in CATEGORY_ORDER), b.total],
+            widths=SUMMARY_WIDTHS,
+        )
+
+
+def _summary_sheet(sheet: Worksheet, report: Report) -> None:
+    sheet.append([texts.XLSX_TITLE.format(code=report.plan_code, year=report.plan_year)])
+    sheet.append([texts.XLSX_AS_OF.format(today=texts.day(report.today))])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    _row(sheet, texts.XLSX_SUMMARY_HEADERS, bold=True, widths=SUMMARY_WIDTHS)
+    shares = percentages(report.totals)
+    for category in CATEGORY_ORDER:
+        values = [texts.CATEGORY[category], report.totals[category], round(shares[category], 1)]
+        number = _row(sheet, values, widths=SUMMARY_WIDTHS)
+        sheet.cell(number, 1).fill = PatternFill("solid", fgColor=FILLS[category])
+    total = [texts.XLSX_SUMMARY_TOTAL, len(report.rows), 100.0 if report.rows else 0.0]
+    _row(sheet, total, bold=True, widths=SUMMARY_WIDTHS)
+    _table(sheet, texts.REPORT_BY_SECTION, report.by_section)
+    _table(sheet, texts.REPORT_BY_DIRECTOR, report.by_director)
+    _table(sheet, texts.REPORT_BY_LEAD, report.by_lead)
+    for index, width in enumerate(SUMMARY_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def build_workbook(report: Report, *, plan_title: str, zone: ZoneInfo) -> bytes:
+    """The report as .xlsx bytes."""
+    workbook = Workbook()
+    plan_sheet = workbook.active
+    assert plan_sheet is not None
+    _plan_sheet(plan_sheet, report, plan_title, zone)
+    _summary_sheet(workbook.create_sheet(texts.XLSX_SHEET_SUMMARY), report)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,344 @@
+"""/baocao, /xuat, export and import: the classification as members read it, the chart, the
+workbook's layout, and a plan going out to Excel and back (the next year's plan included)."""
+
+from __future__ import annotations
+
+import io
+import struct
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from bot.clock import FrozenClock
+from db import queries
+from db.models import Plan, StatusChange, Task
+from db.session import Database
+from handlers import texts
+from handlers.engine import Engine
+from reports.data import plan_report
+from reports.import_plan import import_workbook
+from reports.importer import ImportFailed
+from reports.workbook import HEADER_ROW, LINE_POINTS, build_workbook, line_count
+from tests.conftest import ZONE, Chat, local
+
+ADMIN = "can-bo-van-phong"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@pytest.fixture
+async def office(seeded: Database) -> tuple[Chat, FrozenClock, str]:
+    """An admin of the standing office, and a history with every category in it."""
+    clock = FrozenClock(local("2024-01-31 16:00"))
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    admin = await chat.add_member(ADMIN, "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True)
+    await chat.say(admin, "/capnhat I.1 hoàn thành Kế hoạch số 02/KH-BCĐ")  # on its due date
+    clock.instant = local("2024-03-01 10:00")
+    await chat.say(admin, "/capnhat I.4 hoàn thành")  # due 29/02: a day late
+    clock.instant = local("2024-03-20 09:00")
+    await chat.say(admin, "/giahan I.5 30/04/2024 chờ Trung ương công bố chỉ số")
+    await chat.say(admin, "/capnhat I.8 đợt 1 hoàn thành")
+    await chat.say(admin, "/capnhat I.2 đang thực hiện 40%")
+    clock.instant = local("2024-04-05 09:00")
+    return chat, clock, admin
+
+
+async def test_the_report_classifies_every_task_with_totals_and_the_overdue_list(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    (reply,) = await chat.say(admin, "/baocao")
+    text = reply.text
+    assert "Số liệu đến ngày 05/04/2024 · toàn bộ kế hoạch" in text
+    assert "Tổng số: 42 nhiệm vụ" in text
+    assert "• Hoàn thành đúng hạn: 1 (2,4%)" in text  # I.1, done on 31/01
+    assert "• Hoàn thành quá hạn: 1 (2,4%)" in text  # I.4, done 01/03 for 29/02
+    assert "• Không có thời hạn: 4 (9,5%)" in text  # II.6, II.7, III.1, IV.1
+    # I.5: extended to 30/04 but judged against 31/03, both shown.
+    assert "I.5 · Chỉ đạo công bố chỉ số xếp hạng CCHC năm 2023" in text
+    assert "quá hạn 5 ngày (hạn 31/03/2024, gia hạn đến 30/04/2024)" in text
+    assert "quá hạn 65 ngày (hạn 31/01/2024) · chủ trì: Sở Nội vụ" in text  # I.3
+    overdue = text.split(texts.REPORT_OVERDUE.split(" (")[0])[1]
+    assert overdue.index("I.3") < overdue.index("I.5")  # most days late first
+    for heading in (texts.REPORT_BY_SECTION, texts.REPORT_BY_DIRECTOR, texts.REPORT_BY_LEAD):
+        assert heading in text
+    assert "• I. Công tác lãnh đạo, chỉ đạo, điều hành: 14 NV" in text
+    assert "• Đ/c Thái Thanh Quý:" in text and "• Sở Nội vụ:" in text
+
+
+async def test_the_counts_add_up_and_match_the_pure_classifier(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, _ = office
+    async with chat.database.transaction() as session:
+        plan = await queries.current_plan(session, 2024)
+        assert plan is not None
+        report = await plan_report(session, plan, today=date(2024, 4, 5), zone=ZONE)
+    assert sum(report.totals.values()) == 42
+    assert sum(b.total for b in report.by_section) == 42
+    verdicts = {r.view.code: r.verdict for r in report.rows}
+    assert verdicts["I.8"].category == "on_track"  # batch 1 done; batch 2 due 31/12
+    assert verdicts["I.2"].category == "on_track"
+    assert verdicts["I.5"].extended_due == date(2024, 4, 30)
+
+
+async def test_a_member_sees_their_own_slice(office: tuple[Chat, FrozenClock, str]) -> None:
+    chat, _, _ = office
+    cuong = await chat.link("le-duc-cuong")
+    (reply,) = await chat.say(cuong, "/baocao")
+    assert "nhiệm vụ liên quan đến đồng chí Lê Đức Cường" in reply.text
+    assert "Tổng số: 42" not in reply.text
+    vinh_leadership = await chat.link("thai-thanh-quy")  # Trưởng Ban: the whole plan
+    (whole,) = await chat.say(vinh_leadership, "/baocao")
+    assert "Tổng số: 42 nhiệm vụ" in whole.text
+
+
+async def test_the_chart_is_a_png_of_the_expected_size(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    for command in ("/baocao", "/baocao chidao"):
+        (reply,) = await chat.say(admin, command)
+        (chart,) = reply.files
+        assert chart.kind == "photo" and chart.filename.endswith(".png")
+        assert png_size(chart.data) == (1200, 700)
+        assert len(chart.data) > 20_000  # bars, labels and legend, not an empty canvas
+
+
+async def test_xuat_is_for_admins_and_gives_the_workbook(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    vinh = await chat.link("le-hong-vinh")
+    (refused,) = await chat.say(vinh, "/xuat")
+    assert refused.text == texts.ADMIN_ONLY and not refused.files
+    (reply,) = await chat.say(admin, "/xuat")
+    (document,) = reply.files
+    assert document.kind == "document"
+    assert document.filename == "bao-cao-ke-hoach-2024-ngay-05-04-2024.xlsx"
+    workbook = load_workbook(io.BytesIO(document.data))
+    assert workbook.sheetnames == ["Kế hoạch 2024", "Tổng hợp"]
+
+
+async def _workbook(database: Database, today: date) -> bytes:
+    async with database.transaction() as session:
+        plan = await queries.current_plan(session, today.year)
+        assert plan is not None
+        report = await plan_report(session, plan, today=today, zone=ZONE)
+        return build_workbook(report, plan_title=plan.title, zone=ZONE)
+
+
+async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock, str]) -> None:
+    chat, _, _ = office
+    workbook = load_workbook(io.BytesIO(await _workbook(chat.database, date(2024, 4, 5))))
+    sheet = workbook["Kế hoạch 2024"]
+    assert sheet["A1"].value == (
+        "Kế hoạch công tác của Ban Chỉ đạo cải cách hành chính tỉnh Nghệ An năm 2024"
+    )
+    assert "02/KH-BCĐ" in sheet["A2"].value and "05/04/2024" in sheet["A2"].value
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    assert headers == list(texts.XLSX_HEADERS)
+    assert headers[:7] == [
+        "STT",
+        "Nội dung thực hiện",
+        "Chịu trách nhiệm chỉ đạo tiến độ",
+        "Cơ quan chủ trì tham mưu",
+        "Cơ quan phối hợp",
+        "Thời gian hoàn thành",
+        "Sản phẩm",
+    ]
+    assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    assert len(rows) == 42 + 4
+    sections = [r for r in rows if r[0] in ("I", "II", "III", "IV")]
+    assert [r[1] for r in sections][0] == "Công tác lãnh đạo, chỉ đạo, điều hành"
+    assert sheet.cell(HEADER_ROW + 1, 1).font.bold
+    first = rows[1]
+    assert first[0] == "1" and first[1] == "Ban hành Kế hoạch công tác của Ban Chỉ đạo năm 2024"
+    assert first[3] == "Sở Nội vụ" and first[5] == "Tháng 1/2024" and first[8] == 100
+    assert str(first[7]).startswith("Hoàn thành đúng hạn")
+    assert "Sản phẩm: Kế hoạch số 02/KH-BCĐ" in str(first[7])
+    assert sheet.cell(HEADER_ROW + 2, 2).alignment.wrap_text
+    # Rows are as tall as their wrapped text: neither Excel nor LibreOffice sizes them on open.
+    heights = {
+        str(sheet.cell(n, 2).value)[:20]: sheet.row_dimensions[n].height
+        for n in range(HEADER_ROW + 1, sheet.max_row + 1)
+    }
+    assert heights["Công tác lãnh đạo, c"] == LINE_POINTS + 3  # section I: one line
+    assert heights["Ban hành Đề án cải t"] >= 5 * LINE_POINTS  # I.6: long text, a flag
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.column_dimensions["B"].width >= 40
+    fills = {
+        str(sheet.cell(n, 8).value).split("\n")[0]: sheet.cell(n, 8).fill.fgColor.rgb
+        for n in range(HEADER_ROW + 1, sheet.max_row + 1)
+        if sheet.cell(n, 1).value not in ("I", "II", "III", "IV")
+    }
+    assert fills["Quá hạn chưa hoàn thành"].endswith("FFCDD2")
+    assert fills["Hoàn thành đúng hạn"].endswith("C8E6C9")
+    iv4b = next(r for r in rows if r[0] == "4b")
+    assert iv4b[1].startswith("Thực hiện phân cấp, ủy quyền")
+    summary = workbook["Tổng hợp"]
+    table = {r[0]: r[1:3] for r in summary.iter_rows(min_row=5, max_row=10, values_only=True)}
+    assert table["Hoàn thành đúng hạn"] == (1, 2.4)
+    assert table["Tổng số"] == (42, 100.0)
+
+
+def _snapshot(tasks: list[Task]) -> list[tuple[object, ...]]:
+    """What a plan says, independent of database ids; "Trong năm" (no year written) is read
+    as 31/12 of the plan's year, so those dates are compared without their year."""
+    return [
+        (
+            t.code,
+            t.section.code,
+            t.section.title,
+            t.position,
+            t.content,
+            t.directors_printed,
+            t.deadline_text,
+            t.schedule,
+            t.flag,
+            t.product,
+            t.note,
+            tuple(
+                (m.label, m.due_on.replace(year=2000) if relative else m.due_on)
+                for m in t.milestones
+                for relative in [not any(ch.isdigit() for ch in t.deadline_text or "")]
+            ),
+            tuple(
+                sorted(
+                    (a.role, a.position, a.member_id, a.agency_id, a.group_id)
+                    for a in t.assignments
+                )
+            ),
+        )
+        for t in tasks
+    ]
+
+
+async def test_export_then_import_as_2025_gives_the_same_42_tasks(seeded: Database) -> None:
+    data = await _workbook(seeded, date(2024, 7, 1))
+    async with seeded.transaction(write=True) as session:
+        report = await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
+    assert report.created["task"] == 42 and report.created["plan"] == 1
+    async with seeded.transaction() as session:
+        plans = {p.year: p for p in await session.scalars(select(Plan))}
+        assert plans[2025].code == "02/KH-BCĐ"
+        assert plans[2025].title.endswith("năm 2025")
+        old = list(await queries.plan_tasks(session, plans[2024].id))
+        new = list(await queries.plan_tasks(session, plans[2025].id))
+    assert len(new) == 42
+    assert _snapshot(new) == _snapshot(old)
+    in_the_year = [t for t in new if t.deadline_text == "Trong năm"]
+    assert in_the_year and all(t.milestones[0].due_on == date(2025, 12, 31) for t in in_the_year)
+    dated = next(t for t in new if t.code == "I.5")
+    assert [m.due_on for m in dated.milestones] == [date(2024, 3, 31)]  # "Quý I/2024" as written
+
+
+async def test_reimporting_the_same_year_changes_nothing_and_keeps_history(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    data = await _workbook(chat.database, date(2024, 4, 5))
+    async with chat.database.transaction() as session:
+        before = await session.scalar(select(func.count()).select_from(StatusChange))
+    for _ in range(2):
+        async with chat.database.transaction(write=True) as session:
+            report = await import_workbook(session, data, year=2024, now=local("2024-04-05 10:00"))
+        assert not report.changed and not report.kept_tasks
+    async with chat.database.transaction() as session:
+        after = await session.scalar(select(func.count()).select_from(StatusChange))
+    assert after == before
+    (still,) = await chat.say(admin, "/baocao")
+    assert "• Hoàn thành đúng hạn: 1 (2,4%)" in still.text
+
+
+async def test_an_edited_workbook_updates_the_plan_and_keeps_each_task_history(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    workbook = load_workbook(io.BytesIO(await _workbook(chat.database, date(2024, 4, 5))))
+    sheet = workbook.active
+    assert sheet is not None
+    row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == "5")
+    row[5].value = "Quý II/2024"  # the office moves I.5's plan date
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    async with chat.database.transaction(write=True) as session:
+        report = await import_workbook(
+            session, buffer.getvalue(), year=2024, now=local("2024-04-05 10:00")
+        )
+    assert report.updated["task"] == 1
+    reply = await chat.text(admin, "/nhiemvu I.1")
+    assert "Kế hoạch số 02/KH-BCĐ" in reply  # I.1's history is still there
+
+
+def _broken(edit: dict[tuple[int, int], object]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Kế hoạch thử"])
+    sheet.append(["Kế hoạch 09/KH-BCĐ năm 2025"])
+    sheet.append(list(texts.XLSX_HEADERS))
+    sheet.append(["I", "Mục một"])
+    sheet.append(["1", "Nhiệm vụ tốt", "Đ/c Lê Hồng Vinh", "Sở Nội vụ", "", "Quý I/2025", ""])
+    sheet.append(["2", "Nhiệm vụ hai", "", "Sở Nội vụ", "", "Tháng 3/2025", ""])
+    for (row, column), value in edit.items():
+        sheet.cell(row, column).value = value  # type: ignore[assignment]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("edit", "error"),
+    [
+        ({(6, 4): "Sở Không Có"}, "sheet 'Sheet', row 6: unknown agency 'Sở Không Có'"),
+        ({(5, 3): "Đ/c Người Lạ"}, "sheet 'Sheet', row 5: unknown director 'Đ/c Người Lạ'"),
+        ({(6, 1): "1"}, "sheet 'Sheet', row 6: task I.1 repeats row 5"),
+        ({(6, 1): "ba"}, "sheet 'Sheet', row 6: STT 'ba' is neither a section"),
+        ({(6, 2): None}, "sheet 'Sheet', row 6: task I.2 has no content"),
+        ({(4, 1): None, (4, 2): None}, "sheet 'Sheet', row 5: task 1 comes before any section"),
+    ],
+    ids=["agency", "director", "duplicate", "stt", "content", "no-section"],
+)
+async def test_import_errors_name_sheet_and_row_and_write_nothing(
+    seeded: Database, edit: dict[tuple[int, int], object], error: str
+) -> None:
+    data = _broken(edit)
+    with pytest.raises(ImportFailed) as failure:
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
+    assert any(e.startswith(error) for e in failure.value.errors), failure.value.errors
+    async with seeded.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Plan)) == 1
+
+
+async def test_a_good_new_workbook_imports_and_a_non_workbook_is_refused(
+    seeded: Database,
+) -> None:
+    with pytest.raises(ImportFailed, match="not an .xlsx"):
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(session, b"not a zip", year=2025, now=local("2025-01-02 08:00"))
+    async with seeded.transaction(write=True) as session:
+        report = await import_workbook(session, _broken({}), year=2025, now=local("2025-01-02"))
+    assert report.created["task"] == 2
+    async with seeded.transaction() as session:
+        plan = await session.scalar(select(Plan).where(Plan.year == 2025))
+        assert plan is not None and plan.code == "09/KH-BCĐ"
+        task = await queries.task_by_code(session, plan.id, "I.1")
+        assert task is not None
+        assert [m.due_on for m in task.milestones] == [date(2025, 3, 31)]
+        assert [a.member.key for a in task.assignments if a.member] == ["le-hong-vinh"]
+
+
+def test_line_count_estimates_wrapped_lines() -> None:
+    assert line_count("", 10) == 1
+    assert line_count("a" * 11, 10) == 1 and line_count("a" * 12, 10) == 2
+    assert line_count("một\nhai\nba", 30) == 3
