@@ -99,6 +99,7 @@ class AnnouncementSender:
                     .where(AnnouncementDelivery.state == "planned")
                     .order_by(AnnouncementDelivery.announcement_id, AnnouncementDelivery.member_id)
                     .limit(BATCH)
+                    .with_for_update(skip_locked=True)  # several instances on PostgreSQL
                 )
             ).all()
             if not rows:
