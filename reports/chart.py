@@ -50,8 +50,13 @@ def render_chart(breakdowns: Sequence[Breakdown], title: str) -> bytes:
             color=COLOURS[category],
             label=texts.CATEGORY[category],
         )
-        axes.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
-                       color="white", fontsize=9)
+        axes.bar_label(
+            bars,
+            labels=[str(v) if v else "" for v in values],
+            label_type="center",
+            color="white",
+            fontsize=9,
+        )
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.set_yticks(positions, labels, fontsize=9)
     axes.set_xlabel(texts.CHART_AXIS)

@@ -35,7 +35,9 @@ async def load_directory(session: AsyncSession) -> Directory:
             )
             for m in members
         ),
-        groups=tuple(GroupIn(key=g.key, name=g.name, aliases=list(g.aliases or [])) for g in groups),
+        groups=tuple(
+            GroupIn(key=g.key, name=g.name, aliases=list(g.aliases or [])) for g in groups
+        ),
         agencies=tuple(
             AgencyIn(
                 key=a.key,

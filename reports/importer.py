@@ -129,7 +129,15 @@ def read_sheet(data: bytes) -> Sheet:
             stt, content, directors, lead, coordinating, deadline, product = cells[:7]
             rows.append(
                 Cells(
-                    number, stt, content, directors, lead, coordinating, deadline, product, cells[10]
+                    number,
+                    stt,
+                    content,
+                    directors,
+                    lead,
+                    coordinating,
+                    deadline,
+                    product,
+                    cells[10],
                 )
             )
         return Sheet(
@@ -167,7 +175,13 @@ def _notes(cell: str) -> tuple[str | None, str | None]:
 
 
 def build_seed(
-    sheet: Sheet, directory: Directory, *, year: int, code: str, title: str, issued_on: object = None
+    sheet: Sheet,
+    directory: Directory,
+    *,
+    year: int,
+    code: str,
+    title: str,
+    issued_on: object = None,
 ) -> SeedFile:
     """The plan the sheet describes, checked row by row."""
     errors: list[str] = []

@@ -87,9 +87,7 @@ def build_report(
         scope=scope,
         rows=tuple(ordered),
         totals=Counter(r.verdict.category for r in rows),
-        by_section=_group(
-            ((r, [f"{r.view.section_code}. {r.view.section_title}"]) for r in ordered)
-        ),
-        by_director=_group(((r, r.view.directors or (unassigned,)) for r in ordered)),
-        by_lead=_group(((r, r.view.lead or (unassigned,)) for r in ordered)),
+        by_section=_group((r, [f"{r.view.section_code}. {r.view.section_title}"]) for r in ordered),
+        by_director=_group((r, r.view.directors or (unassigned,)) for r in ordered),
+        by_lead=_group((r, r.view.lead or (unassigned,)) for r in ordered),
     )

@@ -57,7 +57,9 @@ def render_report(report: Report) -> str:
     for row in overdue:
         v = row.verdict
         assert v.original_due is not None
-        extended = texts.REPORT_EXTENDED.format(day=texts.day(v.extended_due)) if v.extended_due else ""
+        extended = (
+            texts.REPORT_EXTENDED.format(day=texts.day(v.extended_due)) if v.extended_due else ""
+        )
         lines.append(
             texts.REPORT_OVERDUE_LINE.format(
                 code=row.view.code,
