@@ -28,13 +28,15 @@ MEMBERS = 300
 FIRST_CHAT = 70_000
 
 
-def start(tmp_path: Path, api: FakeBotApi, log: Path) -> subprocess.Popen[bytes]:
+def start(
+    tmp_path: Path, api: FakeBotApi, log: Path, bot_now: str = "2024-09-27T07:59:59+07:00"
+) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))}
     env.update(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=api.base_url,
-        BOT_NOW="2024-09-27T07:59:59+07:00",
+        BOT_NOW=bot_now,
         SEND_RATE="60",
         PYTHONPATH=str(ROOT),
     )
