@@ -20,6 +20,7 @@ from db import queries
 from db.models import SentMessage, Task
 from db.session import Database
 from handlers import preferences, texts
+from handlers.audit import refused
 from handlers.context import Context
 from handlers.extend import extend
 from handlers.help import show_help
@@ -121,7 +122,10 @@ class Engine:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         command = parse_command(inbound.text)
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
-            return [Reply(texts.GROUP_PRIVATE)] if command else []
+            if command is None:
+                return []
+            refused(inbound, "group chat")
+            return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
         writes = (route.writes if route else command is not None) or inbound.reply_to is not None
         replies = await self._in_transaction(inbound, command, route, writes)
@@ -138,9 +142,11 @@ class Engine:
             member = await queries.account_member(session, inbound.channel, inbound.user_id)
             if command is not None and command.name == "start":
                 if inbound.is_group:
+                    refused(inbound, "group chat")
                     return [Reply(texts.GROUP_PRIVATE)]
                 return await start(session, inbound, member, command.args, now)
             if member is None:
+                refused(inbound, "not linked")
                 return [Reply(texts.NOT_LINKED)]
             if not inbound.text.strip():
                 return [Reply(texts.EMPTY)]

@@ -10,6 +10,7 @@ import re
 from db import queries
 from db.models import Extension
 from handlers import texts
+from handlers.audit import refused
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
@@ -21,6 +22,7 @@ _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(
 
 async def extend(ctx: Context, args: str) -> list[Reply]:
     if not ctx.who.is_admin:
+        refused(ctx.inbound, "admin only: /giahan")
         return [Reply(texts.ADMIN_ONLY)]
     match = _ARGS.match(clean(args))
     code = parse_code(match[1]) if match else None
