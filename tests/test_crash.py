@@ -114,9 +114,11 @@ async def test_sigkill_during_a_burst_of_updates_keeps_every_acknowledged_one(
     await prepare(tmp_path, "I.5", members)
     log = tmp_path / "service.log"
     with FakeBotApi(token=TOKEN) as api:
-        for round_ in range(1, 11):
+        for round_ in range(10):
             for n in range(members):
-                api.push_message(FIRST_CHAT + n, f"/capnhat I.5 đang thực hiện {round_}%")
+                # All direct I.5: each update differs from the one before it (1-90%, never 99).
+                percent = (round_ * members + n) % 90 + 1
+                api.push_message(FIRST_CHAT + n, f"/capnhat I.5 đang thực hiện {percent}%")
         first = start(tmp_path, api, log)
 
         def acknowledged() -> Counter[int]:

@@ -90,6 +90,7 @@ async def invite_expired(chat: Chat, clock: FrozenClock) -> str:
 
 
 async def invite_guessed(chat: Chat, clock: FrozenClock) -> str:
+    await code_for(chat, clock)  # a live code exists; the guess is not it
     return await chat.text("tg-intruder", "/start AAAABBBBCCCCDDDD")
 
 
