@@ -72,15 +72,18 @@ def normalized(text: str) -> str:
 
 @given(text=TEXT)
 @settings(max_examples=300, deadline=None)
+@example(text="/capnhat I.5 đang thực hiện 150%")
+@example(text="/capnhat I.5 xong \x00\u200b ghi\x1b[31m")
 def test_the_parser_takes_any_text(text: str) -> None:
     command = parse_command(text)
     if command is not None:
         assert command.name == command.name.strip() and "\x00" not in command.args
-    parsed = parse_update(text)
-    if isinstance(parsed, UpdateRequest):
-        assert re.fullmatch(r"(I|II|III|IV)\.\d{1,2}[a-z]?", parsed.code)
-        assert parsed.progress is None or 0 <= parsed.progress <= 100
-        assert not any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in parsed.text if ch != "\n")
+    for args in (text, command.args if command else ""):  # as typed, and after the command
+        parsed = parse_update(args)
+        if isinstance(parsed, UpdateRequest):
+            assert re.fullmatch(r"(I|II|III|IV)\.\d{1,2}[a-z]?", parsed.code)
+            assert parsed.progress is None or 0 <= parsed.progress <= 100
+            assert not any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in parsed.text)
     code = parse_code(text)
     assert code is None or parse_code(code) == code
 
