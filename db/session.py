@@ -4,10 +4,17 @@ SQLite lets one writer at a time in. A transaction that reads and then writes (r
 append the change) must take the write lock at its start, or two of them can deadlock and one
 fails with "database is locked" whatever the busy timeout. So writes run in ``BEGIN IMMEDIATE``
 transactions on a second engine, and reads in plain ``BEGIN`` (WAL readers never wait).
+
+Within the process, write transactions also queue on an asyncio lock, first come first served.
+SQLite's busy handler is not fair: a writer sleeping between retries loses the lock to newcomers
+again and again, and under a steady load of writes (200 members at once) one of them waits out
+the whole busy timeout and fails with "database is locked". The busy timeout still covers other
+processes (the command line while the service runs).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -73,11 +80,17 @@ class Database:
         )
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self._writers = asyncio.Lock()  # one write transaction at a time, in arrival order
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
-        async with (self._write if write else self._read)() as session, session.begin():
+        """A session inside one transaction: committed on success, rolled back on error.
+        Write transactions must not nest (the second would wait for the first for ever)."""
+        if not write:
+            async with self._read() as session, session.begin():
+                yield session
+            return
+        async with self._writers, self._write() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

@@ -46,8 +46,6 @@ async def _unique_key(ctx: Context, model: type[Member] | type[Agency], name: st
 
 
 async def add_member(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     parts = fields(args)
     if len(parts) < 2 or not parts[0] or not parts[1] or len(parts[0]) > MAX_NAME:
         return [Reply(texts.MEMBER_ADD_USAGE)]
@@ -86,8 +84,6 @@ async def add_member(ctx: Context, args: str) -> list[Reply]:
 
 
 async def remove_member(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     if not args.strip():
         return [Reply(texts.MEMBER_REMOVE_USAGE)]
     members = (await ctx.session.scalars(select(Member).where(Member.active))).all()
@@ -112,8 +108,6 @@ def _kind(name: str, typed: str | None) -> str | None:
 
 
 async def add_agency(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     parts = fields(args)
     name = parts[0] if parts else ""
     category = _kind(name, parts[1] if len(parts) > 1 and parts[1] else None)
@@ -139,8 +133,6 @@ async def add_agency(ctx: Context, args: str) -> list[Reply]:
 
 
 async def not_joined(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     linked = exists().where(
         ChatAccount.member_id == Member.id, ChatAccount.channel.not_in(LOCAL_CHANNELS)
     )

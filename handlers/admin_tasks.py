@@ -64,8 +64,6 @@ def _milestones(text: str, year: int) -> tuple[Schedule, list[MilestoneIn]] | No
 
 
 async def add_task(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     parts = fields(args)
     if len(parts) < 3 or not all(parts[:3]):
         return [Reply(texts.TASK_ADD_USAGE)]
@@ -145,8 +143,6 @@ async def _position_before(ctx: Context, section: Section) -> int:
 
 
 async def edit_task(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     words = clean(args).split(" ", 2)
     code = parse_code(words[0]) if words else None
     field = FIELDS.get(fold(words[1]).replace(" ", "")) if len(words) > 1 else None
@@ -255,8 +251,6 @@ async def unassign(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _assignment(ctx: Context, args: str, *, add: bool) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     parsed = _parse_assign(args)
     if parsed is None:
         return [Reply(texts.ASSIGN_USAGE)]

@@ -21,8 +21,6 @@ MAX_CHARS = 1500  # leaves room for the heading within Zalo's 2,000 characters
 
 
 async def announce(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     text = args.strip()
     if not text or len(text) > MAX_CHARS:
         return [Reply(texts.ANNOUNCE_USAGE)]

@@ -1,6 +1,10 @@
-"""The standing office's audit trail: record every admin action; /nhatky shows the latest."""
+"""Accountability: every refusal is logged (what, on which channel and chat — never the message
+itself, which may hold an invite code, and never a secret); every admin action is recorded in
+the database (``admin_actions``), and /nhatky shows the latest."""
 
 from __future__ import annotations
+
+import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,9 +13,14 @@ from db.models import AdminAction
 from domain.text import shorten
 from handlers import texts
 from handlers.context import Context
-from handlers.types import Reply
+from handlers.types import Inbound, Reply
 
 SHOWN = 20
+log = logging.getLogger("handlers.access")
+
+
+def refused(inbound: Inbound, reason: str) -> None:
+    log.warning("refused: %s", reason, extra={"channel": inbound.channel, "chat": inbound.chat_id})
 
 
 def record(ctx: Context, action: str, target: str, detail: str | None = None) -> None:
@@ -29,8 +38,6 @@ def record(ctx: Context, action: str, target: str, detail: str | None = None) ->
 
 
 async def show_audit(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     rows = (
         await ctx.session.scalars(
             select(AdminAction)

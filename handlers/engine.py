@@ -21,7 +21,7 @@ from db.models import SentMessage, Task
 from db.session import Database
 from handlers import admin_people, admin_tasks, preferences, texts
 from handlers.announce import announce
-from handlers.audit import show_audit
+from handlers.audit import refused, show_audit
 from handlers.context import Context
 from handlers.extend import extend
 from handlers.help import show_help
@@ -44,6 +44,7 @@ Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 class Route:
     handler: Handler
     writes: bool = False
+    admin: bool = False  # the standing office only: refused (and logged) here for anyone else
 
 
 ROUTES: dict[str, Route] = {
@@ -53,27 +54,27 @@ ROUTES: dict[str, Route] = {
     "quahan": Route(overdue),
     "sapden": Route(upcoming),
     "tatca": Route(whole_plan),
-    "moi": Route(invite, writes=True),
+    "moi": Route(invite, writes=True, admin=True),
     "roikhoi": Route(leave, writes=True),
     "caidat": Route(preferences.show),
     "bantin": Route(preferences.digest, writes=True),
     "nghiphep": Route(preferences.pause, writes=True),
     "kenh": Route(preferences.channel, writes=True),
-    "giahan": Route(extend, writes=True),
+    "giahan": Route(extend, writes=True, admin=True),
     "baocao": Route(report),
-    "xuat": Route(export),
+    "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
-    # The standing office (admins); every handler refuses anyone else.
-    "themnv": Route(admin_tasks.add_task, writes=True),
-    "suanv": Route(admin_tasks.edit_task, writes=True),
-    "giao": Route(admin_tasks.assign, writes=True),
-    "bogiao": Route(admin_tasks.unassign, writes=True),
-    "themtv": Route(admin_people.add_member, writes=True),
-    "xoatv": Route(admin_people.remove_member, writes=True),
-    "themcq": Route(admin_people.add_agency, writes=True),
-    "chuathamgia": Route(admin_people.not_joined),
-    "thongbao": Route(announce, writes=True),
-    "nhatky": Route(show_audit),
+    # The standing office's tools.
+    "themnv": Route(admin_tasks.add_task, writes=True, admin=True),
+    "suanv": Route(admin_tasks.edit_task, writes=True, admin=True),
+    "giao": Route(admin_tasks.assign, writes=True, admin=True),
+    "bogiao": Route(admin_tasks.unassign, writes=True, admin=True),
+    "themtv": Route(admin_people.add_member, writes=True, admin=True),
+    "xoatv": Route(admin_people.remove_member, writes=True, admin=True),
+    "themcq": Route(admin_people.add_agency, writes=True, admin=True),
+    "chuathamgia": Route(admin_people.not_joined, admin=True),
+    "thongbao": Route(announce, writes=True, admin=True),
+    "nhatky": Route(show_audit, admin=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
@@ -140,7 +141,10 @@ class Engine:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         command = parse_command(inbound.text)
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
-            return [Reply(texts.GROUP_PRIVATE)] if command else []
+            if command is None:
+                return []
+            refused(inbound, "group chat")
+            return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
         writes = (route.writes if route else command is not None) or inbound.reply_to is not None
         replies = await self._in_transaction(inbound, command, route, writes)
@@ -157,9 +161,11 @@ class Engine:
             member = await queries.account_member(session, inbound.channel, inbound.user_id)
             if command is not None and command.name == "start":
                 if inbound.is_group:
+                    refused(inbound, "group chat")
                     return [Reply(texts.GROUP_PRIVATE)]
                 return await start(session, inbound, member, command.args, now)
             if member is None:
+                refused(inbound, "not linked")
                 return [Reply(texts.NOT_LINKED)]
             if not inbound.text.strip():
                 return [Reply(texts.EMPTY)]
@@ -182,6 +188,9 @@ class Engine:
             return [Reply(texts.UNKNOWN)]
         if route is None:
             return [Reply(texts.UNKNOWN)]
+        if route.admin and not ctx.who.is_admin:
+            refused(ctx.inbound, f"admin only: /{command.name}")
+            return [Reply(texts.ADMIN_ONLY)]
         return await route.handler(ctx, command.args)
 
     async def _replied_task(self, ctx: Context) -> Task | None:

@@ -21,8 +21,6 @@ _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(
 
 
 async def extend(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     match = _ARGS.match(clean(args))
     code = parse_code(match[1]) if match else None
     new_due = parse_day(match[3]) if match else None

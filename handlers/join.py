@@ -12,7 +12,7 @@ from db.invites import create_invite, redeem
 from db.models import ChatAccount, JoinAttempt, Member
 from domain.people import Person, closest_names, find_person
 from handlers import texts
-from handlers.audit import record
+from handlers.audit import record, refused
 from handlers.context import Context
 from handlers.help import help_for
 from handlers.types import Inbound, Reply
@@ -43,15 +43,18 @@ async def start(
         )
     )
     if (wrong or 0) >= MAX_WRONG_CODES:
+        refused(inbound, "invite code: throttled")
         return [
             Reply(texts.INVITE_THROTTLED.format(minutes=int(THROTTLE_WINDOW.total_seconds() // 60)))
         ]
     invite = await redeem(session, code, now=now)
     if invite is None:
         session.add(JoinAttempt(channel=inbound.channel, external_id=inbound.user_id, at=now))
+        refused(inbound, "invite code: wrong, used or expired")
         return [Reply(texts.INVITE_INVALID)]
     joining = await session.get(Member, invite.member_id)
     if joining is None or not joining.active:
+        refused(inbound, "invite code: member inactive")
         return [Reply(texts.INVITE_INVALID)]
     account = await queries.link_account(
         session, joining, inbound.channel, inbound.user_id, now=now
@@ -76,8 +79,6 @@ async def leave(ctx: Context, args: str) -> list[Reply]:
 
 async def invite(ctx: Context, args: str) -> list[Reply]:
     """/moi <name>: an admin makes an invite code from chat."""
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     if not args.strip():
         return [Reply(texts.INVITE_USAGE)]
     members = await queries.all_members(ctx.session)

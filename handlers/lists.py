@@ -8,6 +8,7 @@ from collections.abc import Callable
 from db import queries
 from domain.access import sees_whole_plan
 from handlers import render, texts
+from handlers.audit import refused
 from handlers.context import Context
 from handlers.types import Reply
 from handlers.views import TaskView
@@ -60,6 +61,7 @@ async def upcoming(ctx: Context, args: str) -> list[Reply]:
 
 async def whole_plan(ctx: Context, args: str) -> list[Reply]:
     if not sees_whole_plan(ctx.who):
+        refused(ctx.inbound, "whole plan")
         return [Reply(texts.ALL_FORBIDDEN)]
     views = await _views(ctx, True)
     lines = [_header(ctx, texts.ALL_TITLE, True), render.summary_counts(views)]

@@ -59,8 +59,6 @@ async def report(ctx: Context, args: str) -> list[Reply]:
 
 
 async def export(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.who.is_admin:
-        return [Reply(texts.ADMIN_ONLY)]
     from reports.workbook import build_workbook
 
     data = await plan_report(ctx.session, ctx.plan, today=ctx.today, zone=ctx.zone)

@@ -14,6 +14,7 @@ from domain.access import may_change_status
 from domain.progress import Change, derive_state
 from domain.status import Status
 from handlers import texts
+from handlers.audit import refused
 from handlers.context import Context
 from handlers.types import Reply
 from handlers.update import append_change
@@ -26,9 +27,11 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
     if target is None or target.kind != "status":
         return [Reply(texts.UNDO_UNKNOWN)]
     if target.member_id != ctx.member.id:
+        refused(ctx.inbound, "undo of another member's change")
         return [Reply(texts.UNDO_NOT_YOURS)]
     expired = texts.UNDO_EXPIRED.format(minutes=int(UNDO_WINDOW.total_seconds() // 60))
     if ctx.now - target.at > UNDO_WINDOW:
+        refused(ctx.inbound, "undo expired")
         return [Reply(expired)]
     # One command may have written two changes (a batch, then the task done): undo both.
     group = (
@@ -50,10 +53,12 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
         )
     )
     if latest != group[-1].id:
+        refused(ctx.inbound, "undo: a newer change exists")
         return [Reply(expired)]
     task = await queries.task_by_id(ctx.session, target.task_id)
     assert task is not None
     if not may_change_status(ctx.who, ctx.roles(task)):
+        refused(ctx.inbound, f"undo on {task.code}: no longer allowed")
         return [Reply(texts.UNDO_NOT_YOURS)]
     before = derive_state(
         Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at)

@@ -8,6 +8,7 @@ from db.models import Milestone, StatusChange, Task
 from domain.access import Role, may_add_note, may_change_status
 from domain.status import Status
 from handlers import texts
+from handlers.audit import refused
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, parse_update
 from handlers.types import Action, Reply
@@ -75,6 +76,7 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if parsed.status is None:
         return [_note(ctx, task, view, roles, parsed.text)]
     if not may_change_status(ctx.who, roles):
+        refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
     if parsed.batch is not None:
         return [await _complete_batch(ctx, task, view, parsed)]
@@ -83,6 +85,7 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
 
 def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text: str) -> Reply:
     if not may_add_note(ctx.who, roles):
+        refused(ctx.inbound, f"note on {task.code}")
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
     if view.state.status == Status.DONE:  # after "Hoàn thành", the text is the product's reference
         append_change(ctx, task, kind="note", milestone_id=None, reference=text)

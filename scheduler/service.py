@@ -176,9 +176,10 @@ class ReminderService:
         ]
         return sorted(found, key=Occasion.sort_key)
 
-    async def next_instant(self) -> datetime | None:
-        """The next planned instant: looked for a day ahead first, then further."""
-        now = self.clock.now()
+    async def next_instant(self, after: datetime | None = None) -> datetime | None:
+        """The next planned instant after ``after`` (default now): a day ahead first, then
+        further."""
+        now = after or self.clock.now()
         for ahead in (timedelta(days=1), timedelta(days=8), LOOKAHEAD):
             upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead)
             if upcoming:
@@ -199,7 +200,8 @@ class ReminderService:
             deliveries = await self._claim(due, now)
             sent = await self._send(deliveries)
         if self.scheduler.running:
-            upcoming = await self.next_instant()
+            # After the instant this run planned up to: what fell due while it ran is next.
+            upcoming = await self.next_instant(now)
             if upcoming is not None:
                 self._wake_at(upcoming)
         return sent

@@ -28,13 +28,15 @@ MEMBERS = 300
 FIRST_CHAT = 70_000
 
 
-def start(tmp_path: Path, api: FakeBotApi, log: Path) -> subprocess.Popen[bytes]:
+def start(
+    tmp_path: Path, api: FakeBotApi, log: Path, bot_now: str = "2024-09-27T07:59:59+07:00"
+) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))}
     env.update(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=api.base_url,
-        BOT_NOW="2024-09-27T07:59:59+07:00",
+        BOT_NOW=bot_now,
         SEND_RATE="60",
         PYTHONPATH=str(ROOT),
     )
@@ -112,9 +114,11 @@ async def test_sigkill_during_a_burst_of_updates_keeps_every_acknowledged_one(
     await prepare(tmp_path, "I.5", members)
     log = tmp_path / "service.log"
     with FakeBotApi(token=TOKEN) as api:
-        for round_ in range(1, 11):
+        for round_ in range(10):
             for n in range(members):
-                api.push_message(FIRST_CHAT + n, f"/capnhat I.5 đang thực hiện {round_}%")
+                # All direct I.5: each update differs from the one before it (1-90%, never 99).
+                percent = (round_ * members + n) % 90 + 1
+                api.push_message(FIRST_CHAT + n, f"/capnhat I.5 đang thực hiện {percent}%")
         first = start(tmp_path, api, log)
 
         def acknowledged() -> Counter[int]:

@@ -265,10 +265,11 @@ class FakeBotApi:
         with self._cond:
             self._rejected[chat_id] = _ApiError(status, description)
 
-    def drop_connections(self, times: int = 1) -> None:
-        """The next `times` requests get their connection closed without an answer."""
+    def drop_connections(self, times: int = 1, method: str | None = None) -> None:
+        """The next `times` requests (of `method`, any if None) get their connection closed
+        without an answer."""
         with self._cond:
-            self._faults.append(_Fault(None, times, None))
+            self._faults.append(_Fault(method, times, None))
 
     def push_raw(self, update: JsonDict) -> int:
         """Queue a copy of `update` (an `update_id` is assigned if missing); returns its id."""

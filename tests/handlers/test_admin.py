@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
 from db import queries
-from db.models import AdminAction, Announcement, AnnouncementDelivery, Member, Plan
+from db.models import AdminAction, Agency, Announcement, AnnouncementDelivery, Member, Plan
 from db.session import Database
 from handlers import texts
 from handlers.types import Reply
@@ -50,11 +51,17 @@ async def _actions(database: Database) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("command", ADMIN_COMMANDS)
 async def test_admin_commands_are_refused_to_members_and_change_nothing(
-    chat: Chat, command: str
+    chat: Chat, command: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     vinh = await chat.link("le-hong-vinh")  # Phó Trưởng Ban, director of many tasks: no admin
-    assert await chat.text(vinh, command) == texts.ADMIN_ONLY
+    with caplog.at_level(logging.WARNING, logger="handlers.access"):
+        assert await chat.text(vinh, command) == texts.ADMIN_ONLY
+    name = command.split()[0]
+    assert [r.getMessage() for r in caplog.records] == [f"refused: admin only: {name}"]
     assert await _actions(chat.database) == []
+    async with chat.database.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
+        assert await session.scalar(select(func.count()).select_from(Agency)) == 21
 
 
 async def test_add_a_task_then_assign_edit_and_unassign(chat: Chat, admin: str) -> None:
