@@ -286,4 +286,7 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(context.error, Forbidden):  # the person blocked the bot: nothing to fix
+            log.warning("reply not delivered: %s", context.error, extra={"update": update_id})
+            return
         log.error("telegram update failed", exc_info=context.error, extra={"update": update_id})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 import signal
 import sqlite3
@@ -205,3 +206,21 @@ async def test_a_minute_of_500s_loses_no_reply_and_no_reminder(tmp_path: Path) -
     assert changes == members * rounds and states == [("sent",)]
     for path in sorted(tmp_path.glob("bot.db*")):  # noqa: ASYNC240 (the database, WAL, shm)
         assert TOKEN.encode() not in path.read_bytes(), path.name
+
+
+async def test_a_reply_to_a_chat_that_blocked_the_bot_is_a_warning_not_an_error(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    await stack.link("le-hong-vinh", VINH)
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.api.reject_chat(VINH)
+    with caplog.at_level(logging.WARNING):
+        stack.api.push_message(VINH, "/nhiemvu")
+        for _ in range(250):  # the error handler runs after the refused send
+            if any("reply not delivered" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.02)
+    assert send_statuses(stack.api, VINH) == [403]  # refused once, not retried
+    assert any("reply not delivered" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert (await ask(stack, TRUNG, "/trogiup")).text is not None  # the service carries on
