@@ -123,7 +123,7 @@ class Agency(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # "agency" | "collective"
-    category: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
     covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # collectives: categories
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
@@ -193,9 +193,10 @@ class Assignment(Base):
             name="one_target",
         ),
         CheckConstraint("role IN ('director', 'lead', 'coordinating')", name="role"),
-        Index("ix_assignments_member", "member_id"),
-        Index("ix_assignments_agency", "agency_id"),
-        Index("ix_assignments_group", "group_id"),
+        # Covering: a member's, agency's or group's tasks are read from the index alone.
+        Index("ix_assignments_member", "member_id", "task_id"),
+        Index("ix_assignments_agency", "agency_id", "task_id"),
+        Index("ix_assignments_group", "group_id", "task_id"),
         Index("ix_assignments_task", "task_id", "role", "position"),
     )
 
@@ -235,7 +236,10 @@ class StatusChange(Base):
     """Append-only history: every status change or note, who made it, when, from which chat."""
 
     __tablename__ = "status_changes"
-    __table_args__ = (Index("ix_status_changes_task", "task_id", "id"),)
+    __table_args__ = (
+        Index("ix_status_changes_task", "task_id", "id"),
+        Index("ix_status_changes_member_id", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
@@ -289,6 +293,10 @@ class Reminder(Base):
             unique=True,
         ),
         Index("ix_reminders_state_planned", "state", "planned_at"),
+        # Under the cascading foreign keys: deleting a task or a member does not scan the ledger.
+        Index("ix_reminders_task_id", "task_id"),
+        Index("ix_reminders_milestone_id", "milestone_id"),
+        Index("ix_reminders_member_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

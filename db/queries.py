@@ -119,17 +119,22 @@ async def task_by_id(session: AsyncSession, task_id: int) -> Task | None:
 
 
 async def tasks_reaching(session: AsyncSession, plan_id: int, who: Who) -> Sequence[Task]:
-    """Tasks of the plan that name the member, one of their groups or one of their agencies."""
+    """Tasks of the plan that name the member, one of their groups or one of their agencies.
+
+    Driven from the member's assignments (covering indexes), then the tasks by primary key: the
+    cost follows the member's own list, not the size of the plan (``IN (subquery)`` made SQLite
+    walk every task of the plan)."""
     conditions = [Assignment.member_id == who.member_id]
     if who.group_ids:
         conditions.append(Assignment.group_id.in_(who.group_ids))
     if who.agency_ids:
         conditions.append(Assignment.agency_id.in_(who.agency_ids))
-    task_ids = select(Assignment.task_id).where(or_(*conditions))
+    mine = select(Assignment.task_id).where(or_(*conditions)).distinct().subquery()
     return (
         await session.scalars(
             select(Task)
-            .where(Task.plan_id == plan_id, Task.id.in_(task_ids))
+            .join(mine, mine.c.task_id == Task.id)
+            .where(Task.plan_id == plan_id)
             .options(*task_options())
             .order_by(Task.position)
         )

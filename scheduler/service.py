@@ -31,7 +31,6 @@ from bot.clock import Clock
 from db import queries
 from db.models import ChatAccount, Member, SentMessage, Task
 from db.session import Database
-from domain.status import Status
 from handlers import render, texts
 from handlers.types import Reply
 from handlers.views import TaskView, task_view
@@ -39,7 +38,6 @@ from scheduler import ledger, messages
 from scheduler.audience import reachable, task_audience
 from scheduler.planner import (
     Kind,
-    MilestonePlan,
     Occasion,
     Rules,
     TaskPlan,
@@ -47,6 +45,7 @@ from scheduler.planner import (
     plan_task,
     quiet_adjusted,
 )
+from scheduler.plans import current_task_plans
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=24)
@@ -85,25 +84,7 @@ class Delivery:
 async def load_task_plans(database: Database, today: date) -> list[TaskPlan]:
     """Every task of the current plan as the planner sees it."""
     async with database.transaction() as session:
-        plan = await queries.current_plan(session, today.year)
-        if plan is None:
-            return []
-        tasks = await queries.plan_tasks(session, plan.id)
-        changes = await queries.history(session, [t.id for t in tasks])
-    plans = []
-    for task in tasks:
-        view = task_view(task, changes[task.id], today)
-        plans.append(
-            TaskPlan(
-                id=task.id,
-                roadmap=task.schedule == "roadmap",
-                done=view.state.status == Status.DONE,
-                milestones=tuple(
-                    MilestonePlan(m.id, m.due, m.done, m.label) for m in view.milestones
-                ),
-            )
-        )
-    return plans
+        return await current_task_plans(session, today)
 
 
 class ReminderService:
@@ -168,19 +149,24 @@ class ReminderService:
     def _today(self) -> date:
         return self.clock.now().astimezone(self.rules.zone).date()
 
-    async def occasions(self, start: datetime, end: datetime) -> list[Occasion]:
-        plans = await load_task_plans(self.database, self._today())
+    async def occasions(
+        self, start: datetime, end: datetime, plans: Sequence[TaskPlan] | None = None
+    ) -> list[Occasion]:
+        if plans is None:
+            plans = await load_task_plans(self.database, self._today())
         found = [o for task in plans for o in plan_task(task, self.rules, start, end)]
         found += [
             Occasion(at, 0, None, Kind.DIGEST) for at in digest_instants(self.rules, start, end)
         ]
         return sorted(found, key=Occasion.sort_key)
 
-    async def next_instant(self) -> datetime | None:
+    async def next_instant(self, plans: Sequence[TaskPlan] | None = None) -> datetime | None:
         """The next planned instant: looked for a day ahead first, then further."""
         now = self.clock.now()
+        if plans is None:
+            plans = await load_task_plans(self.database, self._today())
         for ahead in (timedelta(days=1), timedelta(days=8), LOOKAHEAD):
-            upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead)
+            upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead, plans)
             if upcoming:
                 return upcoming[0].at
         return None
@@ -195,11 +181,12 @@ class ReminderService:
                 return 0
             midnight = datetime.combine(self._today(), datetime.min.time(), self.rules.zone)
             since = max(now - self.grace, midnight.astimezone(UTC))
-            due = await self.occasions(since, now + timedelta(microseconds=1))
+            plans = await load_task_plans(self.database, self._today())
+            due = await self.occasions(since, now + timedelta(microseconds=1), plans)
             deliveries = await self._claim(due, now)
             sent = await self._send(deliveries)
         if self.scheduler.running:
-            upcoming = await self.next_instant()
+            upcoming = await self.next_instant(plans)
             if upcoming is not None:
                 self._wake_at(upcoming)
         return sent
