@@ -189,7 +189,9 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         CheckConstraint(
-            "(member_id IS NOT NULL) + (agency_id IS NOT NULL) + (group_id IS NOT NULL) = 1",
+            "(CASE WHEN member_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN agency_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
         CheckConstraint("role IN ('director', 'lead', 'coordinating')", name="role"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -23,6 +24,7 @@ async def test_migrations_match_the_models(database: Database) -> None:
         assert await connection.run_sync(diff) == []
 
 
+@pytest.mark.sqlite_only
 async def test_upgrade_is_idempotent_and_the_database_is_in_wal_mode(database: Database) -> None:
     await upgrade(database)
     async with database.transaction() as session:
@@ -34,6 +36,7 @@ async def test_upgrade_is_idempotent_and_the_database_is_in_wal_mode(database: D
         ).scalar() == HEAD
 
 
+@pytest.mark.sqlite_only
 async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
     await upgrade(db, "0001")
