@@ -36,6 +36,7 @@ from handlers.types import Reply
 from handlers.views import TaskView, task_view
 from scheduler import ledger, messages
 from scheduler.audience import reachable, task_audience
+from scheduler.leader import Leadership, leadership_for
 from scheduler.planner import (
     Kind,
     Occasion,
@@ -98,6 +99,7 @@ class ReminderService:
         send_rate: float = 25.0,
         per_chat_seconds: float = 1.0,
         grace: timedelta = GRACE,
+        leadership: Leadership | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -112,12 +114,16 @@ class ReminderService:
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.scheduler = AsyncIOScheduler(timezone=rules.zone)
         self._lock = asyncio.Lock()
+        self.leadership = leadership or leadership_for(database.engine)
+        self._leading = False
         self._last_sent: dict[tuple[str, str], float] = {}
 
     # ---------------------------------------------------------------- lifecycle
     async def start(self) -> None:
-        """Finish what was in flight, send what was missed, then wake at each planned instant."""
-        await self.resend_in_flight()
+        """Finish what was in flight, send what was missed, then wake at each planned instant.
+        With several instances on PostgreSQL only the holder of the lock sends (``leader``)."""
+        if await self._lead():
+            await self.resend_in_flight()
         self.scheduler.start()
         self.scheduler.add_job(
             self.run_due, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep",
@@ -131,6 +137,18 @@ class ReminderService:
             self.scheduler.pause()
             async with self._lock:
                 self.scheduler.shutdown(wait=False)
+        await self.leadership.release()
+
+    async def _lead(self) -> bool:
+        """Whether this instance sends; on taking over from another, first resend what that
+        one left in flight."""
+        leading = await self.leadership.acquire()
+        if leading and not self._leading:
+            self._leading = True
+            if self.scheduler.running:  # took over from an instance that stopped or died
+                await self.resend_in_flight()
+        self._leading = leading
+        return leading
 
     def plan_changed(self) -> None:
         """A status, an extension or a task changed: re-plan shortly (a burst of changes
@@ -175,6 +193,8 @@ class ReminderService:
     async def run_due(self) -> int:
         """Send every reminder due now; return how many messages went out."""
         async with self._lock:
+            if not await self._lead():
+                return 0  # another instance sends
             now = self.clock.now()
             if quiet_adjusted(now, self.rules) != now:
                 self._wake_if_running(quiet_adjusted(now, self.rules))
