@@ -43,6 +43,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"sqlite_only: {SQLITE_ONLY}")
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this run's template databases."""
+    if _pg_templates:
+        import asyncio
+
+        asyncio.run(
+            postgres_admin(*(f"DROP DATABASE IF EXISTS {n} WITH (FORCE)" for n in _pg_templates))
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if ON_POSTGRES:
         for item in items:
