@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import (
     Agency,
@@ -86,46 +87,71 @@ _TASK_COLUMNS = (
 )  # fmt: skip
 
 
+def _in(name: str) -> BindParameter[object]:
+    return bindparam(name, expanding=True)
+
+
+# Statements are built once: building and keying a statement costs more than running it.
+_MINE = (
+    select(Assignment.task_id)
+    .where(
+        or_(
+            Assignment.member_id == bindparam("member_id"),
+            Assignment.group_id.in_(_in("group_ids")),
+            Assignment.agency_id.in_(_in("agency_ids")),
+        )
+    )
+    .distinct()
+    .subquery()
+)
+_REACHING = (
+    select(*_TASK_COLUMNS)
+    .join(_MINE, _MINE.c.task_id == Task.id)
+    .join(Section, Section.id == Task.section_id)
+    .where(Task.plan_id == bindparam("plan_id"))
+    .order_by(Task.position)
+)
+_WHOLE_PLAN = (
+    select(*_TASK_COLUMNS)
+    .join(Section, Section.id == Task.section_id)
+    .where(Task.plan_id == bindparam("plan_id"))
+    .order_by(Task.position)
+)
+
+
 async def reaching(session: AsyncSession, plan_id: int, who: Who) -> list[TaskFacts]:
     """The plan's tasks naming the member, one of their groups or agencies, in plan order.
     Driven from the member's assignments (covering indexes), so the cost follows the list."""
-    conditions = [Assignment.member_id == who.member_id]
-    if who.group_ids:
-        conditions.append(Assignment.group_id.in_(who.group_ids))
-    if who.agency_ids:
-        conditions.append(Assignment.agency_id.in_(who.agency_ids))
-    mine = select(Assignment.task_id).where(or_(*conditions)).distinct().subquery()
     return await _load(
         session,
-        select(*_TASK_COLUMNS)
-        .join(mine, mine.c.task_id == Task.id)
-        .join(Section, Section.id == Task.section_id)
-        .where(Task.plan_id == plan_id)
-        .order_by(Task.position),
+        _REACHING,
+        {
+            "plan_id": plan_id,
+            "member_id": who.member_id,
+            "group_ids": sorted(who.group_ids),
+            "agency_ids": sorted(who.agency_ids),
+        },
     )
 
 
 async def whole_plan(session: AsyncSession, plan_id: int) -> list[TaskFacts]:
-    return await _load(
-        session,
-        select(*_TASK_COLUMNS)
-        .join(Section, Section.id == Task.section_id)
-        .where(Task.plan_id == plan_id)
-        .order_by(Task.position),
-    )
+    return await _load(session, _WHOLE_PLAN, {"plan_id": plan_id})
 
 
-async def _load(session: AsyncSession, tasks_query: Select[tuple[object, ...]]) -> list[TaskFacts]:
-    tasks = (await session.execute(tasks_query)).all()
+async def _load(
+    session: AsyncSession, tasks_query: Select[Any], params: dict[str, object]
+) -> list[TaskFacts]:
+    connection = await session.connection()  # Core rows: no ORM layer to go through
+    tasks = (await connection.execute(tasks_query, params)).all()
     ids = [row[0] for row in tasks]
     if not ids:
         return []
-    milestones = await _milestones(session, ids)
-    seats = await _seats(session, ids)
-    changes = await _changes(session, ids)
+    milestones = await _milestones(connection, ids)
+    seats = await _seats(connection, ids)
+    changes = await _changes(connection, ids)
     return [
         TaskFacts(
-            *row,
+            *row,  # the _TASK_COLUMNS, in TaskFacts' order
             milestones=tuple(milestones.get(row[0], ())),
             seats=tuple(seats.get(row[0], ())),
             changes=tuple(changes.get(row[0], ())),
@@ -134,15 +160,18 @@ async def _load(session: AsyncSession, tasks_query: Select[tuple[object, ...]]) 
     ]
 
 
-async def _milestones(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[MilestoneFacts]]:
-    rows = await session.execute(
-        select(
-            Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on, Extension.new_due
-        )
-        .outerjoin(Extension, Extension.milestone_id == Milestone.id)
-        .where(Milestone.task_id.in_(ids))
-        .order_by(Milestone.task_id, Milestone.position, Extension.id)
-    )
+_MILESTONES = (
+    select(Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on, Extension.new_due)
+    .outerjoin(Extension, Extension.milestone_id == Milestone.id)
+    .where(Milestone.task_id.in_(_in("ids")))
+    .order_by(Milestone.task_id, Milestone.position, Extension.id)
+)
+
+
+async def _milestones(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, list[MilestoneFacts]]:
+    rows = await connection.execute(_MILESTONES, {"ids": ids})
     found: dict[int, dict[int, MilestoneFacts]] = defaultdict(dict)
     for task_id, milestone_id, label, due_on, new_due in rows:
         # One row per extension, oldest first: the last one read is the latest.
@@ -152,8 +181,7 @@ async def _milestones(session: AsyncSession, ids: Sequence[int]) -> dict[int, li
     return {task_id: list(by_id.values()) for task_id, by_id in found.items()}
 
 
-async def _seats(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
-    rows = await session.execute(
+_SEATS = (
         select(
             Assignment.task_id, Assignment.role, Assignment.member_id, Assignment.group_id,
             Assignment.agency_id, Member.full_name, Group.name, Agency.name,
@@ -161,9 +189,13 @@ async def _seats(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Se
         .outerjoin(Member, Member.id == Assignment.member_id)
         .outerjoin(Group, Group.id == Assignment.group_id)
         .outerjoin(Agency, Agency.id == Assignment.agency_id)
-        .where(Assignment.task_id.in_(ids))
+        .where(Assignment.task_id.in_(_in("ids")))
         .order_by(Assignment.task_id, Assignment.position)
-    )  # fmt: skip
+)  # fmt: skip
+
+
+async def _seats(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
+    rows = await connection.execute(_SEATS, {"ids": ids})
     found: dict[int, list[SeatFacts]] = defaultdict(list)
     for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
         seat = Seat(Role(role), member_id=member_id, group_id=group_id, agency_id=agency_id)
@@ -171,17 +203,20 @@ async def _seats(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Se
     return found
 
 
-async def _changes(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
-    rows = await session.execute(
+_CHANGES = (
         select(
             StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
             StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
             StatusChange.note, StatusChange.reference, StatusChange.at, Member.full_name,
         )
         .outerjoin(Member, Member.id == StatusChange.member_id)
-        .where(StatusChange.task_id.in_(ids))
+        .where(StatusChange.task_id.in_(_in("ids")))
         .order_by(StatusChange.task_id, StatusChange.id)
-    )  # fmt: skip
+)  # fmt: skip
+
+
+async def _changes(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
+    rows = await connection.execute(_CHANGES, {"ids": ids})
     found: dict[int, list[ChangeFacts]] = defaultdict(list)
     for task_id, *fields in rows:
         found[task_id].append(ChangeFacts(*fields))
