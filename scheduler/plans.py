@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import queries
-from db.models import Extension, Milestone, StatusChange, Task
+from db.models import Extension, Milestone, Plan, StatusChange, Task
 from domain.progress import Change, derive_state
 from domain.status import Status
 from scheduler.planner import MilestonePlan, TaskPlan
@@ -77,3 +77,20 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
             )
         )
     return plans
+
+
+_FINGERPRINT = select(
+    *(
+        select(aggregate(model.id)).scalar_subquery()
+        for model in (Plan, Task, Milestone, Extension, StatusChange)
+        for aggregate in (func.count, func.max)
+    )
+)
+
+
+async def fingerprint(session: AsyncSession) -> tuple[object, ...]:
+    """Counts and highest ids of what the planner reads: one cheap query that changes when a
+    plan, task, milestone, extension or status change is added or removed (by this instance,
+    another one, or the command line). In-place edits (a re-seeded date) are not seen: the
+    service also reloads every few minutes."""
+    return tuple((await session.execute(_FINGERPRINT)).one())
