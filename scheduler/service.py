@@ -56,6 +56,7 @@ FINISH_BATCH = 200
 RECORD_EVERY = 20  # deliveries recorded together while a fan-out runs
 MAX_IN_FLIGHT = 32
 REPLAN_DELAY = timedelta(seconds=2)
+PLAN_AHEAD = timedelta(days=10)  # planned at once, then read by the sweeps of the next days
 RELOAD_SECONDS = 600  # the plan is read again at least this often (in-place edits by `seed`)
 
 
@@ -122,6 +123,7 @@ class ReminderService:
         self.scheduler = AsyncIOScheduler(timezone=rules.zone)
         self._lock = asyncio.Lock()
         self._plans: tuple[tuple[object, ...], float, list[TaskPlan]] | None = None
+        self._planned: tuple[Sequence[TaskPlan], datetime, datetime, list[Occasion]] | None = None
         self.leadership = leadership or leadership_for(database.engine)
         self._leading = False
         self._last_sent: dict[tuple[str, str], float] = {}
@@ -192,15 +194,22 @@ class ReminderService:
     async def occasions(
         self, start: datetime, end: datetime, plans: Sequence[TaskPlan] | None = None
     ) -> list[Occasion]:
+        """Every reminder planned in [start, end). The planner is pure and filters by instant,
+        so the reminders of a wider window, filtered, are the same: a window of PLAN_AHEAD is
+        planned once per version of the plan and the sweeps of the next days read from it
+        (planning 10,000 tasks takes a few hundred ms of CPU, which chats would wait for)."""
         if plans is None:
             plans = await self.task_plans()
-        # Pure CPU (a fifth of a second for 10,000 tasks): in a thread, so that the event loop
-        # keeps answering chats meanwhile.
-        found = await asyncio.to_thread(_plan_all, plans, self.rules, start, end)
-        found += [
-            Occasion(at, 0, None, Kind.DIGEST) for at in digest_instants(self.rules, start, end)
-        ]
-        return sorted(found, key=Occasion.sort_key)
+        cached = self._planned
+        if cached is None or cached[0] is not plans or not cached[1] <= start <= end <= cached[2]:
+            wide_end = max(end, start + PLAN_AHEAD)
+            found = await asyncio.to_thread(_plan_all, plans, self.rules, start, wide_end)
+            found += [
+                Occasion(at, 0, None, Kind.DIGEST)
+                for at in digest_instants(self.rules, start, wide_end)
+            ]
+            self._planned = cached = (plans, start, wide_end, sorted(found, key=Occasion.sort_key))
+        return [o for o in cached[3] if start <= o.at < end]
 
     async def next_instant(self, plans: Sequence[TaskPlan] | None = None) -> datetime | None:
         """The next planned instant: looked for a day ahead first, then further."""
