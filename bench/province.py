@@ -126,8 +126,12 @@ class Run:
 async def converse(
     api: TimedBotApi, chat: int, requests: int, think: float, rng: random.Random
 ) -> list[float]:
-    """One member asking ``requests`` times, waiting for each reply (and ``think`` s or so)."""
+    """One member asking ``requests`` times, waiting for each reply (and ``think`` s or so).
+    With pauses, members start at random moments within the first pause, as people do: not
+    all in the same millisecond (that burst is the no-pause case)."""
     latencies = []
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     for _ in range(requests):
         seen = len(api.reply_starts[chat])
         update_id = api.push_raw(_text_update(chat, ASK))
