@@ -376,7 +376,11 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
          growth <= TARGETS["growth"]),
     ]  # fmt: skip
     for label, value, target, ok in rows:
-        print(f"{label:<40} {value:>9}   {target:<9} {verdict(ok)}")
+        if "nan" in value:  # not measured in this run
+            value, ok_text = "—", "(SQLite run only)"
+        else:
+            ok_text = verdict(ok)
+        print(f"{label:<40} {value:>9}   {target:<9} {ok_text}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
