@@ -73,7 +73,11 @@ async def run_service(settings: Settings) -> int:
         )
         service.engine.on_change.append(reminders.plan_changed)
         announcements = AnnouncementSender(
-            service.database, service.clock, {c.channel: c for c in channels}, reminders.limiter
+            service.database,
+            service.clock,
+            {c.channel: c for c in channels},
+            reminders.limiter,
+            leadership=reminders.leadership,  # one lock: the reminder sender sends these too
         )
         service.engine.on_change.append(announcements.wake)
         await reminders.start()

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from db.session import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x6263_6464_6230  # PostgreSQL: instances starting together migrate one at a time
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -27,7 +28,8 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
     On SQLite, foreign keys are switched off while migrating: a batch migration rebuilds a table
     by copying and dropping it, and with foreign keys on, dropping ``members`` would cascade to
-    the history. They are switched back on and checked afterwards.
+    the history. They are switched back on and checked afterwards. On PostgreSQL, an advisory
+    lock makes instances that start together migrate one after the other.
     """
 
     def _upgrade(connection: Connection) -> None:
@@ -38,6 +40,8 @@ async def upgrade(database: Database, revision: str = "head") -> None:
         if sqlite:
             await _pragma(connection, "PRAGMA foreign_keys=OFF")
         async with connection.begin():
+            if not sqlite:  # held to the commit; the next instance then finds nothing to do
+                await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             await connection.run_sync(_upgrade)
             if sqlite:
                 broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()

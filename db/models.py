@@ -123,7 +123,7 @@ class Agency(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # "agency" | "collective"
-    category: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
     covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # collectives: categories
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
@@ -190,13 +190,16 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         CheckConstraint(
-            "(member_id IS NOT NULL) + (agency_id IS NOT NULL) + (group_id IS NOT NULL) = 1",
+            "(CASE WHEN member_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN agency_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
         CheckConstraint("role IN ('director', 'lead', 'coordinating')", name="role"),
-        Index("ix_assignments_member", "member_id"),
-        Index("ix_assignments_agency", "agency_id"),
-        Index("ix_assignments_group", "group_id"),
+        # Covering: a member's, agency's or group's tasks are read from the index alone.
+        Index("ix_assignments_member", "member_id", "task_id"),
+        Index("ix_assignments_agency", "agency_id", "task_id"),
+        Index("ix_assignments_group", "group_id", "task_id"),
         Index("ix_assignments_task", "task_id", "role", "position"),
     )
 
@@ -236,7 +239,10 @@ class StatusChange(Base):
     """Append-only history: every status change or note, who made it, when, from which chat."""
 
     __tablename__ = "status_changes"
-    __table_args__ = (Index("ix_status_changes_task", "task_id", "id"),)
+    __table_args__ = (
+        Index("ix_status_changes_task", "task_id", "id"),
+        Index("ix_status_changes_member_id", "member_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
@@ -290,6 +296,10 @@ class Reminder(Base):
             unique=True,
         ),
         Index("ix_reminders_state_planned", "state", "planned_at"),
+        # Under the cascading foreign keys: deleting a task or a member does not scan the ledger.
+        Index("ix_reminders_task_id", "task_id"),
+        Index("ix_reminders_milestone_id", "milestone_id"),
+        Index("ix_reminders_member_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

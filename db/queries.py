@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -24,17 +24,23 @@ from db.models import (
 )
 from domain.access import Role, Seat, Who, reaching_agencies
 
+# Statements run on every message are built once (building and keying one costs more than
+# running it on SQLite).
+_ACCOUNT_MEMBER = (
+    select(Member)
+    .join(ChatAccount, ChatAccount.member_id == Member.id)
+    .where(
+        ChatAccount.channel == bindparam("channel"),
+        ChatAccount.external_id == bindparam("external_id"),
+        Member.active.is_(True),
+    )
+)
+
 
 async def account_member(session: AsyncSession, channel: str, external_id: str) -> Member | None:
     """The active member linked to this chat account, if any."""
     member: Member | None = await session.scalar(
-        select(Member)
-        .join(ChatAccount, ChatAccount.member_id == Member.id)
-        .where(
-            ChatAccount.channel == channel,
-            ChatAccount.external_id == external_id,
-            Member.active.is_(True),
-        )
+        _ACCOUNT_MEMBER, {"channel": channel, "external_id": external_id}
     )
     return member
 
@@ -59,22 +65,21 @@ async def all_members(session: AsyncSession) -> Sequence[Member]:
     return (await session.scalars(select(Member).order_by(Member.full_name))).all()
 
 
+_GROUPS = select(MemberGroup.group_id).where(MemberGroup.member_id == bindparam("member_id"))
+_OWN_AGENCIES = (
+    select(Agency.id, Agency.category)
+    .join(MemberAgency, MemberAgency.agency_id == Agency.id)
+    .where(MemberAgency.member_id == bindparam("member_id"))
+)
+_COLLECTIVES = select(Agency.id, Agency.covers).where(Agency.kind == "collective")
+
+
 async def who_is(session: AsyncSession, member: Member) -> Who:
-    group_ids = (
-        await session.scalars(
-            select(MemberGroup.group_id).where(MemberGroup.member_id == member.id)
-        )
-    ).all()
-    own = (
-        await session.execute(
-            select(Agency.id, Agency.category)
-            .join(MemberAgency, MemberAgency.agency_id == Agency.id)
-            .where(MemberAgency.member_id == member.id)
-        )
-    ).all()
-    collectives = (
-        await session.execute(select(Agency.id, Agency.covers).where(Agency.kind == "collective"))
-    ).all()
+    connection = await session.connection()
+    params = {"member_id": member.id}
+    group_ids = (await connection.execute(_GROUPS, params)).scalars().all()
+    own = (await connection.execute(_OWN_AGENCIES, params)).all()
+    collectives = (await connection.execute(_COLLECTIVES)).all()
     return Who(
         member_id=member.id,
         group_ids=frozenset(group_ids),
@@ -86,12 +91,14 @@ async def who_is(session: AsyncSession, member: Member) -> Who:
     )
 
 
+_PLAN_UP_TO = select(Plan).where(Plan.year <= bindparam("year")).order_by(Plan.year.desc()).limit(1)
+_FIRST_PLAN = select(Plan).order_by(Plan.year).limit(1)
+
+
 async def current_plan(session: AsyncSession, year: int) -> Plan | None:
     """The plan of ``year``, else the latest before it, else the earliest after it."""
-    plan = await session.scalar(
-        select(Plan).where(Plan.year <= year).order_by(Plan.year.desc()).limit(1)
-    )
-    return plan or await session.scalar(select(Plan).order_by(Plan.year).limit(1))
+    plan = await session.scalar(_PLAN_UP_TO, {"year": year})
+    return plan or await session.scalar(_FIRST_PLAN)
 
 
 async def member_plan(session: AsyncSession, member: Member | None, year: int) -> Plan | None:
@@ -128,17 +135,22 @@ async def task_by_id(session: AsyncSession, task_id: int) -> Task | None:
 
 
 async def tasks_reaching(session: AsyncSession, plan_id: int, who: Who) -> Sequence[Task]:
-    """Tasks of the plan that name the member, one of their groups or one of their agencies."""
+    """Tasks of the plan that name the member, one of their groups or one of their agencies.
+
+    Driven from the member's assignments (covering indexes), then the tasks by primary key: the
+    cost follows the member's own list, not the size of the plan (``IN (subquery)`` made SQLite
+    walk every task of the plan)."""
     conditions = [Assignment.member_id == who.member_id]
     if who.group_ids:
         conditions.append(Assignment.group_id.in_(who.group_ids))
     if who.agency_ids:
         conditions.append(Assignment.agency_id.in_(who.agency_ids))
-    task_ids = select(Assignment.task_id).where(or_(*conditions))
+    mine = select(Assignment.task_id).where(or_(*conditions)).distinct().subquery()
     return (
         await session.scalars(
             select(Task)
-            .where(Task.plan_id == plan_id, Task.id.in_(task_ids))
+            .join(mine, mine.c.task_id == Task.id)
+            .where(Task.plan_id == plan_id)
             .options(*task_options())
             .order_by(Task.position)
         )

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from db import queries
+from db import facts
 from domain.access import sees_whole_plan
 from handlers import render, texts
 from handlers.audit import refused
 from handlers.context import Context
 from handlers.types import Reply
-from handlers.views import TaskView
+from handlers.views import TaskView, view_of
 
 UPCOMING_DAYS = 14
 
 
 async def _views(ctx: Context, whole_plan: bool) -> list[TaskView]:
     if whole_plan:
-        tasks = list(await queries.plan_tasks(ctx.session, ctx.plan.id))
+        found = await facts.whole_plan(ctx.session, ctx.plan.id)
     else:
-        tasks = list(await queries.tasks_reaching(ctx.session, ctx.plan.id, ctx.who))
-    return await ctx.views(tasks)
+        found = await facts.reaching(ctx.session, ctx.plan.id, ctx.who)
+    return [view_of(f, ctx.today) for f in found]
 
 
 def _header(ctx: Context, title: str, whole_plan: bool) -> str:

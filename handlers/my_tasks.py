@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from db import queries
-from domain.access import Role, main_role
+from db.facts import reaching
+from domain.access import Role, main_role, roles_of
 from handlers import render
 from handlers.context import Context
 from handlers.parse import is_my_tasks
 from handlers.task_detail import show_task
 from handlers.types import Reply
-from handlers.views import TaskView
+from handlers.views import TaskView, view_of
 
 
 async def my_tasks(ctx: Context, args: str) -> list[Reply]:
     if not is_my_tasks(args):
         return await show_task(ctx, args)
-    tasks = list(await queries.tasks_reaching(ctx.session, ctx.plan.id, ctx.who))
-    views = await ctx.views(tasks)
     by_role: dict[Role, list[TaskView]] = defaultdict(list)
-    for task, view in zip(tasks, views, strict=True):
-        role = main_role(ctx.roles(task))
+    for facts in await reaching(ctx.session, ctx.plan.id, ctx.who):
+        role = main_role(roles_of(ctx.who, facts.seat_list()))
         if role is not None:
-            by_role[role].append(view)
+            by_role[role].append(view_of(facts, ctx.today))
     text = render.my_tasks(ctx.member.full_name, ctx.plan.code, ctx.plan.year, ctx.today, by_role)
     return [Reply(text)]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from db.facts import TaskFacts, task_facts
 from db.models import StatusChange, Task
 from domain.access import Role
 from domain.progress import Change, TaskState, derive_state
@@ -49,21 +50,27 @@ class TaskView:
     history: tuple[HistoryLine, ...]
 
 
-def _names(task: Task, role: Role) -> tuple[str, ...]:
+def _names(facts: TaskFacts, role: Role) -> tuple[str, ...]:
     names = []
-    for a in task.assignments:
-        if a.role != role:
+    for s in facts.seats:
+        if s.seat.role != role:
             continue
-        if a.member is not None:
-            names.append(texts.COMRADE.format(name=a.member.full_name))
-        elif a.group is not None:
-            names.append(a.group.name)
-        elif a.agency is not None:
-            names.append(a.agency.name)
+        if s.member_name is not None:
+            names.append(texts.COMRADE.format(name=s.member_name))
+        elif s.group_name is not None:
+            names.append(s.group_name)
+        elif s.agency_name is not None:
+            names.append(s.agency_name)
     return tuple(names)
 
 
 def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskView:
+    """The view of an ORM task (relationships loaded) with its history, oldest first."""
+    return view_of(task_facts(task, changes), today)
+
+
+def view_of(facts: TaskFacts, today: date) -> TaskView:
+    changes = facts.changes
     state = derive_state(
         Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at) for c in changes
     )
@@ -75,13 +82,13 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
             m.id in state.done_milestones,
             m.due_on if m.current_due != m.due_on else None,
         )
-        for m in task.milestones
+        for m in facts.milestones
     )
-    labels = {m.id: m.label for m in task.milestones}
+    labels = {m.id: m.label for m in facts.milestones}
     history = tuple(
         HistoryLine(
             at=c.at,
-            who=c.member.full_name if c.member else None,
+            who=c.who,
             kind=c.kind,
             old_status=c.old_status,
             new_status=c.new_status,
@@ -93,20 +100,20 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
         for c in changes
     )
     return TaskView(
-        code=task.code,
-        position=task.position,
-        content=task.content,
-        section_code=task.section.code,
-        section_title=task.section.title,
-        directors=_names(task, Role.DIRECTOR),
-        directors_printed=task.directors_printed,
-        lead=_names(task, Role.LEAD),
-        coordinating=_names(task, Role.COORDINATING),
-        deadline_text=task.deadline_text,
-        schedule=task.schedule,
-        flag=task.flag,
-        product=task.product,
-        note=task.note,
+        code=facts.code,
+        position=facts.position,
+        content=facts.content,
+        section_code=facts.section_code,
+        section_title=facts.section_title,
+        directors=_names(facts, Role.DIRECTOR),
+        directors_printed=facts.directors_printed,
+        lead=_names(facts, Role.LEAD),
+        coordinating=_names(facts, Role.COORDINATING),
+        deadline_text=facts.deadline_text,
+        schedule=facts.schedule,
+        flag=facts.flag,
+        product=facts.product,
+        note=facts.note,
         milestones=milestones,
         state=state,
         standing=standing(milestones, task_done=state.status == Status.DONE, today=today),

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import queries
+from db import facts
 from db.models import Plan
 from domain.access import Who
 from handlers import texts
-from handlers.views import task_view
+from handlers.views import view_of
 from reports.model import Report, build_report
 
 
@@ -26,11 +26,10 @@ async def plan_report(
 ) -> Report:
     """The whole plan (``who`` None) or the slice of tasks that reach ``who``."""
     if who is None:
-        tasks = list(await queries.plan_tasks(session, plan.id))
+        found = await facts.whole_plan(session, plan.id)
     else:
-        tasks = list(await queries.tasks_reaching(session, plan.id, who))
-    changes = await queries.history(session, [t.id for t in tasks])
-    views = [task_view(t, changes[t.id], today) for t in tasks]
+        found = await facts.reaching(session, plan.id, who)
+    views = [view_of(f, today) for f in found]
     return build_report(
         views,
         plan_code=plan.code,

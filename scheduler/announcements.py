@@ -25,6 +25,7 @@ from db.session import Database
 from handlers import texts
 from handlers.types import Reply
 from scheduler.audience import reachable
+from scheduler.leader import Always, Leadership
 from scheduler.service import Outbox, PermanentFailure
 
 log = logging.getLogger(__name__)
@@ -48,25 +49,38 @@ class AnnouncementSender:
         limiter: AbstractAsyncContextManager[None],
         *,
         per_chat_seconds: float = 1.0,
+        leadership: Leadership | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
         self.outboxes = dict(outboxes)
         self.limiter = limiter
         self.per_chat_seconds = per_chat_seconds
+        # Several instances on PostgreSQL: only the reminder sender (the lock's holder) sends,
+        # so a row in ``sending`` always belongs to a live sender or to a dead one.
+        self.leadership = leadership or Always()
+        self._leading = False
         self._wanted = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[tuple[str, str], float] = {}
 
     async def start(self) -> None:
-        async with self.database.transaction(write=True) as session:
-            await session.execute(
-                update(AnnouncementDelivery)
-                .where(AnnouncementDelivery.state == "sending")
-                .values(state="planned")
-            )
         self._task = asyncio.create_task(self._loop(), name="announcements")
         self.wake()
+
+    async def _lead(self) -> bool:
+        """Whether this instance sends; on becoming the sender, take back what a dead one left
+        in ``sending`` (sent again: at most the messages in flight are repeated)."""
+        leading = await self.leadership.acquire()
+        if leading and not self._leading:
+            async with self.database.transaction(write=True) as session:
+                await session.execute(
+                    update(AnnouncementDelivery)
+                    .where(AnnouncementDelivery.state == "sending")
+                    .values(state="planned")
+                )
+        self._leading = leading
+        return leading
 
     def wake(self) -> None:
         """Something may have been announced: look for planned rows."""
@@ -84,7 +98,7 @@ class AnnouncementSender:
                 await asyncio.wait_for(self._wanted.wait(), POLL_SECONDS)
             self._wanted.clear()
             try:
-                while await self.run_once():
+                while await self._lead() and await self.run_once():
                     pass
             except Exception:
                 log.exception("announcement delivery failed; will retry on the next wake-up")

@@ -31,15 +31,14 @@ from bot.clock import Clock
 from db import queries
 from db.models import ChatAccount, Member, SentMessage, Task
 from db.session import Database
-from domain.status import Status
 from handlers import render, texts
 from handlers.types import Reply
 from handlers.views import TaskView, task_view
 from scheduler import ledger, messages
 from scheduler.audience import reachable, task_audience
+from scheduler.leader import Leadership, leadership_for
 from scheduler.planner import (
     Kind,
-    MilestonePlan,
     Occasion,
     Rules,
     TaskPlan,
@@ -47,6 +46,7 @@ from scheduler.planner import (
     plan_task,
     quiet_adjusted,
 )
+from scheduler.plans import current_task_plans, fingerprint
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=24)
@@ -56,6 +56,8 @@ FINISH_BATCH = 200
 RECORD_EVERY = 20  # deliveries recorded together while a fan-out runs
 MAX_IN_FLIGHT = 32
 REPLAN_DELAY = timedelta(seconds=2)
+PLAN_AHEAD = timedelta(days=10)  # planned at once, then read by the sweeps of the next days
+RELOAD_SECONDS = 600  # the plan is read again at least this often (in-place edits by `seed`)
 
 
 class PermanentFailure(Exception):
@@ -85,25 +87,13 @@ class Delivery:
 async def load_task_plans(database: Database, today: date) -> list[TaskPlan]:
     """Every task of the current plan as the planner sees it."""
     async with database.transaction() as session:
-        plan = await queries.current_plan(session, today.year)
-        if plan is None:
-            return []
-        tasks = await queries.plan_tasks(session, plan.id)
-        changes = await queries.history(session, [t.id for t in tasks])
-    plans = []
-    for task in tasks:
-        view = task_view(task, changes[task.id], today)
-        plans.append(
-            TaskPlan(
-                id=task.id,
-                roadmap=task.schedule == "roadmap",
-                done=view.state.status == Status.DONE,
-                milestones=tuple(
-                    MilestonePlan(m.id, m.due, m.done, m.label) for m in view.milestones
-                ),
-            )
-        )
-    return plans
+        return await current_task_plans(session, today)
+
+
+def _plan_all(
+    plans: Sequence[TaskPlan], rules: Rules, start: datetime, end: datetime
+) -> list[Occasion]:
+    return [o for task in plans for o in plan_task(task, rules, start, end)]
 
 
 class ReminderService:
@@ -117,6 +107,7 @@ class ReminderService:
         send_rate: float = 25.0,
         per_chat_seconds: float = 1.0,
         grace: timedelta = GRACE,
+        leadership: Leadership | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -131,12 +122,18 @@ class ReminderService:
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self.scheduler = AsyncIOScheduler(timezone=rules.zone)
         self._lock = asyncio.Lock()
+        self._plans: tuple[tuple[object, ...], float, list[TaskPlan]] | None = None
+        self._planned: tuple[Sequence[TaskPlan], datetime, datetime, list[Occasion]] | None = None
+        self.leadership = leadership or leadership_for(database.engine)
+        self._leading = False
         self._last_sent: dict[tuple[str, str], float] = {}
 
     # ---------------------------------------------------------------- lifecycle
     async def start(self) -> None:
-        """Finish what was in flight, send what was missed, then wake at each planned instant."""
-        await self.resend_in_flight()
+        """Finish what was in flight, send what was missed, then wake at each planned instant.
+        With several instances on PostgreSQL only the holder of the lock sends (``leader``)."""
+        if await self._lead():
+            await self.resend_in_flight()
         self.scheduler.start()
         self.scheduler.add_job(
             self.run_due, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep",
@@ -150,10 +147,23 @@ class ReminderService:
             self.scheduler.pause()
             async with self._lock:
                 self.scheduler.shutdown(wait=False)
+        await self.leadership.release()
+
+    async def _lead(self) -> bool:
+        """Whether this instance sends; on taking over from another, first resend what that
+        one left in flight."""
+        leading = await self.leadership.acquire()
+        if leading and not self._leading:
+            self._leading = True
+            if self.scheduler.running:  # took over from an instance that stopped or died
+                await self.resend_in_flight()
+        self._leading = leading
+        return leading
 
     def plan_changed(self) -> None:
         """A status, an extension or a task changed: re-plan shortly (a burst of changes
         replaces the same wake-up job, so it costs one run)."""
+        self._plans = None
         if self.scheduler.running:
             self._wake_at(self.clock.now() + REPLAN_DELAY)
 
@@ -168,20 +178,49 @@ class ReminderService:
     def _today(self) -> date:
         return self.clock.now().astimezone(self.rules.zone).date()
 
-    async def occasions(self, start: datetime, end: datetime) -> list[Occasion]:
-        plans = await load_task_plans(self.database, self._today())
-        found = [o for task in plans for o in plan_task(task, self.rules, start, end)]
-        found += [
-            Occasion(at, 0, None, Kind.DIGEST) for at in digest_instants(self.rules, start, end)
-        ]
-        return sorted(found, key=Occasion.sort_key)
+    async def task_plans(self) -> list[TaskPlan]:
+        """The current plan as the planner sees it, read again only when it changed (a
+        fingerprint query), at a new day, or every RELOAD_SECONDS: reading 10,000 tasks takes
+        a third of a second, and the sweep runs every minute."""
+        today = self._today()
+        async with self.database.transaction() as session:
+            key = (today, *await fingerprint(session))
+        cached = self._plans
+        if cached is None or cached[0] != key or time.monotonic() - cached[1] > RELOAD_SECONDS:
+            plans = await load_task_plans(self.database, today)
+            self._plans = cached = (key, time.monotonic(), plans)
+        return cached[2]
 
-    async def next_instant(self, after: datetime | None = None) -> datetime | None:
+    async def occasions(
+        self, start: datetime, end: datetime, plans: Sequence[TaskPlan] | None = None
+    ) -> list[Occasion]:
+        """Every reminder planned in [start, end). The planner is pure and filters by instant,
+        so the reminders of a wider window, filtered, are the same: a window of PLAN_AHEAD is
+        planned once per version of the plan and the sweeps of the next days read from it
+        (planning 10,000 tasks takes a few hundred ms of CPU, which chats would wait for)."""
+        if plans is None:
+            plans = await self.task_plans()
+        cached = self._planned
+        if cached is None or cached[0] is not plans or not cached[1] <= start <= end <= cached[2]:
+            wide_end = max(end, start + PLAN_AHEAD)
+            found = await asyncio.to_thread(_plan_all, plans, self.rules, start, wide_end)
+            found += [
+                Occasion(at, 0, None, Kind.DIGEST)
+                for at in digest_instants(self.rules, start, wide_end)
+            ]
+            self._planned = cached = (plans, start, wide_end, sorted(found, key=Occasion.sort_key))
+        return [o for o in cached[3] if start <= o.at < end]
+
+    async def next_instant(
+        self, plans: Sequence[TaskPlan] | None = None, after: datetime | None = None
+    ) -> datetime | None:
         """The next planned instant after ``after`` (default now): a day ahead first, then
         further."""
         now = after or self.clock.now()
+        if plans is None:
+            plans = await self.task_plans()
         for ahead in (timedelta(days=1), timedelta(days=8), LOOKAHEAD):
-            upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead)
+            upcoming = await self.occasions(now + timedelta(microseconds=1), now + ahead, plans)
             if upcoming:
                 return upcoming[0].at
         return None
@@ -190,18 +229,21 @@ class ReminderService:
     async def run_due(self) -> int:
         """Send every reminder due now; return how many messages went out."""
         async with self._lock:
+            if not await self._lead():
+                return 0  # another instance sends
             now = self.clock.now()
             if quiet_adjusted(now, self.rules) != now:
                 self._wake_if_running(quiet_adjusted(now, self.rules))
                 return 0
             midnight = datetime.combine(self._today(), datetime.min.time(), self.rules.zone)
             since = max(now - self.grace, midnight.astimezone(UTC))
-            due = await self.occasions(since, now + timedelta(microseconds=1))
+            plans = await self.task_plans()
+            due = await self.occasions(since, now + timedelta(microseconds=1), plans)
             deliveries = await self._claim(due, now)
             sent = await self._send(deliveries)
         if self.scheduler.running:
             # After the instant this run planned up to: what fell due while it ran is next.
-            upcoming = await self.next_instant(now)
+            upcoming = await self.next_instant(plans, after=now)
             if upcoming is not None:
                 self._wake_at(upcoming)
         return sent

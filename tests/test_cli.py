@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import SEED
 
+pytestmark = pytest.mark.sqlite_only  # its own SQLite file, in a child process
+
 
 def bot(
     tmp_path: Path, *args: str, stdin: str = "", **env: str

@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from db.migrate import upgrade
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
@@ -26,6 +28,8 @@ from tests.test_telegram import TOKEN
 
 MEMBERS = 300
 FIRST_CHAT = 70_000
+
+pytestmark = pytest.mark.sqlite_only  # its own SQLite file, in a child process
 
 
 def start(

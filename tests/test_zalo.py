@@ -23,6 +23,7 @@ from db.models import Member, StatusChange
 from db.session import Database
 from handlers import texts
 from handlers.engine import Engine
+from scheduler.leader import Always
 from scheduler.planner import Rules
 from scheduler.service import ReminderService
 from tests.conftest import ZONE, local
@@ -184,6 +185,7 @@ async def test_reminders_reach_zalo_and_both_channels(seeded: Database) -> None:
                 rules,
                 {"zalo": zchannel, "telegram": tchannel},
                 per_chat_seconds=0.05,
+                leadership=Always(),  # never started nor stopped: no lock to hold
             )
             assert await service.run_due() == 2  # one reminder, on both of his accounts
             (on_zalo,) = zapi.messages_to(TRUNG)

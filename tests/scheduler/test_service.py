@@ -27,6 +27,7 @@ from db.models import (
 )
 from db.session import Database
 from handlers.engine import Engine
+from scheduler.leader import Always
 from scheduler.planner import Rules
 from scheduler.service import ReminderService
 from tests.conftest import ZONE, local
@@ -51,6 +52,9 @@ class Stack:
         options.setdefault(
             "per_chat_seconds", 0.05
         )  # tests: see test_one_message_per_second_per_chat
+        # One instance at a time here ("a new process" replaces the last one, never stopped):
+        # several instances sharing the sending are tests/test_instances.py's.
+        options.setdefault("leadership", Always())
         return ReminderService(
             self.database, self.clock, RULES, {"telegram": self.channel}, **options
         )  # type: ignore[arg-type]
@@ -341,7 +345,7 @@ def _inbound(user_id: int, text: str):  # type: ignore[no-untyped-def]
 async def test_one_message_per_second_per_chat(stack: Stack) -> None:
     await stack.link("admin", ADMIN, admin=True)
     stack.clock.instant = local("2024-09-30 08:00")  # Monday: escalations and the digest
-    service = ReminderService(stack.database, stack.clock, RULES, {"telegram": stack.channel})
+    service = stack.service(per_chat_seconds=1.0)
     assert await service.run_due() >= 2
     times = [m.time for m in stack.api.messages_to(ADMIN)]
     assert all(b - a >= 0.99 for a, b in itertools.pairwise(times))

@@ -212,8 +212,11 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "role IN ('director', 'lead', 'coordinating')", name=op.f("ck_assignments_role")
         ),
+        # Portable (PostgreSQL has no boolean + boolean); same meaning as the first SQLite text.
         sa.CheckConstraint(
-            "(member_id IS NOT NULL) + (agency_id IS NOT NULL) + (group_id IS NOT NULL) = 1",
+            "(CASE WHEN member_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN agency_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END) = 1",
             name=op.f("ck_assignments_one_target"),
         ),
         sa.ForeignKeyConstraint(

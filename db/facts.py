@@ -1,0 +1,253 @@
+"""Tasks as plain facts for lists, read lean: four column-only queries for any number of tasks
+(the tasks with their section, milestones with their latest extension, assignments with the
+assignee's name, history with the author's name), no ORM objects.
+
+Loading full task objects with their relationships cost ~30 ms for a 25-task list
+(bench.province); these rows cost a few. ``handlers.views`` builds a TaskView from them, and
+from an ORM task through the same facts, so both paths show the same thing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BindParameter, bindparam, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from db.models import (
+    Agency,
+    Assignment,
+    Extension,
+    Group,
+    Member,
+    Milestone,
+    Section,
+    StatusChange,
+    Task,
+)
+from domain.access import Role, Seat, Who
+
+
+@dataclass(frozen=True)
+class MilestoneFacts:
+    id: int
+    label: str | None
+    due_on: date  # the plan's date
+    current_due: date  # after the latest extension
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    seat: Seat
+    member_name: str | None  # exactly one of the three names is set
+    group_name: str | None
+    agency_name: str | None
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    kind: str
+    milestone_id: int | None
+    old_status: str | None
+    new_status: str | None
+    progress: int | None
+    note: str | None
+    reference: str | None
+    at: datetime
+    who: str | None
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    id: int
+    code: str
+    position: int
+    content: str
+    section_code: str
+    section_title: str
+    deadline_text: str | None
+    schedule: str
+    flag: str | None
+    product: str | None
+    note: str | None
+    directors_printed: str | None
+    milestones: tuple[MilestoneFacts, ...]
+    seats: tuple[SeatFacts, ...]
+    changes: tuple[ChangeFacts, ...]
+
+    def seat_list(self) -> list[Seat]:
+        return [s.seat for s in self.seats]
+
+
+_TASK_COLUMNS = (
+    Task.id, Task.code, Task.position, Task.content, Section.code, Section.title,
+    Task.deadline_text, Task.schedule, Task.flag, Task.product, Task.note, Task.directors_printed,
+)  # fmt: skip
+
+
+def _in(name: str) -> BindParameter[object]:
+    return bindparam(name, expanding=True)
+
+
+# Statements are built once: building and keying a statement costs more than running it.
+_MINE = (
+    select(Assignment.task_id)
+    .where(
+        or_(
+            Assignment.member_id == bindparam("member_id"),
+            Assignment.group_id.in_(_in("group_ids")),
+            Assignment.agency_id.in_(_in("agency_ids")),
+        )
+    )
+    .distinct()
+)
+_BY_ID = (
+    select(*_TASK_COLUMNS, Task.plan_id)
+    .join(Section, Section.id == Task.section_id)
+    .where(Task.id.in_(_in("ids")))
+    .order_by(Task.position)
+)
+_WHOLE_PLAN = (
+    select(*_TASK_COLUMNS)
+    .join(Section, Section.id == Task.section_id)
+    .where(Task.plan_id == bindparam("plan_id"))
+    .order_by(Task.position)
+)
+
+
+async def reaching(session: AsyncSession, plan_id: int, who: Who) -> list[TaskFacts]:
+    """The plan's tasks naming the member, one of their groups or agencies, in plan order.
+
+    The member's task ids first (covering indexes), then those tasks by primary key, keeping
+    the plan's: the cost follows the member's list, not the plan. (As one join, both SQLite and
+    PostgreSQL walked every task of the plan; with the plan in the WHERE clause, SQLite walked
+    the plan's index to spare itself sorting 25 rows.)"""
+    connection = await session.connection()  # Core rows: no ORM layer to go through
+    mine = {
+        "member_id": who.member_id,
+        "group_ids": sorted(who.group_ids),
+        "agency_ids": sorted(who.agency_ids),
+    }
+    ids = (await connection.execute(_MINE, mine)).scalars().all()
+    rows = (await connection.execute(_BY_ID, {"ids": ids})).all() if ids else []
+    return await _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id])
+
+
+async def whole_plan(session: AsyncSession, plan_id: int) -> list[TaskFacts]:
+    connection = await session.connection()
+    rows = (await connection.execute(_WHOLE_PLAN, {"plan_id": plan_id})).all()
+    return await _facts(connection, rows)
+
+
+async def _facts(connection: AsyncConnection, tasks: Sequence[Sequence[Any]]) -> list[TaskFacts]:
+    """Facts of these task rows (the _TASK_COLUMNS): three more queries, whatever the count."""
+    ids = [row[0] for row in tasks]
+    if not ids:
+        return []
+    milestones = await _milestones(connection, ids)
+    seats = await _seats(connection, ids)
+    changes = await _changes(connection, ids)
+    return [
+        TaskFacts(
+            *row,  # the _TASK_COLUMNS, in TaskFacts' order
+            milestones=tuple(milestones.get(row[0], ())),
+            seats=tuple(seats.get(row[0], ())),
+            changes=tuple(changes.get(row[0], ())),
+        )  # type: ignore[misc]
+        for row in tasks
+    ]
+
+
+_MILESTONES = (
+    select(Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on, Extension.new_due)
+    .outerjoin(Extension, Extension.milestone_id == Milestone.id)
+    .where(Milestone.task_id.in_(_in("ids")))
+    .order_by(Milestone.task_id, Milestone.position, Extension.id)
+)
+
+
+async def _milestones(
+    connection: AsyncConnection, ids: Sequence[int]
+) -> dict[int, list[MilestoneFacts]]:
+    rows = await connection.execute(_MILESTONES, {"ids": ids})
+    found: dict[int, dict[int, MilestoneFacts]] = defaultdict(dict)
+    for task_id, milestone_id, label, due_on, new_due in rows:
+        # One row per extension, oldest first: the last one read is the latest.
+        found[task_id][milestone_id] = MilestoneFacts(
+            milestone_id, label, due_on, new_due or due_on
+        )
+    return {task_id: list(by_id.values()) for task_id, by_id in found.items()}
+
+
+def _member_name(key: Any) -> Any:
+    """The member's name looked up by primary key for each row (a correlated subquery): with an
+    outer join PostgreSQL hashed the whole members table (5,000 rows) for a 25-task list.
+    Groups and agencies are few (hundreds): joined."""
+    return select(Member.full_name).where(Member.id == key).scalar_subquery()
+
+
+_SEATS = (
+    select(
+        Assignment.task_id, Assignment.role, Assignment.member_id, Assignment.group_id,
+        Assignment.agency_id, _member_name(Assignment.member_id), Group.name, Agency.name,
+    )
+    .outerjoin(Group, Group.id == Assignment.group_id)
+    .outerjoin(Agency, Agency.id == Assignment.agency_id)
+    .where(Assignment.task_id.in_(_in("ids")))
+    .order_by(Assignment.task_id, Assignment.position)
+)  # fmt: skip
+
+
+async def _seats(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
+    rows = await connection.execute(_SEATS, {"ids": ids})
+    found: dict[int, list[SeatFacts]] = defaultdict(list)
+    for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
+        seat = Seat(Role(role), member_id=member_id, group_id=group_id, agency_id=agency_id)
+        found[task_id].append(SeatFacts(seat, member, group, agency))
+    return found
+
+
+_CHANGES = select(
+    StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
+    StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
+    StatusChange.note, StatusChange.reference, StatusChange.at,
+    _member_name(StatusChange.member_id),
+).where(StatusChange.task_id.in_(_in("ids"))).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
+
+
+async def _changes(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
+    rows = await connection.execute(_CHANGES, {"ids": ids})
+    found: dict[int, list[ChangeFacts]] = defaultdict(list)
+    for task_id, *fields in rows:
+        found[task_id].append(ChangeFacts(*fields))
+    return found
+
+
+def task_facts(task: Task, changes: Sequence[StatusChange]) -> TaskFacts:
+    """The same facts from an ORM task (relationships loaded) and its history."""
+    return TaskFacts(
+        id=task.id, code=task.code, position=task.position, content=task.content,
+        section_code=task.section.code, section_title=task.section.title,
+        deadline_text=task.deadline_text, schedule=task.schedule, flag=task.flag,
+        product=task.product, note=task.note, directors_printed=task.directors_printed,
+        milestones=tuple(
+            MilestoneFacts(m.id, m.label, m.due_on, m.current_due) for m in task.milestones
+        ),
+        seats=tuple(
+            SeatFacts(
+                Seat(Role(a.role), member_id=a.member_id, group_id=a.group_id, agency_id=a.agency_id),
+                a.member.full_name if a.member else None,
+                a.group.name if a.group else None,
+                a.agency.name if a.agency else None,
+            )
+            for a in task.assignments
+        ),
+        changes=tuple(
+            ChangeFacts(c.kind, c.milestone_id, c.old_status, c.new_status, c.progress, c.note,
+                        c.reference, c.at, c.member.full_name if c.member else None)
+            for c in changes
+        ),
+    )  # fmt: skip
