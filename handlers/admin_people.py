@@ -70,7 +70,7 @@ async def add_member(ctx: Context, args: str) -> list[Reply]:
     ctx.session.add(member)
     await ctx.session.flush()
     code = await create_invite(ctx.session, member, now=ctx.now, created_by=ctx.member)
-    record(ctx, "member_add", name, agency.name + (" (quản trị)" if make_admin else ""))
+    record(ctx, "member_add", name, agency.name + (texts.ADMIN_MARK if make_admin else ""))
     text = texts.MEMBER_ADDED.format(
         name=name,
         agency=agency.name,

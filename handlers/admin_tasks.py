@@ -33,7 +33,6 @@ from handlers.audit import record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.types import Reply
-from handlers.update import append_change
 
 _NUMBER = re.compile(r"^(\d+)")
 FIELDS = {
@@ -120,8 +119,7 @@ async def add_task(ctx: Context, args: str) -> list[Reply]:
     ctx.session.add(task)
     await ctx.session.flush()
     sync_milestones(task, milestones)
-    record(ctx, "task_add", task.code, content)
-    append_change(ctx, task, kind="note", note=texts.ADMIN_NOTE.format(text="thêm nhiệm vụ"))
+    record(ctx, "task_add", task.code, content, task=task)
     return [
         Reply(
             texts.TASK_ADDED.format(code=task.code, content=content, deadline=deadline),
@@ -168,8 +166,7 @@ async def edit_task(ctx: Context, args: str) -> list[Reply]:
     setattr(task, field, value)
     label = texts.FIELD_NAMES[field]
     detail = f"{label}: {shorten(old, 80)} → {shorten(value, 80)}"
-    record(ctx, "task_edit", code, detail)
-    append_change(ctx, task, kind="note", note=texts.ADMIN_NOTE.format(text=f"sửa {detail}"))
+    record(ctx, "task_edit", code, detail, task=task)
     return [
         Reply(
             texts.TASK_EDITED.format(
@@ -285,11 +282,7 @@ async def _assignment(ctx: Context, args: str, *, add: bool) -> list[Reply]:
         task.assignments.remove(existing)
     if role == Role.DIRECTOR:
         task.directors_printed = None  # the printed cell no longer says who directs it
-    action = "assign" if add else "unassign"
-    record(ctx, action, code, f"{role_word}: {shown}")
-    verb = "giao" if add else "bỏ giao"
-    append_change(
-        ctx, task, kind="note", note=texts.ADMIN_NOTE.format(text=f"{verb} {role_word} {shown}")
-    )
+    detail = texts.ASSIGN_DETAIL.format(role=role_word, name=shown)
+    record(ctx, "assign" if add else "unassign", code, detail, task=task)
     template = texts.ASSIGNED if add else texts.UNASSIGNED
     return [Reply(template.format(**values), task_code=code)]

@@ -35,7 +35,7 @@ async def announce(ctx: Context, args: str) -> list[Reply]:
         )
         for member_id in sorted(linked)
     )
-    record(ctx, "announce", f"{len(linked)} thành viên", shorten(text, 200))
+    record(ctx, "announce", texts.MEMBERS_COUNT.format(count=len(linked)), shorten(text, 200))
     missing = len(members) - len(linked)
     return [
         Reply(

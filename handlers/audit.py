@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from db.models import AdminAction
+from db.models import AdminAction, StatusChange, Task
 from domain.text import shorten
 from handlers import texts
 from handlers.context import Context
@@ -23,8 +23,28 @@ def refused(inbound: Inbound, reason: str) -> None:
     log.warning("refused: %s", reason, extra={"channel": inbound.channel, "chat": inbound.chat_id})
 
 
-def record(ctx: Context, action: str, target: str, detail: str | None = None) -> None:
-    """Add one line to the audit trail, by the sender, now (inside the command's transaction)."""
+def append_change(ctx: Context, task: Task, **fields: object) -> StatusChange:
+    """Add one line to the task's history, by the sender, from this chat, now."""
+    change = StatusChange(
+        task_id=task.id,
+        member_id=ctx.member.id,
+        channel=ctx.inbound.channel,
+        chat_id=ctx.inbound.chat_id,
+        at=ctx.now,
+        **fields,
+    )
+    ctx.session.add(change)
+    return change
+
+
+def record(
+    ctx: Context, action: str, target: str, detail: str | None = None, *, task: Task | None = None
+) -> None:
+    """Add one line to the audit trail, by the sender, now (inside the command's transaction);
+    an action on a task is also a note in that task's history."""
+    if task is not None:
+        note = texts.ADMIN_NOTE.format(action=texts.AUDIT_ACTIONS[action], detail=detail or "")
+        append_change(ctx, task, kind="note", note=note)
     ctx.session.add(
         AdminAction(
             member_id=ctx.member.id,

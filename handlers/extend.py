@@ -10,12 +10,11 @@ import re
 from db import queries
 from db.models import Extension
 from handlers import texts
-from handlers.audit import record
+from handlers.audit import append_change, record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
 from handlers.types import Reply
-from handlers.update import append_change
 
 _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(.*)$", re.IGNORECASE)
 

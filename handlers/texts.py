@@ -485,7 +485,10 @@ AUDIT_ACTIONS = {
     "admin_grant": "cấp quyền quản trị cho",
     "admin_revoke": "thu hồi quyền quản trị của",
 }
-ADMIN_NOTE = "Cơ quan thường trực: {text}"
+ADMIN_NOTE = "Cơ quan thường trực {action}: {detail}"
+ASSIGN_DETAIL = "{role} {name}"
+ADMIN_MARK = " (quản trị)"
+MEMBERS_COUNT = "{count} thành viên"
 
 # Choosing a plan (year).
 PLANS_TITLE = "Các kế hoạch trong hệ thống:"

@@ -14,10 +14,9 @@ from domain.access import may_change_status
 from domain.progress import Change, derive_state
 from domain.status import Status
 from handlers import texts
-from handlers.audit import refused
+from handlers.audit import append_change, refused
 from handlers.context import Context
 from handlers.types import Reply
-from handlers.update import append_change
 
 UNDO_WINDOW = timedelta(minutes=10)
 

@@ -8,7 +8,7 @@ from db.models import Milestone, StatusChange, Task
 from domain.access import Role, may_add_note, may_change_status
 from domain.status import Status
 from handlers import texts
-from handlers.audit import refused
+from handlers.audit import append_change, refused
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, parse_update
 from handlers.types import Action, Reply
@@ -25,20 +25,6 @@ def _error(error: UpdateError, code: str | None) -> str:
         UpdateError.BAD_PROGRESS: texts.PROGRESS_INVALID,
         UpdateError.NO_NOTE: texts.NOTE_MISSING.format(code=example),
     }[error]
-
-
-def append_change(ctx: Context, task: Task, **fields: object) -> StatusChange:
-    """Add one line to the task's history, by the sender, from this chat, now."""
-    change = StatusChange(
-        task_id=task.id,
-        member_id=ctx.member.id,
-        channel=ctx.inbound.channel,
-        chat_id=ctx.inbound.chat_id,
-        at=ctx.now,
-        **fields,
-    )
-    ctx.session.add(change)
-    return change
 
 
 def _refusal(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role]) -> str:

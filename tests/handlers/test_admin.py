@@ -89,7 +89,7 @@ async def test_add_a_task_then_assign_edit_and_unassign(chat: Chat, admin: str) 
     mine = await chat.text(vinh, "/nhiemvu")
     assert "II.12 · Tổ chức hội nghị sơ kết" in mine  # he directs it now
     detail = await chat.text(vinh, "/nhiemvu II.12")
-    assert "Hạn: 15/08/2024" in detail and "Cơ quan thường trực: giao chủ trì Sở Nội vụ" in detail
+    assert "Hạn: 15/08/2024" in detail and "Cơ quan thường trực giao: chủ trì Sở Nội vụ" in detail
     async with chat.database.transaction() as session:
         plan = await queries.current_plan(session, 2024)
         assert plan is not None
