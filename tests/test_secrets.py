@@ -90,6 +90,7 @@ def test_dot_env_is_ignored_by_git() -> None:
     assert result.returncode == 0  # 0: ignored; 1: it would be committed
 
 
+@pytest.mark.sqlite_only
 async def test_the_token_is_in_no_file_after_a_session(
     seeded: Database, clock: FrozenClock, tmp_path: Path
 ) -> None:
