@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -36,6 +37,20 @@ To try the service without a token, open the console on the seeded plan:
     python -m bot chat --as "Lê Hồng Vinh"
 """
 log = logging.getLogger(__name__)
+# The young generation is collected every 10,000 allocations instead of every 700, the older ones
+# less often too: one
+# /nhiemvu allocates thousands of short-lived objects, and with the default every message paid
+# for several collections (bench.province: 12.4 -> 9.9 ms of CPU per message at saturation).
+GC_THRESHOLDS = (10_000, 50, 100)  # Python's: (700, 10, 10)
+
+
+def settle_heap() -> None:
+    """After start-up: what is loaded by then (modules, the bot, the plan) lives as long as the
+    process, so the collector stops walking it (``gc.freeze``), and collects the young less often.
+    Garbage is still collected; only the walks over what never becomes garbage are spared."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def run_service(settings: Settings) -> int:
@@ -82,6 +97,7 @@ async def run_service(settings: Settings) -> int:
         service.engine.on_change.append(announcements.wake)
         await reminders.start()
         await announcements.start()
+        settle_heap()
         log.info("service running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
     finally:

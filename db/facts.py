@@ -1,6 +1,8 @@
 """Tasks as plain facts for lists, read lean: four column-only queries for any number of tasks
 (the tasks with their section, milestones with their latest extension, assignments with the
-assignee's name, history with the author's name), no ORM objects.
+assignee's name, history with the author's name), no ORM objects. The readers take a
+synchronous connection: ``Database.read`` runs them (on SQLite, on the event loop without thread
+hand-offs), and a session runs them with ``run_sync``.
 
 Loading full task objects with their relationships cost ~30 ms for a 25-task list
 (bench.province); these rows cost a few. ``handlers.views`` builds a TaskView from them, and
@@ -12,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, bindparam, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
 
 from db.models import (
     Agency,
@@ -31,24 +33,21 @@ from db.models import (
 from domain.access import Role, Seat, Who
 
 
-@dataclass(frozen=True)
-class MilestoneFacts:
+class MilestoneFacts(NamedTuple):
     id: int
     label: str | None
     due_on: date  # the plan's date
     current_due: date  # after the latest extension
 
 
-@dataclass(frozen=True)
-class SeatFacts:
+class SeatFacts(NamedTuple):
     seat: Seat
     member_name: str | None  # exactly one of the three names is set
     group_name: str | None
     agency_name: str | None
 
 
-@dataclass(frozen=True)
-class ChangeFacts:
+class ChangeFacts(NamedTuple):
     kind: str
     milestone_id: int | None
     old_status: str | None
@@ -118,38 +117,36 @@ _WHOLE_PLAN = (
 )
 
 
-async def reaching(session: AsyncSession, plan_id: int, who: Who) -> list[TaskFacts]:
+def reaching(connection: Connection, plan_id: int, who: Who) -> list[TaskFacts]:
     """The plan's tasks naming the member, one of their groups or agencies, in plan order.
 
     The member's task ids first (covering indexes), then those tasks by primary key, keeping
     the plan's: the cost follows the member's list, not the plan. (As one join, both SQLite and
     PostgreSQL walked every task of the plan; with the plan in the WHERE clause, SQLite walked
     the plan's index to spare itself sorting 25 rows.)"""
-    connection = await session.connection()  # Core rows: no ORM layer to go through
     mine = {
         "member_id": who.member_id,
         "group_ids": sorted(who.group_ids),
         "agency_ids": sorted(who.agency_ids),
     }
-    ids = (await connection.execute(_MINE, mine)).scalars().all()
-    rows = (await connection.execute(_BY_ID, {"ids": ids})).all() if ids else []
-    return await _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id])
+    ids = connection.execute(_MINE, mine).scalars().all()
+    rows = connection.execute(_BY_ID, {"ids": ids}).all() if ids else []
+    return _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id])
 
 
-async def whole_plan(session: AsyncSession, plan_id: int) -> list[TaskFacts]:
-    connection = await session.connection()
-    rows = (await connection.execute(_WHOLE_PLAN, {"plan_id": plan_id})).all()
-    return await _facts(connection, rows)
+def whole_plan(connection: Connection, plan_id: int) -> list[TaskFacts]:
+    rows = connection.execute(_WHOLE_PLAN, {"plan_id": plan_id}).all()
+    return _facts(connection, rows)
 
 
-async def _facts(connection: AsyncConnection, tasks: Sequence[Sequence[Any]]) -> list[TaskFacts]:
+def _facts(connection: Connection, tasks: Sequence[Sequence[Any]]) -> list[TaskFacts]:
     """Facts of these task rows (the _TASK_COLUMNS): three more queries, whatever the count."""
     ids = [row[0] for row in tasks]
     if not ids:
         return []
-    milestones = await _milestones(connection, ids)
-    seats = await _seats(connection, ids)
-    changes = await _changes(connection, ids)
+    milestones = _milestones(connection, ids)
+    seats = _seats(connection, ids)
+    changes = _changes(connection, ids)
     return [
         TaskFacts(
             *row,  # the _TASK_COLUMNS, in TaskFacts' order
@@ -169,10 +166,8 @@ _MILESTONES = (
 )
 
 
-async def _milestones(
-    connection: AsyncConnection, ids: Sequence[int]
-) -> dict[int, list[MilestoneFacts]]:
-    rows = await connection.execute(_MILESTONES, {"ids": ids})
+def _milestones(connection: Connection, ids: Sequence[int]) -> dict[int, list[MilestoneFacts]]:
+    rows = connection.execute(_MILESTONES, {"ids": ids}).all()
     found: dict[int, dict[int, MilestoneFacts]] = defaultdict(dict)
     for task_id, milestone_id, label, due_on, new_due in rows:
         # One row per extension, oldest first: the last one read is the latest.
@@ -201,8 +196,8 @@ _SEATS = (
 )  # fmt: skip
 
 
-async def _seats(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
-    rows = await connection.execute(_SEATS, {"ids": ids})
+def _seats(connection: Connection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
+    rows = connection.execute(_SEATS, {"ids": ids}).all()
     found: dict[int, list[SeatFacts]] = defaultdict(list)
     for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
         seat = Seat(Role(role), member_id=member_id, group_id=group_id, agency_id=agency_id)
@@ -218,8 +213,8 @@ _CHANGES = select(
 ).where(StatusChange.task_id.in_(_in("ids"))).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 
-async def _changes(connection: AsyncConnection, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
-    rows = await connection.execute(_CHANGES, {"ids": ids})
+def _changes(connection: Connection, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
+    rows = connection.execute(_CHANGES, {"ids": ids}).all()
     found: dict[int, list[ChangeFacts]] = defaultdict(list)
     for task_id, *fields in rows:
         found[task_id].append(ChangeFacts(*fields))

@@ -10,19 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
+from db import identity
 from db.models import (
-    Agency,
     Assignment,
     ChatAccount,
     Member,
-    MemberAgency,
-    MemberGroup,
     Milestone,
     Plan,
     StatusChange,
     Task,
 )
-from domain.access import Role, Seat, Who, reaching_agencies
+from domain.access import Role, Seat, Who
 
 # Statements run on every message are built once (building and keying one costs more than
 # running it on SQLite).
@@ -65,49 +63,22 @@ async def all_members(session: AsyncSession) -> Sequence[Member]:
     return (await session.scalars(select(Member).order_by(Member.full_name))).all()
 
 
-_GROUPS = select(MemberGroup.group_id).where(MemberGroup.member_id == bindparam("member_id"))
-_OWN_AGENCIES = (
-    select(Agency.id, Agency.category)
-    .join(MemberAgency, MemberAgency.agency_id == Agency.id)
-    .where(MemberAgency.member_id == bindparam("member_id"))
-)
-_COLLECTIVES = select(Agency.id, Agency.covers).where(Agency.kind == "collective")
-
-
 async def who_is(session: AsyncSession, member: Member) -> Who:
-    connection = await session.connection()
-    params = {"member_id": member.id}
-    group_ids = (await connection.execute(_GROUPS, params)).scalars().all()
-    own = (await connection.execute(_OWN_AGENCIES, params)).all()
-    collectives = (await connection.execute(_COLLECTIVES)).all()
-    return Who(
-        member_id=member.id,
-        group_ids=frozenset(group_ids),
-        agency_ids=reaching_agencies(
-            [(a, c) for a, c in own], [(a, covers or []) for a, covers in collectives]
-        ),
-        is_admin=member.is_admin,
-        committee_role=member.committee_role,
+    return await session.run_sync(
+        lambda s: identity.who_of(s.connection(), member.id, member.is_admin, member.committee_role)
     )
-
-
-_PLAN_UP_TO = select(Plan).where(Plan.year <= bindparam("year")).order_by(Plan.year.desc()).limit(1)
-_FIRST_PLAN = select(Plan).order_by(Plan.year).limit(1)
 
 
 async def current_plan(session: AsyncSession, year: int) -> Plan | None:
     """The plan of ``year``, else the latest before it, else the earliest after it."""
-    plan = await session.scalar(_PLAN_UP_TO, {"year": year})
-    return plan or await session.scalar(_FIRST_PLAN)
+    return await member_plan(session, None, year)
 
 
 async def member_plan(session: AsyncSession, member: Member | None, year: int) -> Plan | None:
     """The plan the member chose to view (/kehoach), else the current one."""
-    if member is not None and member.plan_year is not None:
-        chosen = await session.scalar(select(Plan).where(Plan.year == member.plan_year))
-        if chosen is not None:
-            return chosen
-    return await current_plan(session, year)
+    chosen = member.plan_year if member is not None else None
+    ref = await session.run_sync(lambda s: identity.plan_of(s.connection(), chosen, year))
+    return await session.get(Plan, ref.id) if ref is not None else None
 
 
 def task_options() -> list[ExecutableOption]:

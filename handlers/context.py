@@ -1,18 +1,31 @@
-"""What a command handler gets: the session, the sender as a member, the plan, and the time."""
+"""What a command handler gets. ``Context``: a session, the sender as an ORM member, the plan,
+the time. ``Glance``: for the read-only lists answered from lean reads alone (no session, plain
+values), the commands members send most."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import queries
+from db.identity import PlanRef, Sender
 from db.models import Member, Plan, Task
+from db.session import Database
 from domain.access import Role, Who, roles_of
 from handlers.types import Inbound
 from handlers.views import TaskView, task_view
+
+T = TypeVar("T")
+
+
+def local_day(now: datetime, zone: ZoneInfo) -> date:
+    return now.astimezone(zone).date()
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,7 @@ class Context:
 
     @property
     def today(self) -> date:
-        return self.now.astimezone(self.zone).date()
+        return local_day(self.now, self.zone)
 
     def roles(self, task: Task) -> frozenset[Role]:
         return roles_of(self.who, queries.seats(task))
@@ -42,3 +55,21 @@ class Context:
     async def views(self, tasks: list[Task]) -> list[TaskView]:
         changes = await queries.history(self.session, [t.id for t in tasks])
         return [task_view(t, changes[t.id], self.today) for t in tasks]
+
+
+@dataclass(frozen=True)
+class Glance:
+    inbound: Inbound
+    member: Sender
+    who: Who
+    plan: PlanRef
+    now: datetime
+    zone: ZoneInfo
+    database: Database
+
+    @property
+    def today(self) -> date:
+        return local_day(self.now, self.zone)
+
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        return await self.database.read(fn)

@@ -11,26 +11,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.clock import Clock
 from db import queries
-from db.models import SentMessage, Task
+from db.identity import identify
+from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
 from handlers import admin_people, admin_tasks, preferences, texts
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
-from handlers.context import Context
+from handlers.context import Context, Glance
 from handlers.extend import extend
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import my_tasks
-from handlers.parse import MAX_INPUT_CHARS, Command, parse_command
+from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
 from handlers.plans import plans
 from handlers.report import export, report
+from handlers.task_detail import show_task
 from handlers.types import Inbound, Reply
 from handlers.undo import undo
 from handlers.update import reply_update, update
@@ -38,22 +41,30 @@ from handlers.update import reply_update, update
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
+GlanceHandler = Callable[[Glance, str], Awaitable[list[Reply]]]
+
+
+def _always(args: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
 class Route:
-    handler: Handler
+    handler: Handler | None = None  # answered in a session: the ORM, and writes if ``writes``
     writes: bool = False
     admin: bool = False  # the standing office only: refused (and logged) here for anyone else
+    # Read-only answers from lean reads alone (no session), for the arguments ``glance_if`` takes.
+    glance: GlanceHandler | None = None
+    glance_if: Callable[[str], bool] = _always
 
 
 ROUTES: dict[str, Route] = {
-    "nhiemvu": Route(my_tasks),
+    "nhiemvu": Route(show_task, glance=my_tasks, glance_if=is_my_tasks),
     "capnhat": Route(update, writes=True),
     "hoantac": Route(undo, writes=True),
-    "quahan": Route(overdue),
-    "sapden": Route(upcoming),
-    "tatca": Route(whole_plan),
+    "quahan": Route(glance=overdue),
+    "sapden": Route(glance=upcoming),
+    "tatca": Route(glance=whole_plan),
     "moi": Route(invite, writes=True, admin=True),
     "roikhoi": Route(leave, writes=True),
     "caidat": Route(preferences.show),
@@ -156,25 +167,48 @@ class Engine:
     async def _in_transaction(
         self, inbound: Inbound, command: Command | None, route: Route | None, writes: bool
     ) -> list[Reply]:
-        async with self.database.transaction(write=writes) as session:
-            now = self.clock.now()
-            member = await queries.account_member(session, inbound.channel, inbound.user_id)
-            if command is not None and command.name == "start":
-                if inbound.is_group:
-                    refused(inbound, "group chat")
-                    return [Reply(texts.GROUP_PRIVATE)]
+        now = self.clock.now()
+        found = await self.database.read(
+            partial(
+                identify,
+                channel=inbound.channel,
+                external_id=inbound.user_id,
+                year=now.astimezone(self.zone).year,
+            )
+        )
+        if command is not None and command.name == "start":
+            if inbound.is_group:
+                refused(inbound, "group chat")
+                return [Reply(texts.GROUP_PRIVATE)]
+            async with self.database.transaction(write=writes) as session:
+                member = await session.get(Member, found.member.id) if found else None
                 return await start(session, inbound, member, command.args, now)
-            if member is None:
+        if found is None:
+            refused(inbound, "not linked")
+            return [Reply(texts.NOT_LINKED)]
+        if not inbound.text.strip():
+            return [Reply(texts.EMPTY)]
+        if found.plan is None:
+            return [Reply(texts.NO_PLAN)]
+        if command is not None and route is not None:
+            if route.admin and not found.who.is_admin:
+                refused(inbound, f"admin only: /{command.name}")
+                return [Reply(texts.ADMIN_ONLY)]
+            if route.glance is not None and route.glance_if(command.args):
+                glance = Glance(
+                    inbound, found.member, found.who, found.plan, now, self.zone, self.database
+                )
+                return await route.glance(glance, command.args)
+        async with self.database.transaction(write=writes) as session:
+            member = await session.get(Member, found.member.id)
+            plan = await session.get(Plan, found.plan.id)
+            if member is None or not member.active:  # removed a moment ago
                 refused(inbound, "not linked")
                 return [Reply(texts.NOT_LINKED)]
-            if not inbound.text.strip():
-                return [Reply(texts.EMPTY)]
-            plan = await queries.member_plan(session, member, now.astimezone(self.zone).year)
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
-            who = await queries.who_is(session, member)
             ctx = Context(
-                session, inbound, member, who, plan, now, self.zone, self.telegram_username
+                session, inbound, member, found.who, plan, now, self.zone, self.telegram_username
             )
             return await self._dispatch(ctx, command, route)
 
@@ -186,11 +220,8 @@ class Engine:
             if task is not None:
                 return await reply_update(ctx, task, ctx.inbound.text)
             return [Reply(texts.UNKNOWN)]
-        if route is None:
+        if route is None or route.handler is None:
             return [Reply(texts.UNKNOWN)]
-        if route.admin and not ctx.who.is_admin:
-            refused(ctx.inbound, f"admin only: /{command.name}")
-            return [Reply(texts.ADMIN_ONLY)]
         return await route.handler(ctx, command.args)
 
     async def _replied_task(self, ctx: Context) -> Task | None:

@@ -1,4 +1,5 @@
-"""/nhiemvu (= /nhiemvu cua toi, "nhiệm vụ của tôi"): the member's own tasks by role."""
+"""/nhiemvu (= /nhiemvu cua toi, "nhiệm vụ của tôi"): the member's own tasks by role. Read-only:
+answered from a ``Glance``. (``/nhiemvu <code>``, one task in full, is ``task_detail``.)"""
 
 from __future__ import annotations
 
@@ -7,18 +8,15 @@ from collections import defaultdict
 from db.facts import reaching
 from domain.access import Role, main_role, roles_of
 from handlers import render
-from handlers.context import Context
-from handlers.parse import is_my_tasks
-from handlers.task_detail import show_task
+from handlers.context import Glance
 from handlers.types import Reply
 from handlers.views import TaskView, view_of
 
 
-async def my_tasks(ctx: Context, args: str) -> list[Reply]:
-    if not is_my_tasks(args):
-        return await show_task(ctx, args)
+async def my_tasks(ctx: Glance, args: str) -> list[Reply]:
     by_role: dict[Role, list[TaskView]] = defaultdict(list)
-    for facts in await reaching(ctx.session, ctx.plan.id, ctx.who):
+    plan_id, who = ctx.plan.id, ctx.who
+    for facts in await ctx.read(lambda c: reaching(c, plan_id, who)):
         role = main_role(roles_of(ctx.who, facts.seat_list()))
         if role is not None:
             by_role[role].append(view_of(facts, ctx.today))

@@ -25,10 +25,14 @@ async def plan_report(
     member_name: str | None = None,
 ) -> Report:
     """The whole plan (``who`` None) or the slice of tasks that reach ``who``."""
-    if who is None:
-        found = await facts.whole_plan(session, plan.id)
-    else:
-        found = await facts.reaching(session, plan.id, who)
+    plan_id = plan.id
+    found = await session.run_sync(
+        lambda s: (
+            facts.whole_plan(s.connection(), plan_id)
+            if who is None
+            else facts.reaching(s.connection(), plan_id, who)
+        )
+    )
     views = [view_of(f, today) for f in found]
     return build_report(
         views,

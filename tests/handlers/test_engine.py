@@ -40,10 +40,10 @@ async def test_an_internal_failure_is_answered_and_logged(
 ) -> None:
     vinh = await chat.link("le-hong-vinh")
 
-    async def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("db.queries.who_is", broken)
+    monkeypatch.setattr("handlers.engine.identify", broken)
     assert await chat.text(vinh, "/nhiemvu") == texts.INTERNAL_ERROR
     assert "command failed" in caplog.text and "disk on fire" in caplog.text
 

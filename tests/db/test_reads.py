@@ -1,0 +1,123 @@
+"""The read paths: SQLite statements make one thread hand-off each (``db.sqlite_driver``) and
+behave as SQLAlchemy's own adapter; ``Database.read`` runs on SQLite's event loop, read-only, and
+falls back to aiosqlite when the file is locked; on PostgreSQL it runs through the async engine."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import aiosqlite
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from db.models import Plan
+from db.session import Database, make_inline_engine
+from tests.conftest import POSTGRES_URL
+
+
+def _plan_years(connection: Connection) -> list[int]:
+    return list(connection.execute(text("SELECT year FROM plans ORDER BY year")).scalars())
+
+
+async def test_a_read_sees_what_was_just_committed(database: Database) -> None:
+    async with database.transaction(write=True) as session:
+        session.add(Plan(year=2031, code="01/KH-BCĐ", title="Kế hoạch thử"))
+    assert 2031 in await database.read(_plan_years)
+
+
+async def test_a_read_cannot_write(database: Database) -> None:
+    def write(connection: Connection) -> None:
+        connection.execute(text("DELETE FROM plans"))
+
+    with pytest.raises(DBAPIError, match="read-only|readonly"):  # query_only / READ ONLY
+        await database.read(write)
+    async with database.transaction(write=True) as session:
+        session.add(Plan(year=2032, code="02/KH-BCĐ", title="Kế hoạch thử"))
+    assert await database.read(_plan_years) == [2032]
+
+
+@pytest.mark.sqlite_only
+async def test_sqlite_reads_run_on_the_event_loop(database: Database) -> None:
+    loop_thread = threading.get_ident()
+    assert await database.read(lambda connection: threading.get_ident()) == loop_thread
+
+
+@pytest.mark.sqlite_only
+async def test_a_locked_file_sends_the_read_off_the_loop(database: Database) -> None:
+    path = database.url.split(":///", 1)[1]
+    async with database.transaction(write=True) as session:
+        session.add(Plan(year=2033, code="03/KH-BCĐ", title="Kế hoạch thử"))
+    await database.dispose()  # its connections reopen on demand
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # before its first access: WAL without
+    holder.execute("BEGIN EXCLUSIVE")  # shared memory, so nobody may read until it closes
+    seen: list[int] = []
+
+    def years_and_thread(connection: Connection) -> list[int]:
+        seen.append(threading.get_ident())
+        return _plan_years(connection)
+
+    task = asyncio.create_task(database.read(years_and_thread))
+    await asyncio.sleep(0.3)
+    assert not task.done()  # waiting off the loop (the loop is free: this line runs)
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert await task == [2033]
+    assert len(seen) == 2  # tried on the loop's connection, then again through aiosqlite
+
+
+@pytest.mark.sqlite_only
+async def test_one_thread_hand_off_per_statement(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counting(
+        self: aiosqlite.Connection, fn: object, *args: object, **kwargs: object
+    ) -> object:
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    async with database.transaction() as session:
+        await session.execute(text("SELECT 1"))  # the connection is open, BEGIN sent
+        calls.clear()
+        rows = (await session.execute(text("SELECT 1, 'a' UNION ALL SELECT 2, 'b'"))).all()
+        assert calls == ["_run"] and [tuple(r) for r in rows] == [(1, "a"), (2, "b")]
+
+
+async def test_statements_behave_as_sqlalchemy_expects(database: Database) -> None:
+    async with database.transaction(write=True) as session:
+        plan = Plan(year=2034, code="04/KH-BCĐ", title="Kế hoạch thử")
+        session.add(plan)
+        await session.flush()
+        assert plan.id is not None  # the new row's id came back
+        session.add_all(  # several rows in one statement (executemany)
+            [Plan(year=y, code=f"{y}/KH", title="Kế hoạch thử") for y in (2035, 2036)]
+        )
+        await session.flush()
+        updated = await session.execute(
+            text("UPDATE plans SET title = 'Mới' WHERE year >= 2035")
+        )
+        assert updated.rowcount == 2  # type: ignore[attr-defined]
+    with pytest.raises(IntegrityError):  # the driver's error, mapped as SQLAlchemy maps it
+        async with database.transaction(write=True) as session:
+            session.add(Plan(year=2034, code="dup", title="Trùng năm"))
+    assert await database.read(_plan_years) == [2034, 2035, 2036]
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+async def test_postgresql_reads_go_through_the_async_engine(database: Database) -> None:
+    assert database.url.startswith("postgresql")
+    assert await database.read(lambda c: c.dialect.name) == "postgresql"
+
+
+def test_an_unusable_path_is_not_read_inline(tmp_path: Path) -> None:
+    assert make_inline_engine("sqlite+aiosqlite://") is None
+    assert make_inline_engine("sqlite+aiosqlite:///:memory:") is None
+    assert make_inline_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}") is not None
