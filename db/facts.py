@@ -92,21 +92,17 @@ def _in(name: str) -> BindParameter[object]:
 
 
 # Statements are built once: building and keying a statement costs more than running it.
-_MINE = (
-    select(Assignment.task_id)
-    .where(
-        or_(
-            Assignment.member_id == bindparam("member_id"),
-            Assignment.group_id.in_(_in("group_ids")),
-            Assignment.agency_id.in_(_in("agency_ids")),
-        )
+_MINE = select(Assignment.task_id).where(
+    or_(
+        Assignment.member_id == bindparam("member_id"),
+        Assignment.group_id.in_(_in("group_ids")),
+        Assignment.agency_id.in_(_in("agency_ids")),
     )
-    .distinct()
 )
-_BY_ID = (
+_REACHING = (
     select(*_TASK_COLUMNS, Task.plan_id)
     .join(Section, Section.id == Task.section_id)
-    .where(Task.id.in_(_in("ids")))
+    .where(Task.id.in_(_MINE))
     .order_by(Task.position)
 )
 _WHOLE_PLAN = (
@@ -120,17 +116,16 @@ _WHOLE_PLAN = (
 def reaching(connection: Connection, plan_id: int, who: Who) -> list[TaskFacts]:
     """The plan's tasks naming the member, one of their groups or agencies, in plan order.
 
-    The member's task ids first (covering indexes), then those tasks by primary key, keeping
-    the plan's: the cost follows the member's list, not the plan. (As one join, both SQLite and
-    PostgreSQL walked every task of the plan; with the plan in the WHERE clause, SQLite walked
-    the plan's index to spare itself sorting 25 rows.)"""
+    The member's task ids from their assignments (covering indexes), then those tasks by primary
+    key, the plan's kept here: the cost follows the member's list, not the plan. (As a join,
+    both SQLite and PostgreSQL walked every task of the plan; with the plan in the WHERE clause,
+    SQLite walked the plan's index to spare itself sorting 25 rows.)"""
     mine = {
         "member_id": who.member_id,
         "group_ids": sorted(who.group_ids),
         "agency_ids": sorted(who.agency_ids),
     }
-    ids = connection.execute(_MINE, mine).scalars().all()
-    rows = connection.execute(_BY_ID, {"ids": ids}).all() if ids else []
+    rows = connection.execute(_REACHING, mine).all()
     return _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id])
 
 
@@ -196,11 +191,14 @@ _SEATS = (
 )  # fmt: skip
 
 
+_ROLES = {role.value: role for role in Role}
+
+
 def _seats(connection: Connection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
     rows = connection.execute(_SEATS, {"ids": ids}).all()
     found: dict[int, list[SeatFacts]] = defaultdict(list)
     for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
-        seat = Seat(Role(role), member_id=member_id, group_id=group_id, agency_id=agency_id)
+        seat = Seat(_ROLES[role], member_id, group_id, agency_id)
         found[task_id].append(SeatFacts(seat, member, group, agency))
     return found
 

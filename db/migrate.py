@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.session import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x6263_6464_6230  # PostgreSQL: instances starting together migrate one at a time
+# The newest migration. A database already there starts without loading Alembic at all (a
+# quarter of a second of imports on every start); tests/db/test_migrations.py checks that this is
+# Alembic's head, so a new migration cannot be forgotten here.
+HEAD = "0005"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -32,7 +42,12 @@ async def upgrade(database: Database, revision: str = "head") -> None:
     lock makes instances that start together migrate one after the other.
     """
 
+    if revision == "head" and await current_revision(database) == HEAD:
+        return
+
     def _upgrade(connection: Connection) -> None:
+        from alembic import command
+
         command.upgrade(alembic_config(connection), revision)
 
     sqlite = database.url.startswith("sqlite")
@@ -49,6 +64,16 @@ async def upgrade(database: Database, revision: str = "head") -> None:
                     raise RuntimeError(f"migration left broken references: {broken[:5]}")
         if sqlite:
             await _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+async def current_revision(database: Database) -> str | None:
+    """The revision the database is at; None for a new database."""
+    try:
+        async with database.transaction() as session:
+            found = await session.scalar(text("SELECT version_num FROM alembic_version"))
+            return str(found) if found is not None else None
+    except DBAPIError:  # no alembic_version table yet
+        return None
 
 
 async def _pragma(connection: AsyncConnection, pragma: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Role(StrEnum):
@@ -28,9 +29,9 @@ class Who:
     committee_role: str | None = None
 
 
-@dataclass(frozen=True)
-class Seat:
-    """One assignment of a task: a role held by a member, a group or an agency."""
+class Seat(NamedTuple):
+    """One assignment of a task: a role held by a member, a group or an agency. (A named tuple:
+    lists build dozens per message, and a frozen dataclass is several times slower to make.)"""
 
     role: Role
     member_id: int | None = None

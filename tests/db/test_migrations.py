@@ -9,11 +9,37 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from db.migrate import alembic_config, upgrade
+from db import migrate
+from db.migrate import alembic_config, current_revision, upgrade
 from db.models import Base
 from db.session import Database
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_head_the_service_checks_at_start_is_alembics() -> None:
+    assert migrate.HEAD == HEAD
+
+
+async def test_a_database_at_the_head_starts_without_alembic(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Alembic ran on a database already at the head")
+
+    monkeypatch.setattr("alembic.command.upgrade", refuse)
+    assert await current_revision(database) == HEAD
+    await upgrade(database)  # nothing to do, and Alembic is not asked
+
+
+async def test_a_new_database_has_no_revision(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert await current_revision(database) is None
+        await upgrade(database)
+        assert await current_revision(database) == HEAD
+    finally:
+        await database.dispose()
 
 
 async def test_migrations_match_the_models(database: Database) -> None:
