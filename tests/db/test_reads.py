@@ -101,9 +101,7 @@ async def test_statements_behave_as_sqlalchemy_expects(database: Database) -> No
             [Plan(year=y, code=f"{y}/KH", title="Kế hoạch thử") for y in (2035, 2036)]
         )
         await session.flush()
-        updated = await session.execute(
-            text("UPDATE plans SET title = 'Mới' WHERE year >= 2035")
-        )
+        updated = await session.execute(text("UPDATE plans SET title = 'Mới' WHERE year >= 2035"))
         assert updated.rowcount == 2  # type: ignore[attr-defined]
     with pytest.raises(IntegrityError):  # the driver's error, mapped as SQLAlchemy maps it
         async with database.transaction(write=True) as session:

@@ -152,9 +152,7 @@ async def test_any_text_in_a_group_is_a_silence_or_the_group_answer(chat: Chat, 
         st.characters(exclude_characters="\x00", exclude_categories=("Cs",)),
         min_size=1,
         max_size=400,
-    ).filter(
-        lambda t: t.strip()
-    )
+    ).filter(lambda t: t.strip())
 )
 @example(content="Kiểm tra <b>đậm</b> & _nghiêng_ *sao* [liên kết](http://x) `mã` '; DROP TABLE")
 async def test_task_text_is_rendered_verbatim(chat: Chat, content: str) -> None:
