@@ -1,6 +1,6 @@
 """Province-scale benchmark: ``/nhiemvu cua toi`` through the real service.
 
-    .venv/bin/python -m bench.province            # about 4 minutes on 2 cores
+    .venv/bin/python -m bench.province            # about 5 minutes on 2 cores
     .venv/bin/python -m bench.province --quick    # fewer requests, no 100,000-task step
 
 A synthetic province (``bench.province_data``: 50,000 tasks over five yearly plans, 5,000
@@ -15,7 +15,7 @@ It prints:
   requests (reading the list: ~10 requests/s) and about 1 s (~50 requests/s, about what this
   process can serve); and with 50 members sending without pause (saturation);
 - throughput at saturation, next to a bare PTB echo bot (``bench.echo_bot``) measured in the
-  same run on the same server (the ratio is the figure);
+  same run on the same server (the ratio is the figure), and the CPU each spends per update;
 - start-up time (process start to the first getUpdates, and to "service running", which comes
   after the first reminder run) and the service's resident memory (now and peak);
 - one member's latency at 1,000, 10,000, 50,000 and 100,000 tasks (the probe members' lists
@@ -189,6 +189,11 @@ class Process:
             stderr=self.log.open("w"),
         )
 
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used (user + system, all threads), from /proc."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> tuple[float, float]:
         """(resident now, peak) in MB, from /proc."""
         fields = dict(
@@ -309,7 +314,9 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
                 one = await sequential(api, probes, int(400 * scale))
                 readers = await load(api, probes, int(10 * scale), think=5.0)
                 people = await load(api, probes, int(20 * scale), think=1.0)
+                cpu = started.process.cpu_seconds()
                 saturated = await load(api, probes, int(20 * scale))
+                service_cpu = started.process.cpu_seconds() - cpu
                 rss, peak = started.process.rss_mb()
             finally:
                 started.process.stop()
@@ -322,7 +329,9 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
             try:
                 await sequential(echo_api, probes, len(probes))
                 echo_one = await sequential(echo_api, probes, int(400 * scale))
+                cpu = echo.cpu_seconds()
                 echo_saturated = await load(echo_api, probes, int(20 * scale))
+                echo_cpu = echo.cpu_seconds() - cpu
             finally:
                 echo.stop()
         finally:
@@ -339,6 +348,11 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
         print(
             f"throughput at saturation: {saturated.throughput:.0f} updates/s vs echo bot "
             f"{echo_saturated.throughput:.0f}/s = {ratio:.0%}"
+        )
+        print(
+            f"CPU per update at saturation: service "
+            f"{service_cpu / len(saturated.latencies_ms) * 1000:.1f} ms, echo bot "
+            f"{echo_cpu / len(echo_saturated.latencies_ms) * 1000:.1f} ms"
         )
         print(
             f"start-up: first getUpdates after {started.to_poll:.2f} s, service running (first "

@@ -1,6 +1,9 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
-Each message gets its own session and transaction (a write transaction only for what writes).
+Each message first finds its sender with one lean read (``db.identity``). The lists members ask
+for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a ``Glance``);
+every other command gets its own session and transaction (a write transaction only for what
+writes).
 Any failure is logged and answered with a short apology; nothing escapes to the channel.
 In a group chat the bot answers only /trogiup and /start, and asks for a private message for
 everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
@@ -158,13 +161,13 @@ class Engine:
             return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
         writes = (route.writes if route else command is not None) or inbound.reply_to is not None
-        replies = await self._in_transaction(inbound, command, route, writes)
+        replies = await self._answer(inbound, command, route, writes)
         if writes:
             for listener in self.on_change:
                 listener()
         return replies
 
-    async def _in_transaction(
+    async def _answer(
         self, inbound: Inbound, command: Command | None, route: Route | None, writes: bool
     ) -> list[Reply]:
         now = self.clock.now()
