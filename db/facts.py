@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, bindparam, or_, select
+from sqlalchemy import BindParameter, bindparam, null, or_, select
 from sqlalchemy.engine import Connection
 
 from db.models import (
@@ -113,8 +113,11 @@ _WHOLE_PLAN = (
 )
 
 
-def reaching(connection: Connection, plan_id: int, who: Who) -> list[TaskFacts]:
+def reaching(
+    connection: Connection, plan_id: int, who: Who, *, names: bool = True
+) -> list[TaskFacts]:
     """The plan's tasks naming the member, one of their groups or agencies, in plan order.
+    ``names=False`` leaves out the names of assignees and authors (the lists show neither).
 
     The member's task ids from their assignments (covering indexes), then those tasks by primary
     key, the plan's kept here: the cost follows the member's list, not the plan. (As a join,
@@ -126,22 +129,22 @@ def reaching(connection: Connection, plan_id: int, who: Who) -> list[TaskFacts]:
         "agency_ids": sorted(who.agency_ids),
     }
     rows = connection.execute(_REACHING, mine).all()
-    return _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id])
+    return _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id], names)
 
 
-def whole_plan(connection: Connection, plan_id: int) -> list[TaskFacts]:
+def whole_plan(connection: Connection, plan_id: int, *, names: bool = True) -> list[TaskFacts]:
     rows = connection.execute(_WHOLE_PLAN, {"plan_id": plan_id}).all()
-    return _facts(connection, rows)
+    return _facts(connection, rows, names)
 
 
-def _facts(connection: Connection, tasks: Sequence[Sequence[Any]]) -> list[TaskFacts]:
+def _facts(connection: Connection, tasks: Sequence[Sequence[Any]], names: bool) -> list[TaskFacts]:
     """Facts of these task rows (the _TASK_COLUMNS): three more queries, whatever the count."""
     ids = [row[0] for row in tasks]
     if not ids:
         return []
     milestones = _milestones(connection, ids)
-    seats = _seats(connection, ids)
-    changes = _changes(connection, ids)
+    seats = _seats(connection, ids, names)
+    changes = _changes(connection, ids, names)
     return [
         TaskFacts(
             *row,  # the _TASK_COLUMNS, in TaskFacts' order
@@ -189,13 +192,18 @@ _SEATS = (
     .where(Assignment.task_id.in_(_in("ids")))
     .order_by(Assignment.task_id, Assignment.position)
 )  # fmt: skip
+# Lists show no names: the same rows without the three look-ups.
+_BARE_SEATS = select(
+    Assignment.task_id, Assignment.role, Assignment.member_id, Assignment.group_id,
+    Assignment.agency_id, null(), null(), null(),
+).where(Assignment.task_id.in_(_in("ids"))).order_by(Assignment.task_id, Assignment.position)  # fmt: skip
 
 
 _ROLES = {role.value: role for role in Role}
 
 
-def _seats(connection: Connection, ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
-    rows = connection.execute(_SEATS, {"ids": ids}).all()
+def _seats(connection: Connection, ids: Sequence[int], names: bool) -> dict[int, list[SeatFacts]]:
+    rows = connection.execute(_SEATS if names else _BARE_SEATS, {"ids": ids}).all()
     found: dict[int, list[SeatFacts]] = defaultdict(list)
     for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
         seat = Seat(_ROLES[role], member_id, group_id, agency_id)
@@ -203,16 +211,22 @@ def _seats(connection: Connection, ids: Sequence[int]) -> dict[int, list[SeatFac
     return found
 
 
-_CHANGES = select(
-    StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
-    StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
-    StatusChange.note, StatusChange.reference, StatusChange.at,
-    _member_name(StatusChange.member_id),
-).where(StatusChange.task_id.in_(_in("ids"))).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
+def _history(author: Any) -> Any:
+    return select(
+        StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
+        StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
+        StatusChange.note, StatusChange.reference, StatusChange.at, author,
+    ).where(StatusChange.task_id.in_(_in("ids"))).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 
-def _changes(connection: Connection, ids: Sequence[int]) -> dict[int, list[ChangeFacts]]:
-    rows = connection.execute(_CHANGES, {"ids": ids}).all()
+_CHANGES = _history(_member_name(StatusChange.member_id))
+_BARE_CHANGES = _history(null())
+
+
+def _changes(
+    connection: Connection, ids: Sequence[int], names: bool
+) -> dict[int, list[ChangeFacts]]:
+    rows = connection.execute(_CHANGES if names else _BARE_CHANGES, {"ids": ids}).all()
     found: dict[int, list[ChangeFacts]] = defaultdict(list)
     for task_id, *fields in rows:
         found[task_id].append(ChangeFacts(*fields))

@@ -6,8 +6,9 @@ connection (``Database.read``: on SQLite, on the event loop without thread hand-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CompoundSelect, bindparam, literal, null, select, union_all
 from sqlalchemy.engine import Connection
 
 from db.models import Agency, ChatAccount, Member, MemberAgency, MemberGroup, Plan
@@ -54,13 +55,20 @@ _PLAN_UP_TO = (
     select(*_PLAN_COLUMNS).where(Plan.year <= bindparam("year")).order_by(Plan.year.desc()).limit(1)
 )
 _FIRST_PLAN = select(*_PLAN_COLUMNS).order_by(Plan.year).limit(1)
-_GROUPS = select(MemberGroup.group_id).where(MemberGroup.member_id == bindparam("member_id"))
-_OWN_AGENCIES = (
-    select(Agency.id, Agency.category)
+# What reaches a member, in one statement: rows of (kind, id, category, covers). The
+# collectives come first, so that the union reads ``covers`` as JSON.
+_COLLECTIVE, _OWN, _GROUP = "c", "a", "g"
+_REACH: CompoundSelect[Any] = union_all(
+    select(literal(_COLLECTIVE), Agency.id, null(), Agency.covers).where(
+        Agency.kind == "collective"
+    ),
+    select(literal(_OWN), Agency.id, Agency.category, null())
     .join(MemberAgency, MemberAgency.agency_id == Agency.id)
-    .where(MemberAgency.member_id == bindparam("member_id"))
+    .where(MemberAgency.member_id == bindparam("member_id")),
+    select(literal(_GROUP), MemberGroup.group_id, null(), null()).where(
+        MemberGroup.member_id == bindparam("member_id")
+    ),
 )
-_COLLECTIVES = select(Agency.id, Agency.covers).where(Agency.kind == "collective")
 
 
 def identify(connection: Connection, channel: str, external_id: str, year: int) -> Identity | None:
@@ -93,15 +101,13 @@ def plan_of(connection: Connection, chosen_year: int | None, year: int) -> PlanR
 def who_of(
     connection: Connection, member_id: int, is_admin: bool, committee_role: str | None
 ) -> Who:
-    params = {"member_id": member_id}
-    group_ids = connection.execute(_GROUPS, params).scalars().all()
-    own = connection.execute(_OWN_AGENCIES, params).all()
-    collectives = connection.execute(_COLLECTIVES).all()
+    rows = connection.execute(_REACH, {"member_id": member_id}).all()
     return Who(
         member_id=member_id,
-        group_ids=frozenset(group_ids),
+        group_ids=frozenset(id_ for kind, id_, _, _ in rows if kind == _GROUP),
         agency_ids=reaching_agencies(
-            [(a, c) for a, c in own], [(a, covers or []) for a, covers in collectives]
+            [(id_, category) for kind, id_, category, _ in rows if kind == _OWN],
+            [(id_, covers or []) for kind, id_, _, covers in rows if kind == _COLLECTIVE],
         ),
         is_admin=is_admin,
         committee_role=committee_role,

@@ -20,7 +20,11 @@ UPCOMING_DAYS = 14
 async def _views(ctx: Glance, whole_plan: bool) -> list[TaskView]:
     plan_id, who = ctx.plan.id, ctx.who
     found = await ctx.read(
-        lambda c: facts.whole_plan(c, plan_id) if whole_plan else facts.reaching(c, plan_id, who)
+        lambda c: (
+            facts.whole_plan(c, plan_id, names=False)
+            if whole_plan
+            else facts.reaching(c, plan_id, who, names=False)
+        )
     )
     return [view_of(f, ctx.today) for f in found]
 
