@@ -12,8 +12,8 @@ the whole busy timeout and fails with "database is locked". The busy timeout sti
 processes (the command line while the service runs).
 
 ``read(fn)`` is the fast path for the reads every message makes (who is asking, their list):
-``fn`` takes a synchronous connection. On PostgreSQL it runs through the async engine
-(``run_sync``). On SQLite it runs on the event loop itself, on a read-only connection: aiosqlite
+``fn`` takes a synchronous connection. On PostgreSQL it runs through asyncpg (``run_sync``) on
+read-only connections in autocommit (``make_reader``). On SQLite it runs on the event loop itself, on a read-only connection: aiosqlite
 hands every statement to a thread and back, and on the 2-core benchmark machine each hand-off
 costs ~0.4 ms against a few microseconds for an indexed SELECT, so a dozen statements cost 5 ms
 in hand-offs alone (``bench.province``). A WAL reader does not wait for writers; in the rare
@@ -112,6 +112,22 @@ def make_inline_engine(url: str) -> Engine | None:
     return engine
 
 
+def make_reader(url: str) -> AsyncEngine:
+    """PostgreSQL's engine for ``Database.read``: read-only sessions in autocommit. Each
+    statement is its own read-only transaction: no BEGIN and COMMIT round trips, and nothing
+    lost, since at PostgreSQL's default isolation (read committed) every statement of a
+    transaction takes a fresh snapshot anyway."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=5)
+
+    def read_only(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+
+    event.listen(engine.sync_engine, "connect", read_only)
+    return engine
+
+
 def _busy(error: OperationalError) -> bool:
     message = str(error.orig).lower()
     return "locked" in message or "busy" in message
@@ -131,6 +147,7 @@ class Database:
         self._writers = asyncio.Lock()  # one write transaction at a time, in arrival order
         # A connection per thread (the loop's): ``read`` never awaits, so reads never overlap.
         self._inline = make_inline_engine(url)
+        self._bridged_reads = self.engine if url.startswith("sqlite") else make_reader(url)
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """``fn(connection)`` in a read-only transaction of its own; see the module's note."""
@@ -141,11 +158,8 @@ class Database:
             except OperationalError as error:
                 if not _busy(error):
                     raise
-        async with self.engine.connect() as bridged:
-            if bridged.dialect.name == "postgresql":
-                await bridged.execution_options(postgresql_readonly=True)
-            async with bridged.begin():
-                return await bridged.run_sync(fn)
+        async with self._bridged_reads.connect() as bridged:
+            return await bridged.run_sync(fn)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
@@ -161,6 +175,8 @@ class Database:
     async def dispose(self) -> None:
         if self._inline is not None:
             self._inline.dispose()
+        if self._bridged_reads is not self.engine:
+            await self._bridged_reads.dispose()
         await self.engine.dispose()
         if self.write_engine is not self.engine:
             await self.write_engine.dispose()
