@@ -38,9 +38,9 @@ To try the service without a token, open the console on the seeded plan:
 """
 log = logging.getLogger(__name__)
 # The young generation is collected every 10,000 allocations instead of every 700, the older ones
-# less often too: one
-# /nhiemvu allocates thousands of short-lived objects, and with the default every message paid
-# for several collections (bench.province: 12.4 -> 9.9 ms of CPU per message at saturation).
+# less often too: one /nhiemvu allocates thousands of short-lived objects, and with the default
+# every message paid for several collections (bench.province: 12.4 -> 9.9 ms of CPU per message
+# at saturation).
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's: (700, 10, 10)
 
 

@@ -59,6 +59,8 @@ class Context:
 
 @dataclass(frozen=True)
 class Glance:
+    """The sender and plan as plain values and a way to read: no session, nothing to write."""
+
     inbound: Inbound
     member: Sender
     who: Who
