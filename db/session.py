@@ -13,10 +13,10 @@ processes (the command line while the service runs).
 
 ``read(fn)`` is the fast path for the reads every message makes (who is asking, their list):
 ``fn`` takes a synchronous connection. On PostgreSQL it runs through asyncpg (``run_sync``) on
-read-only connections in autocommit (``make_reader``). On SQLite it runs on the event loop itself, on a read-only connection: aiosqlite
-hands every statement to a thread and back, and on the 2-core benchmark machine each hand-off
-costs ~0.4 ms against a few microseconds for an indexed SELECT, so a dozen statements cost 5 ms
-in hand-offs alone (``bench.province``). A WAL reader does not wait for writers; in the rare
+read-only connections in autocommit (``make_reader``). On SQLite it runs on the event loop
+itself, on a read-only connection: aiosqlite hands every statement to a thread and back, and on
+the 2-core benchmark machine each hand-off costs ~0.4 ms against a few microseconds for an
+indexed SELECT, so a dozen statements cost 5 ms in hand-offs alone (``bench.province``). A WAL reader does not wait for writers; in the rare
 moments it must wait (another process checkpointing or recovering the file) the read gives up at
 once and is run again through aiosqlite, off the loop, with the full busy timeout.
 """
