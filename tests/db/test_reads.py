@@ -33,7 +33,7 @@ async def test_a_read_cannot_write(database: Database) -> None:
     def write(connection: Connection) -> None:
         connection.execute(text("DELETE FROM plans"))
 
-    with pytest.raises(DBAPIError, match="read-only|readonly"):  # query_only / READ ONLY
+    with pytest.raises(DBAPIError, match=r"read-only|readonly"):  # query_only / READ ONLY
         await database.read(write)
     async with database.transaction(write=True) as session:
         session.add(Plan(year=2032, code="02/KH-BCĐ", title="Kế hoạch thử"))
