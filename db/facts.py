@@ -92,16 +92,20 @@ def _in(name: str) -> BindParameter[object]:
 
 
 # Statements are built once: building and keying a statement costs more than running it.
-_MINE = (
-    select(Assignment.task_id)
-    .where(
-        or_(
-            Assignment.member_id == bindparam("member_id"),
-            Assignment.group_id.in_(_in("group_ids")),
-            Assignment.agency_id.in_(_in("agency_ids")),
-        )
+_SEAT_COLUMNS = (
+    Assignment.task_id,
+    Assignment.role,
+    Assignment.member_id,
+    Assignment.group_id,
+    Assignment.agency_id,
+)
+# The member's own seats: the assignments naming them, one of their groups or agencies.
+_MINE = select(*_SEAT_COLUMNS).where(
+    or_(
+        Assignment.member_id == bindparam("member_id"),
+        Assignment.group_id.in_(_in("group_ids")),
+        Assignment.agency_id.in_(_in("agency_ids")),
     )
-    .distinct()
 )
 _BY_ID = (
     select(*_TASK_COLUMNS, Task.plan_id)
@@ -118,10 +122,11 @@ _WHOLE_PLAN = (
 
 
 def reaching(
-    connection: Connection, plan_id: int, who: Who, *, names: bool = True
+    connection: Connection, plan_id: int, who: Who, *, lean: bool = False
 ) -> list[TaskFacts]:
     """The plan's tasks naming the member, one of their groups or agencies, in plan order.
-    ``names=False`` leaves out the names of assignees and authors (the lists show neither).
+    ``lean``: what the lists show, no more: no names of assignees or authors, and only the
+    member's own seats (what gives their role), read with the task ids: one statement fewer.
 
     The member's task ids first (covering indexes), then those tasks by primary key, keeping
     the plan's: the cost follows the member's list, not the plan. (As one join, both SQLite and
@@ -133,24 +138,33 @@ def reaching(
         "group_ids": sorted(who.group_ids),
         "agency_ids": sorted(who.agency_ids),
     }
-    ids = connection.execute(_MINE, mine).scalars().all()
-    rows = connection.execute(_BY_ID, {"ids": ids}).all() if ids else []
-    return _facts(connection, [row[:-1] for row in rows if row[-1] == plan_id], names)
+    own = _seat_facts(connection.execute(_MINE, mine).all())
+    rows = connection.execute(_BY_ID, {"ids": list(own)}).all() if own else []
+    tasks = [row[:-1] for row in rows if row[-1] == plan_id]
+    return _facts(connection, tasks, lean, own if lean else None)
 
 
-def whole_plan(connection: Connection, plan_id: int, *, names: bool = True) -> list[TaskFacts]:
+def whole_plan(connection: Connection, plan_id: int, *, lean: bool = False) -> list[TaskFacts]:
+    """Every task of the plan. ``lean``: no names and no seats (the lists show neither)."""
     rows = connection.execute(_WHOLE_PLAN, {"plan_id": plan_id}).all()
-    return _facts(connection, rows, names)
+    return _facts(connection, rows, lean, {} if lean else None)
 
 
-def _facts(connection: Connection, tasks: Sequence[Sequence[Any]], names: bool) -> list[TaskFacts]:
-    """Facts of these task rows (the _TASK_COLUMNS): three more queries, whatever the count."""
+def _facts(
+    connection: Connection,
+    tasks: Sequence[Sequence[Any]],
+    lean: bool,
+    seats: dict[int, list[SeatFacts]] | None,
+) -> list[TaskFacts]:
+    """Facts of these task rows (the _TASK_COLUMNS): two or three more queries, whatever the
+    count (the seats are read here unless given)."""
     ids = [row[0] for row in tasks]
     if not ids:
         return []
     milestones = _milestones(connection, ids)
-    seats = _seats(connection, ids, names)
-    changes = _changes(connection, ids, names)
+    if seats is None:
+        seats = _seat_facts(connection.execute(_SEATS, {"ids": ids}).all())
+    changes = _changes(connection, ids, names=not lean)
     return [
         TaskFacts(
             *row,  # the _TASK_COLUMNS, in TaskFacts' order
@@ -189,31 +203,24 @@ def _member_name(key: Any) -> Any:
 
 
 _SEATS = (
-    select(
-        Assignment.task_id, Assignment.role, Assignment.member_id, Assignment.group_id,
-        Assignment.agency_id, _member_name(Assignment.member_id), Group.name, Agency.name,
-    )
+    select(*_SEAT_COLUMNS, _member_name(Assignment.member_id), Group.name, Agency.name)
     .outerjoin(Group, Group.id == Assignment.group_id)
     .outerjoin(Agency, Agency.id == Assignment.agency_id)
     .where(Assignment.task_id.in_(_in("ids")))
     .order_by(Assignment.task_id, Assignment.position)
-)  # fmt: skip
-# Lists show no names: the same rows without the three look-ups.
-_BARE_SEATS = select(
-    Assignment.task_id, Assignment.role, Assignment.member_id, Assignment.group_id,
-    Assignment.agency_id, null(), null(), null(),
-).where(Assignment.task_id.in_(_in("ids"))).order_by(Assignment.task_id, Assignment.position)  # fmt: skip
-
-
+)
 _ROLES = {role.value: role for role in Role}
 
 
-def _seats(connection: Connection, ids: Sequence[int], names: bool) -> dict[int, list[SeatFacts]]:
-    rows = connection.execute(_SEATS if names else _BARE_SEATS, {"ids": ids}).all()
+def _seat_facts(rows: Sequence[Sequence[Any]]) -> dict[int, list[SeatFacts]]:
+    """Seats by task from rows of the _SEAT_COLUMNS, with the three names when the rows have
+    them; in the order read."""
     found: dict[int, list[SeatFacts]] = defaultdict(list)
-    for task_id, role, member_id, group_id, agency_id, member, group, agency in rows:
+    for task_id, role, member_id, group_id, agency_id, *names in rows:
         seat = Seat(_ROLES[role], member_id, group_id, agency_id)
-        found[task_id].append(SeatFacts(seat, member, group, agency))
+        found[task_id].append(
+            SeatFacts(seat, *names) if names else SeatFacts(seat, None, None, None)
+        )
     return found
 
 

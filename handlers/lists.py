@@ -21,9 +21,9 @@ async def _views(ctx: Glance, whole_plan: bool) -> list[TaskView]:
     plan_id, who = ctx.plan.id, ctx.who
     found = await ctx.read(
         lambda c: (
-            facts.whole_plan(c, plan_id, names=False)
+            facts.whole_plan(c, plan_id, lean=True)
             if whole_plan
-            else facts.reaching(c, plan_id, who, names=False)
+            else facts.reaching(c, plan_id, who, lean=True)
         )
     )
     return [view_of(f, ctx.today) for f in found]

@@ -16,7 +16,7 @@ from handlers.views import TaskView, view_of
 async def my_tasks(ctx: Glance, args: str) -> list[Reply]:
     by_role: dict[Role, list[TaskView]] = defaultdict(list)
     plan_id, who = ctx.plan.id, ctx.who
-    for facts in await ctx.read(lambda c: reaching(c, plan_id, who, names=False)):
+    for facts in await ctx.read(lambda c: reaching(c, plan_id, who, lean=True)):
         role = main_role(roles_of(ctx.who, facts.seat_list()))
         if role is not None:
             by_role[role].append(view_of(facts, ctx.today))

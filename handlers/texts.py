@@ -162,7 +162,7 @@ CLOSEST = "Có phải đồng chí muốn: {names}?"
 
 
 def day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"  # 31/03/2024; strftime is slower
 
 
 def moment(value: datetime, zone: ZoneInfo) -> str:
