@@ -141,30 +141,32 @@ def reaching(
     own = _seat_facts(connection.execute(_MINE, mine).all())
     rows = connection.execute(_BY_ID, {"ids": list(own)}).all() if own else []
     tasks = [row[:-1] for row in rows if row[-1] == plan_id]
-    return _facts(connection, tasks, lean, own if lean else None)
+    return _facts(connection, tasks, seats=own if lean else None, authors=not lean)
 
 
 def whole_plan(connection: Connection, plan_id: int, *, lean: bool = False) -> list[TaskFacts]:
     """Every task of the plan. ``lean``: no names and no seats (the lists show neither)."""
     rows = connection.execute(_WHOLE_PLAN, {"plan_id": plan_id}).all()
-    return _facts(connection, rows, lean, {} if lean else None)
+    return _facts(connection, rows, seats={} if lean else None, authors=not lean)
 
 
 def _facts(
     connection: Connection,
     tasks: Sequence[Sequence[Any]],
-    lean: bool,
+    *,
     seats: dict[int, list[SeatFacts]] | None,
+    authors: bool,
 ) -> list[TaskFacts]:
     """Facts of these task rows (the _TASK_COLUMNS): two or three more queries, whatever the
-    count (the seats are read here unless given)."""
+    count. ``seats`` None: every seat, with names, is read here; ``authors``: the history
+    carries its authors' names."""
     ids = [row[0] for row in tasks]
     if not ids:
         return []
     milestones = _milestones(connection, ids)
     if seats is None:
         seats = _seat_facts(connection.execute(_SEATS, {"ids": ids}).all())
-    changes = _changes(connection, ids, names=not lean)
+    changes = _changes(connection, ids, authors)
     return [
         TaskFacts(
             *row,  # the _TASK_COLUMNS, in TaskFacts' order
@@ -237,9 +239,9 @@ _BARE_CHANGES = _history(null())
 
 
 def _changes(
-    connection: Connection, ids: Sequence[int], names: bool
+    connection: Connection, ids: Sequence[int], authors: bool
 ) -> dict[int, list[ChangeFacts]]:
-    rows = connection.execute(_CHANGES if names else _BARE_CHANGES, {"ids": ids}).all()
+    rows = connection.execute(_CHANGES if authors else _BARE_CHANGES, {"ids": ids}).all()
     found: dict[int, list[ChangeFacts]] = defaultdict(list)
     for task_id, *fields in rows:
         found[task_id].append(ChangeFacts(*fields))
