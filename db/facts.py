@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, bindparam, null, or_, select
+from sqlalchemy import bindparam, null, or_, select
 from sqlalchemy.engine import Connection
 
+from db.id_list import among
 from db.models import (
     Agency,
     Assignment,
@@ -87,10 +88,6 @@ _TASK_COLUMNS = (
 )  # fmt: skip
 
 
-def _in(name: str) -> BindParameter[object]:
-    return bindparam(name, expanding=True)
-
-
 # Statements are built once: building and keying a statement costs more than running it.
 _SEAT_COLUMNS = (
     Assignment.task_id,
@@ -103,14 +100,14 @@ _SEAT_COLUMNS = (
 _MINE = select(*_SEAT_COLUMNS).where(
     or_(
         Assignment.member_id == bindparam("member_id"),
-        Assignment.group_id.in_(_in("group_ids")),
-        Assignment.agency_id.in_(_in("agency_ids")),
+        among(Assignment.group_id, "group_ids"),
+        among(Assignment.agency_id, "agency_ids"),
     )
 )
 _BY_ID = (
     select(*_TASK_COLUMNS, Task.plan_id)
     .join(Section, Section.id == Task.section_id)
-    .where(Task.id.in_(_in("ids")))
+    .where(among(Task.id, "ids"))
     .order_by(Task.position)
 )
 _WHOLE_PLAN = (
@@ -181,7 +178,7 @@ def _facts(
 _MILESTONES = (
     select(Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on, Extension.new_due)
     .outerjoin(Extension, Extension.milestone_id == Milestone.id)
-    .where(Milestone.task_id.in_(_in("ids")))
+    .where(among(Milestone.task_id, "ids"))
     .order_by(Milestone.task_id, Milestone.position, Extension.id)
 )
 
@@ -208,7 +205,7 @@ _SEATS = (
     select(*_SEAT_COLUMNS, _member_name(Assignment.member_id), Group.name, Agency.name)
     .outerjoin(Group, Group.id == Assignment.group_id)
     .outerjoin(Agency, Agency.id == Assignment.agency_id)
-    .where(Assignment.task_id.in_(_in("ids")))
+    .where(among(Assignment.task_id, "ids"))
     .order_by(Assignment.task_id, Assignment.position)
 )
 _ROLES = {role.value: role for role in Role}
@@ -231,7 +228,7 @@ def _history(author: Any) -> Any:
         StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
         StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
         StatusChange.note, StatusChange.reference, StatusChange.at, author,
-    ).where(StatusChange.task_id.in_(_in("ids"))).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
+    ).where(among(StatusChange.task_id, "ids")).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 
 _CHANGES = _history(_member_name(StatusChange.member_id))

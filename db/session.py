@@ -24,8 +24,9 @@ once and is run again through aiosqlite, off the loop, with the full busy timeou
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -107,8 +108,9 @@ def make_inline_engine(url: str) -> Engine | None:
     if not url.startswith("sqlite") or ":memory:" in url or _sqlite_path(url) in ("", url):
         return None
     engine = create_engine(f"sqlite:///{_sqlite_path(url)}", poolclass=SingletonThreadPool)
+    # No "begin" listener (``Database.read`` emits BEGIN): with any listener on an engine,
+    # every statement dispatches the execute events, a cost per statement.
     event.listen(engine, "connect", _pragmas(_INLINE_PRAGMAS))
-    event.listen(engine, "begin", _emit_begin("BEGIN"))
     return engine
 
 
@@ -147,19 +149,34 @@ class Database:
         self._writers = asyncio.Lock()  # one write transaction at a time, in arrival order
         # A connection per thread (the loop's): ``read`` never awaits, so reads never overlap.
         self._inline = make_inline_engine(url)
+        self._held: tuple[int, Connection] | None = None  # (thread, connection), see read
         self._bridged_reads = self.engine if url.startswith("sqlite") else make_reader(url)
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """``fn(connection)`` in a read-only transaction of its own; see the module's note."""
         if self._inline is not None:
             try:
-                with self._inline.begin() as connection:
+                with self._inline_connection() as connection:
                     return fn(connection)
             except OperationalError as error:
                 if not _busy(error):
                     raise
         async with self._bridged_reads.connect() as bridged:
             return await bridged.run_sync(fn)
+
+    @contextmanager
+    def _inline_connection(self) -> Iterator[Connection]:
+        """The loop thread's inline connection, kept checked out between reads (checking it
+        out and back in cost as much as a statement), in a transaction of its own."""
+        assert self._inline is not None
+        held = self._held
+        if held is None or held[0] != threading.get_ident() or held[1].closed:
+            if held is not None:
+                held[1].close()
+            held = self._held = (threading.get_ident(), self._inline.connect())
+        with held[1].begin():
+            held[1].exec_driver_sql("BEGIN")  # one snapshot for all the read's statements
+            yield held[1]
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
@@ -173,6 +190,9 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        if self._held is not None:
+            self._held[1].close()
+            self._held = None
         if self._inline is not None:
             self._inline.dispose()
         if self._bridged_reads is not self.engine:

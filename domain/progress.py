@@ -5,8 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from domain.status import Status
+
+
+class ChangeLike(Protocol):
+    """What replaying needs of a change: a ``Change``, a row of facts or a stored change."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def milestone_id(self) -> int | None: ...
+    @property
+    def new_status(self) -> str | None: ...
+    @property
+    def progress(self) -> int | None: ...
+    @property
+    def at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +44,7 @@ class TaskState:
     milestone_done_at: tuple[tuple[int, datetime], ...] = ()  # (milestone id, when) if done now
 
 
-def derive_state(changes: Iterable[Change]) -> TaskState:
+def derive_state(changes: Iterable[ChangeLike]) -> TaskState:
     """Replay the history, oldest first. A milestone-level change touches only that milestone."""
     status: Status = Status.NOT_STARTED
     progress: int | None = None

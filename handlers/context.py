@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -69,8 +70,8 @@ class Glance:
     zone: ZoneInfo
     database: Database
 
-    @property
-    def today(self) -> date:
+    @cached_property
+    def today(self) -> date:  # asked once per task of a list
         return local_day(self.now, self.zone)
 
     async def read(self, fn: Callable[[Connection], T]) -> T:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from db import queries
 from db.models import StatusChange
 from domain.access import may_change_status
-from domain.progress import Change, derive_state
+from domain.progress import derive_state
 from domain.status import Status
 from handlers import texts
 from handlers.audit import append_change, refused
@@ -60,9 +60,7 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
         refused(ctx.inbound, f"undo on {task.code}: no longer allowed")
         return [Reply(texts.UNDO_NOT_YOURS)]
     before = derive_state(
-        Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at)
-        for c in (await queries.history(ctx.session, [task.id]))[task.id]
-        if c.id < target.id
+        c for c in (await queries.history(ctx.session, [task.id]))[task.id] if c.id < target.id
     )
     lines = []
     for change in reversed(group):

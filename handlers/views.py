@@ -9,7 +9,7 @@ from datetime import date, datetime
 from db.facts import TaskFacts, task_facts
 from db.models import StatusChange, Task
 from domain.access import Role
-from domain.progress import Change, TaskState, derive_state
+from domain.progress import TaskState, derive_state
 from domain.status import Status
 from domain.timeline import MilestoneState, Standing, standing
 from handlers import texts
@@ -71,9 +71,7 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
 
 def view_of(facts: TaskFacts, today: date) -> TaskView:
     changes = facts.changes
-    state = derive_state(
-        Change(c.kind, c.milestone_id, c.new_status, c.progress, c.at) for c in changes
-    )
+    state = derive_state(changes)
     milestones = tuple(
         MilestoneState(
             m.id,

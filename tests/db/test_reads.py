@@ -119,3 +119,31 @@ def test_an_unusable_path_is_not_read_inline(tmp_path: Path) -> None:
     assert make_inline_engine("sqlite+aiosqlite://") is None
     assert make_inline_engine("sqlite+aiosqlite:///:memory:") is None
     assert make_inline_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}") is not None
+
+
+@pytest.mark.sqlite_only
+async def test_a_read_sees_one_snapshot(database: Database) -> None:
+    """All the statements of one read see the database as it was when the read began, even
+    when another connection commits in between."""
+    path = database.url.split(":///", 1)[1]
+
+    def twice(connection: Connection) -> tuple[list[int], list[int]]:
+        first = _plan_years(connection)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("INSERT INTO plans (year, code, title) VALUES (2034, '04/KH-BCĐ', 'Thử')")
+        other.close()
+        return first, _plan_years(connection)
+
+    before, after = await database.read(twice)
+    assert before == after == []
+    assert await database.read(_plan_years) == [2034]  # the next read sees the commit
+
+
+@pytest.mark.sqlite_only
+async def test_reads_from_another_thread_get_their_own_connection(database: Database) -> None:
+    """The loop keeps its inline connection checked out between reads; a read from another
+    thread (SQLite connections belong to their thread) opens its own."""
+    assert await database.read(_plan_years) == []
+    other = await asyncio.to_thread(asyncio.run, database.read(_plan_years))
+    assert other == []
+    assert await database.read(_plan_years) == []
