@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, literal, null, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, func, literal, null, select, union_all
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from db.models import Agency, ChatAccount, Member, MemberAgency, MemberGroup, Plan
 from domain.access import Who, reaching_agencies
@@ -40,21 +41,37 @@ class Identity:
     who: Who
 
 
+def _plan_id(chosen_year: Any) -> Any:
+    """The plan a member looks at, as SQL: the plan chosen with /kehoach if it still exists,
+    else the plan of ``:year``, else the latest before it, else the earliest after it."""
+    plans = aliased(Plan)  # its own name: the statements below select from plans too
+    return func.coalesce(
+        select(plans.id).where(plans.year == chosen_year).scalar_subquery(),
+        select(plans.id)
+        .where(plans.year <= bindparam("year"))
+        .order_by(plans.year.desc())
+        .limit(1)
+        .scalar_subquery(),
+        select(plans.id).order_by(plans.year).limit(1).scalar_subquery(),
+    )
+
+
+_SENDER_COLUMNS = (
+    Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year,
+)  # fmt: skip
+_PLAN_COLUMNS = (Plan.id, Plan.year, Plan.code)
+# The sender and their plan, in one statement.
 _SENDER = (
-    select(Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year)
+    select(*_SENDER_COLUMNS, *_PLAN_COLUMNS)
     .join(ChatAccount, ChatAccount.member_id == Member.id)
+    .outerjoin(Plan, Plan.id == _plan_id(Member.plan_year))
     .where(
         ChatAccount.channel == bindparam("channel"),
         ChatAccount.external_id == bindparam("external_id"),
         Member.active.is_(True),
     )
 )
-_PLAN_COLUMNS = (Plan.id, Plan.year, Plan.code)
-_PLAN_OF_YEAR = select(*_PLAN_COLUMNS).where(Plan.year == bindparam("year"))
-_PLAN_UP_TO = (
-    select(*_PLAN_COLUMNS).where(Plan.year <= bindparam("year")).order_by(Plan.year.desc()).limit(1)
-)
-_FIRST_PLAN = select(*_PLAN_COLUMNS).order_by(Plan.year).limit(1)
+_PLAN = select(*_PLAN_COLUMNS).where(Plan.id == _plan_id(bindparam("chosen_year")))
 # What reaches a member, in one statement: rows of (kind, id, category, covers). The
 # collectives come first, so that the union reads ``covers`` as JSON.
 _COLLECTIVE, _OWN, _GROUP = "c", "a", "g"
@@ -74,27 +91,23 @@ _REACH: CompoundSelect[Any] = union_all(
 def identify(connection: Connection, channel: str, external_id: str, year: int) -> Identity | None:
     """The active member linked to this chat account, with their plan and reach; None if the
     account is not linked (or its member was removed)."""
-    row = connection.execute(_SENDER, {"channel": channel, "external_id": external_id}).first()
+    row = connection.execute(
+        _SENDER, {"channel": channel, "external_id": external_id, "year": year}
+    ).first()
     if row is None:
         return None
-    sender = Sender(*row)
+    sender = Sender(*row[: len(_SENDER_COLUMNS)])
     return Identity(
         member=sender,
-        plan=plan_of(connection, sender.plan_year, year),
+        plan=PlanRef(*row[len(_SENDER_COLUMNS) :]) if row[-1] is not None else None,
         who=who_of(connection, sender.id, sender.is_admin, sender.committee_role),
     )
 
 
 def plan_of(connection: Connection, chosen_year: int | None, year: int) -> PlanRef | None:
     """The plan chosen with /kehoach if it still exists, else the plan of ``year``, else the
-    latest before it, else the earliest after it."""
-    row = None
-    if chosen_year is not None:
-        row = connection.execute(_PLAN_OF_YEAR, {"year": chosen_year}).first()
-    if row is None:
-        row = connection.execute(_PLAN_UP_TO, {"year": year}).first()
-    if row is None:
-        row = connection.execute(_FIRST_PLAN).first()
+    latest before it, else the earliest after it (None: no plan at all)."""
+    row = connection.execute(_PLAN, {"chosen_year": chosen_year, "year": year}).first()
     return PlanRef(*row) if row is not None else None
 
 
