@@ -250,5 +250,8 @@ async def create_province(database: Database, tasks: int) -> Province:
                     await connection.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), {rows.ids[model]})"
                     )
+            # Statistics, as autovacuum gathers them within a minute of a bulk load: without
+            # them the planner guesses, and the first minutes would measure its guesses.
+            await connection.exec_driver_sql("ANALYZE")
             await connection.commit()
     return province
