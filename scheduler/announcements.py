@@ -33,6 +33,7 @@ BATCH = 100
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 30.0
 POLL_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0  # a batch at the send rate takes ~4 s
 
 
 def announcement_text(announcement: Announcement) -> str:
@@ -62,6 +63,7 @@ class AnnouncementSender:
         self._leading = False
         self._wanted = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._last_sent: dict[tuple[str, str], float] = {}
 
     async def start(self) -> None:
@@ -86,19 +88,28 @@ class AnnouncementSender:
         """Something may have been announced: look for planned rows."""
         self._wanted.set()
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop after the batch in progress is sent and recorded (cancelled mid-transaction,
+        it would leave its rows to be sent again at the next start). Cancelled after
+        ``grace`` seconds all the same."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wanted.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        except TimeoutError:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             # Woken by /thongbao here, or every POLL_SECONDS for one queued from the CLI.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wanted.wait(), POLL_SECONDS)
             self._wanted.clear()
             try:
-                while await self._lead() and await self.run_once():
+                while not self._stopping and await self._lead() and await self.run_once():
                     pass
             except Exception:
                 log.exception("announcement delivery failed; will retry on the next wake-up")

@@ -202,6 +202,71 @@ async def test_an_announcement_in_flight_at_a_crash_is_sent_again_at_start(
     assert sorted(c for c, _ in outbox.sent) == sorted([admin, "tg-le-hong-vinh"])
 
 
+class HeldOutbox(FakeOutbox):
+    """Delivers only once released: a batch in flight for as long as the test wants."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.called = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def deliver(self, chat_id: str, reply: Reply) -> str:
+        self.called.set()
+        await self.release.wait()
+        return await super().deliver(chat_id, reply)
+
+
+async def _delivery_states(database: Database) -> list[str]:
+    async with database.transaction() as session:
+        return sorted((await session.scalars(select(AnnouncementDelivery.state))).all())
+
+
+async def test_stopping_lets_the_batch_in_flight_finish_and_record(
+    chat: Chat, admin: str, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await chat.link("le-hong-vinh")
+    await chat.text(admin, "/thongbao Kiểm tra")
+    outbox = HeldOutbox()
+    sender = AnnouncementSender(
+        chat.database, clock, {"telegram": outbox}, NoLimit(), per_chat_seconds=0
+    )
+    await sender.start()
+    await asyncio.wait_for(outbox.called.wait(), 5)
+    stopping = asyncio.create_task(sender.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # waits for the batch
+    outbox.release.set()
+    with caplog.at_level(logging.ERROR):
+        await asyncio.wait_for(stopping, 5)
+    assert sorted(c for c, _ in outbox.sent) == sorted([admin, "tg-le-hong-vinh"])
+    assert await _delivery_states(chat.database) == ["sent", "sent"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_stop_that_outlasts_its_grace_leaves_the_batch_to_be_sent_again(
+    chat: Chat, admin: str, clock: FrozenClock
+) -> None:
+    await chat.link("le-hong-vinh")
+    await chat.text(admin, "/thongbao Kiểm tra")
+    outbox = HeldOutbox()  # never released: a Bot API that hangs
+    sender = AnnouncementSender(
+        chat.database, clock, {"telegram": outbox}, NoLimit(), per_chat_seconds=0
+    )
+    await sender.start()
+    await asyncio.wait_for(outbox.called.wait(), 5)
+    await asyncio.wait_for(sender.stop(grace=0.1), 5)
+    assert await _delivery_states(chat.database) == ["sending", "sending"]  # resent at start
+
+
+async def test_stopping_an_idle_sender_is_prompt(chat: Chat, clock: FrozenClock) -> None:
+    sender = AnnouncementSender(
+        chat.database, clock, {"telegram": FakeOutbox()}, NoLimit(), per_chat_seconds=0
+    )
+    await sender.start()
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(sender.stop(), 2)
+
+
 async def test_members_view_the_current_plan_unless_they_choose_another(
     chat: Chat, admin: str
 ) -> None:
