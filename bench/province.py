@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import random
 import signal
@@ -235,6 +236,13 @@ class Process:
                 self.proc.wait()
 
 
+def compile_sources() -> None:
+    """The service's bytecode, written ahead as the Docker image and scripts/setup.sh do:
+    where PYTHONDONTWRITEBYTECODE is set, each start would otherwise compile every module."""
+    for package in ("bot", "handlers", "scheduler", "db", "domain", "reports"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def service_env(api: FakeBotApi, url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": url,
@@ -322,6 +330,7 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
                 f"one; written in {made:.1f} s",
                 flush=True,
             )
+            compile_sources()
             started = await start_service(api, url, folder)
             echo_api = TimedBotApi(lambda text: text == ASK).start()
             echo: Process | None = None

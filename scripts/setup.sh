@@ -6,3 +6,5 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements-dev.lock -e '.[dev]'
+# Bytecode now, not at each start (where PYTHONDONTWRITEBYTECODE is set, every start compiles).
+.venv/bin/python -m compileall -q bot handlers scheduler db domain reports bench > /dev/null
