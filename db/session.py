@@ -149,7 +149,7 @@ class Database:
         self._writers = asyncio.Lock()  # one write transaction at a time, in arrival order
         # A connection per thread (the loop's): ``read`` never awaits, so reads never overlap.
         self._inline = make_inline_engine(url)
-        self._held: tuple[int, Connection] | None = None  # (thread, connection), see read
+        self._held = threading.local()  # each thread's inline connection, see read
         self._bridged_reads = self.engine if url.startswith("sqlite") else make_reader(url)
 
     async def read(self, fn: Callable[[Connection], T]) -> T:
@@ -166,17 +166,16 @@ class Database:
 
     @contextmanager
     def _inline_connection(self) -> Iterator[Connection]:
-        """The loop thread's inline connection, kept checked out between reads (checking it
-        out and back in cost as much as a statement), in a transaction of its own."""
+        """This thread's inline connection (the loop's, in the service), kept checked out between
+        reads (checking it out and back in cost as much as a statement), in a transaction of its
+        own."""
         assert self._inline is not None
-        held = self._held
-        if held is None or held[0] != threading.get_ident() or held[1].closed:
-            if held is not None:
-                held[1].close()
-            held = self._held = (threading.get_ident(), self._inline.connect())
-        with held[1].begin():
-            held[1].exec_driver_sql("BEGIN")  # one snapshot for all the read's statements
-            yield held[1]
+        connection: Connection | None = getattr(self._held, "connection", None)
+        if connection is None or connection.closed:
+            connection = self._held.connection = self._inline.connect()
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN")  # one snapshot for all the read's statements
+            yield connection
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
@@ -190,9 +189,10 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
-        if self._held is not None:
-            self._held[1].close()
-            self._held = None
+        held: Connection | None = getattr(self._held, "connection", None)
+        if held is not None:  # other threads' go with the engine's pool
+            held.close()
+            self._held.connection = None
         if self._inline is not None:
             self._inline.dispose()
         if self._bridged_reads is not self.engine:
