@@ -349,8 +349,8 @@ async def main_async(quick: bool, tasks: int, database_url: str | None) -> None:
                 # over minutes, and each round's ratio compares neighbours in time.
                 per_round = max(1, int(20 * scale) // ROUNDS)
                 # A round of each first, not counted: until then the echo bot has answered one
-                # member at a time, and its first saturation opens the dozen connections the
-                # rounds reuse (without it, the echo bot got faster round after round).
+                # member at a time, and its first saturation opens the connections the rounds
+                # then reuse.
                 await load(api, probes, per_round)
                 await load(echo_api, probes, per_round)
                 rounds = [
