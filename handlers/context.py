@@ -46,8 +46,8 @@ class Context:
             return None
         return f"https://t.me/{self.telegram_username}?start={code}"
 
-    @property
-    def today(self) -> date:
+    @cached_property
+    def today(self) -> date:  # asked once per task of a list
         return local_day(self.now, self.zone)
 
     def roles(self, task: Task) -> frozenset[Role]:
