@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, func, literal, null, select, union_all
+from sqlalchemy import bindparam, func, literal, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from db.models import Agency, ChatAccount, Member, MemberAgency, MemberGroup, Plan
+from db.query import Query
 from domain.access import Who, reaching_agencies
 
 
@@ -61,7 +62,7 @@ _SENDER_COLUMNS = (
 )  # fmt: skip
 _PLAN_COLUMNS = (Plan.id, Plan.year, Plan.code)
 # The sender and their plan, in one statement.
-_SENDER = (
+_SENDER = Query(
     select(*_SENDER_COLUMNS, *_PLAN_COLUMNS)
     .join(ChatAccount, ChatAccount.member_id == Member.id)
     .outerjoin(Plan, Plan.id == _plan_id(Member.plan_year))
@@ -71,29 +72,29 @@ _SENDER = (
         Member.active.is_(True),
     )
 )
-_PLAN = select(*_PLAN_COLUMNS).where(Plan.id == _plan_id(bindparam("chosen_year")))
+_PLAN = Query(select(*_PLAN_COLUMNS).where(Plan.id == _plan_id(bindparam("chosen_year"))))
 # What reaches a member, in one statement: rows of (kind, id, category, covers). The
 # collectives come first, so that the union reads ``covers`` as JSON.
 _COLLECTIVE, _OWN, _GROUP = "c", "a", "g"
-_REACH: CompoundSelect[Any] = union_all(
-    select(literal(_COLLECTIVE), Agency.id, null(), Agency.covers).where(
-        Agency.kind == "collective"
-    ),
-    select(literal(_OWN), Agency.id, Agency.category, null())
-    .join(MemberAgency, MemberAgency.agency_id == Agency.id)
-    .where(MemberAgency.member_id == bindparam("member_id")),
-    select(literal(_GROUP), MemberGroup.group_id, null(), null()).where(
-        MemberGroup.member_id == bindparam("member_id")
-    ),
+_REACH = Query(
+    union_all(
+        select(literal(_COLLECTIVE), Agency.id, null(), Agency.covers).where(
+            Agency.kind == "collective"
+        ),
+        select(literal(_OWN), Agency.id, Agency.category, null())
+        .join(MemberAgency, MemberAgency.agency_id == Agency.id)
+        .where(MemberAgency.member_id == bindparam("member_id")),
+        select(literal(_GROUP), MemberGroup.group_id, null(), null()).where(
+            MemberGroup.member_id == bindparam("member_id")
+        ),
+    )
 )
 
 
 def identify(connection: Connection, channel: str, external_id: str, year: int) -> Identity | None:
     """The active member linked to this chat account, with their plan and reach; None if the
     account is not linked (or its member was removed)."""
-    row = connection.execute(
-        _SENDER, {"channel": channel, "external_id": external_id, "year": year}
-    ).first()
+    row = _SENDER.first(connection, {"channel": channel, "external_id": external_id, "year": year})
     if row is None:
         return None
     sender = Sender(*row[: len(_SENDER_COLUMNS)])
@@ -107,14 +108,14 @@ def identify(connection: Connection, channel: str, external_id: str, year: int) 
 def plan_of(connection: Connection, chosen_year: int | None, year: int) -> PlanRef | None:
     """The plan chosen with /kehoach if it still exists, else the plan of ``year``, else the
     latest before it, else the earliest after it (None: no plan at all)."""
-    row = connection.execute(_PLAN, {"chosen_year": chosen_year, "year": year}).first()
+    row = _PLAN.first(connection, {"chosen_year": chosen_year, "year": year})
     return PlanRef(*row) if row is not None else None
 
 
 def who_of(
     connection: Connection, member_id: int, is_admin: bool, committee_role: str | None
 ) -> Who:
-    rows = connection.execute(_REACH, {"member_id": member_id}).all()
+    rows = _REACH.all(connection, {"member_id": member_id})
     return Who(
         member_id=member_id,
         group_ids=frozenset(id_ for kind, id_, _, _ in rows if kind == _GROUP),
