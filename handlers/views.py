@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from db.facts import TaskFacts, task_facts
 from db.models import StatusChange, Task
@@ -30,24 +31,88 @@ class HistoryLine:
 
 @dataclass(frozen=True)
 class TaskView:
-    code: str
-    position: int
-    content: str
-    section_code: str
-    section_title: str
-    directors: tuple[str, ...]
-    directors_printed: str | None  # the plan's own wording of the directors cell
-    lead: tuple[str, ...]
-    coordinating: tuple[str, ...]
-    deadline_text: str | None
-    schedule: str
-    flag: str | None
-    product: str | None
-    note: str | None
+    """A task as of a day: its facts, its state replayed from its history, where it stands.
+    The assignees' names and the history lines are worked out when first asked for: the lists
+    (the messages members send most) show neither."""
+
+    facts: TaskFacts
     milestones: tuple[MilestoneState, ...]
     state: TaskState
     standing: Standing
-    history: tuple[HistoryLine, ...]
+
+    @property
+    def code(self) -> str:
+        return self.facts.code
+
+    @property
+    def position(self) -> int:
+        return self.facts.position
+
+    @property
+    def content(self) -> str:
+        return self.facts.content
+
+    @property
+    def section_code(self) -> str:
+        return self.facts.section_code
+
+    @property
+    def section_title(self) -> str:
+        return self.facts.section_title
+
+    @property
+    def directors_printed(self) -> str | None:  # the plan's own wording of the directors cell
+        return self.facts.directors_printed
+
+    @property
+    def deadline_text(self) -> str | None:
+        return self.facts.deadline_text
+
+    @property
+    def schedule(self) -> str:
+        return self.facts.schedule
+
+    @property
+    def flag(self) -> str | None:
+        return self.facts.flag
+
+    @property
+    def product(self) -> str | None:
+        return self.facts.product
+
+    @property
+    def note(self) -> str | None:
+        return self.facts.note
+
+    @cached_property
+    def directors(self) -> tuple[str, ...]:
+        return _names(self.facts, Role.DIRECTOR)
+
+    @cached_property
+    def lead(self) -> tuple[str, ...]:
+        return _names(self.facts, Role.LEAD)
+
+    @cached_property
+    def coordinating(self) -> tuple[str, ...]:
+        return _names(self.facts, Role.COORDINATING)
+
+    @cached_property
+    def history(self) -> tuple[HistoryLine, ...]:
+        labels = {m.id: m.label for m in self.facts.milestones}
+        return tuple(
+            HistoryLine(
+                at=c.at,
+                who=c.who,
+                kind=c.kind,
+                old_status=c.old_status,
+                new_status=c.new_status,
+                milestone_label=labels.get(c.milestone_id) if c.milestone_id else None,
+                progress=c.progress,
+                note=c.note,
+                reference=c.reference,
+            )
+            for c in self.facts.changes
+        )
 
 
 def _names(facts: TaskFacts, role: Role) -> tuple[str, ...]:
@@ -70,50 +135,19 @@ def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskV
 
 
 def view_of(facts: TaskFacts, today: date) -> TaskView:
-    changes = facts.changes
-    state = derive_state(changes)
+    state = derive_state(facts.changes)
+    done = state.done_milestones
     milestones = tuple(
         MilestoneState(
             m.id,
             m.label,
             m.current_due,
-            m.id in state.done_milestones,
+            m.id in done,
             m.due_on if m.current_due != m.due_on else None,
         )
         for m in facts.milestones
     )
-    labels = {m.id: m.label for m in facts.milestones}
-    history = tuple(
-        HistoryLine(
-            at=c.at,
-            who=c.who,
-            kind=c.kind,
-            old_status=c.old_status,
-            new_status=c.new_status,
-            milestone_label=labels.get(c.milestone_id) if c.milestone_id else None,
-            progress=c.progress,
-            note=c.note,
-            reference=c.reference,
-        )
-        for c in changes
-    )
+    task_done = state.status == Status.DONE
     return TaskView(
-        code=facts.code,
-        position=facts.position,
-        content=facts.content,
-        section_code=facts.section_code,
-        section_title=facts.section_title,
-        directors=_names(facts, Role.DIRECTOR),
-        directors_printed=facts.directors_printed,
-        lead=_names(facts, Role.LEAD),
-        coordinating=_names(facts, Role.COORDINATING),
-        deadline_text=facts.deadline_text,
-        schedule=facts.schedule,
-        flag=facts.flag,
-        product=facts.product,
-        note=facts.note,
-        milestones=milestones,
-        state=state,
-        standing=standing(milestones, task_done=state.status == Status.DONE, today=today),
-        history=history,
+        facts, milestones, state, standing(milestones, task_done=task_done, today=today)
     )
