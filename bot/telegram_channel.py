@@ -49,6 +49,7 @@ from tenacity import (
 
 from bot.outgoing import split_text
 from bot.settings import Settings
+from bot.telegram_request import JsonRequest
 from handlers import texts
 from handlers.engine import Engine
 from handlers.types import Action, Attachment, Inbound, Reply
@@ -58,6 +59,7 @@ CHANNEL = "telegram"
 SEND_RETRY_SECONDS = 120
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
+CONNECTIONS = 256  # PTB's own default for the bot's calls (getUpdates has its own)
 BUTTONS_PER_ROW = 2
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ class TelegramChannel:
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(settings.telegram_api_base)
             .base_file_url(settings.telegram_api_base.replace("/bot", "/file/bot"))
+            .request(JsonRequest(connection_pool_size=CONNECTIONS))
             .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=3))
             .concurrent_updates(16)
             .build()

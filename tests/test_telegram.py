@@ -185,6 +185,8 @@ async def test_task_text_is_sent_verbatim_without_a_parse_mode(tg: Harness) -> N
     (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
     assert detail.text is not None and detail.text.startswith(f"I.5 · {tricky}")
     assert all("parse_mode" not in c.params for c in tg.api.calls_of("sendMessage"))
+    # as a JSON body (bot.telegram_request), the Vietnamese as UTF-8, not a urlencoded form
+    assert {c.body_type for c in tg.api.calls_of("sendMessage")} == {"application/json"}
 
 
 async def test_button_data_stays_under_64_bytes(tg: Harness) -> None:
@@ -320,5 +322,7 @@ async def test_an_admin_gets_the_report_with_its_chart_and_the_workbook(tg: Harn
     (filename, _, content) = workbook.files["document"]
     assert filename == "bao-cao-ke-hoach-2024-ngay-20-03-2024.xlsx"
     assert content[:2] == b"PK"  # a zip: the .xlsx container
+    uploads = tg.api.calls_of("sendPhoto") + tg.api.calls_of("sendDocument")
+    assert {c.body_type for c in uploads} == {"multipart/form-data"}  # files: PTB's own form
     (refused,) = await tg.ask(VINH, "/xuat")
     assert refused.text == texts.ADMIN_ONLY

@@ -63,6 +63,7 @@ class Call:
     files: Files
     time: float
     status: int = 200
+    body_type: str = ""  # the request's Content-Type, without parameters ("": none)
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,10 @@ class _Handler(BaseHTTPRequestHandler):
             answer = 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         else:
             try:
-                params, files = _parse_params(url.query, self.headers.get("Content-Type", ""), body)
-                answer = fake._dispatch(parts[2], params, files)
+                content_type = self.headers.get("Content-Type", "")
+                params, files = _parse_params(url.query, content_type, body)
+                body_type = content_type.split(";")[0].strip().lower()
+                answer = fake._dispatch(parts[2], params, files, body_type)
             except (ValueError, TypeError) as exc:
                 answer = 400, _bad(f"can't parse request: {exc}").body
         if answer is None:
@@ -384,9 +387,11 @@ class FakeBotApi:
             await asyncio.sleep(0.01)
         return result
 
-    def _dispatch(self, method: str, params: JsonDict, files: Files) -> tuple[int, JsonDict] | None:
+    def _dispatch(
+        self, method: str, params: JsonDict, files: Files, body_type: str = ""
+    ) -> tuple[int, JsonDict] | None:
         """Answer one API call: (HTTP status, JSON body), or None to drop the connection."""
-        call = Call(method, params, files, time.monotonic())
+        call = Call(method, params, files, time.monotonic(), body_type=body_type)
         with self._cond:
             self.calls.append(call)
             fault = self._take_fault(call.method, params.get("chat_id"))
