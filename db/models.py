@@ -122,7 +122,7 @@ class Agency(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16))  # "agency" | "collective"
+    kind: Mapped[str] = mapped_column(String(16), index=True)  # "agency" | "collective"
     category: Mapped[str | None] = mapped_column(String(32), index=True)
     covers: Mapped[list[str]] = mapped_column(JSON, default=list)  # collectives: categories
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -4,6 +4,7 @@ exactly the rows (and values, and errors) SQLAlchemy's own execution gives."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from datetime import date, datetime
 from typing import Any
@@ -93,6 +94,32 @@ async def test_every_query_gives_the_rows_sqlalchemy_gives(chat: Chat, seeded: D
             # and of the same types: SQLite stores dates and instants as text
             for lean_row, full_row in zip(lean, full, strict=True):
                 assert [type(v) for v in lean_row] == [type(v) for v in full_row], name
+    finally:
+        connection.close()
+
+
+async def test_no_query_scans_a_table(chat: Chat, seeded: Database) -> None:
+    """SQLite's plan for every hot read: indexes only. (The ids' ``json_each`` is the list
+    itself; ``plans`` holds a row per year, read through its index for the fallback rule.)"""
+    account = await _history(chat)
+    connection = _inline(seeded)
+    try:
+        params = _params(connection, account)
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        for name, query in _queries().items():
+            compiled = query.statement.compile(dialect=connection.dialect)
+            arguments = [compiled.construct_params(params[name])[n] for n in compiled.positiontup]
+            arguments = [json.dumps(a) if isinstance(a, list) else a for a in arguments]
+            plan = [
+                row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + compiled.string, arguments)
+            ]
+            scans = [
+                step
+                for step in plan
+                if step.startswith("SCAN") and "json_each" not in step and " plans_" not in step
+            ]
+            assert scans == [], (name, plan)
     finally:
         connection.close()
 
