@@ -24,6 +24,7 @@ once and is run again through aiosqlite, off the loop, with the full busy timeou
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -173,9 +174,21 @@ class Database:
         connection: Connection | None = getattr(self._held, "connection", None)
         if connection is None or connection.closed:
             connection = self._held.connection = self._inline.connect()
-        with connection.begin():
-            connection.exec_driver_sql("BEGIN")  # one snapshot for all the read's statements
+        # BEGIN and ROLLBACK on the driver's connection: one snapshot for all the read's
+        # statements, without SQLAlchemy's transaction machinery (a third of an empty read).
+        raw = connection.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        try:
+            raw.execute("BEGIN")
+        except sqlite3.Error as error:  # as SQLAlchemy would raise it (see read)
+            raise DBAPIError.instance("BEGIN", (), error, sqlite3.Error) from error
+        try:
             yield connection
+        finally:
+            if connection.in_transaction():  # begun by a statement run through SQLAlchemy
+                connection.rollback()  # which ends SQLite's transaction too
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")  # read-only: nothing to keep
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:

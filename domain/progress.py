@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from domain.status import Status
 
@@ -34,8 +34,7 @@ class Change:
     at: datetime
 
 
-@dataclass(frozen=True)
-class TaskState:
+class TaskState(NamedTuple):  # a named tuple: replayed for every task of every list
     status: Status = Status.NOT_STARTED
     progress: int | None = None
     done_milestones: frozenset[int] = frozenset()

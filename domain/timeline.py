@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class MilestoneState:
+class MilestoneState(NamedTuple):  # named tuples: lists build one per task and milestone
     id: int
     label: str | None
     due: date  # the current due date (after any extension)
@@ -16,8 +16,7 @@ class MilestoneState:
     original: date | None = None  # the plan's date, when an extension moved it
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     """The first open milestone and how far it is: ``days`` < 0 means that many days late."""
 
     next_open: MilestoneState | None
@@ -28,13 +27,15 @@ class Standing:
         return self.days is not None and self.days < 0
 
 
+_EARLIEST = attrgetter("due", "id")
+
+
 def standing(milestones: Sequence[MilestoneState], *, task_done: bool, today: date) -> Standing:
     if task_done:
         return Standing(None, None)
-    open_ = sorted((m for m in milestones if not m.done), key=lambda m: (m.due, m.id))
-    if not open_:
+    first = min((m for m in milestones if not m.done), key=_EARLIEST, default=None)
+    if first is None:
         return Standing(None, None)
-    first = open_[0]
     return Standing(first, (first.due - today).days)
 
 
