@@ -75,7 +75,7 @@ class Occasion:
     due: date | None = None
 
     def sort_key(self) -> tuple[datetime, int, int, str]:
-        return (self.at, self.task_id, self.milestone_id or 0, self.kind.value)
+        return (self.at, self.task_id, self.milestone_id or 0, self.kind)  # a str: its value
 
 
 def quiet_adjusted(at: datetime, rules: Rules) -> datetime:

@@ -63,8 +63,10 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
     for milestone_id, task_id, due_on, label in milestones:
         by_task[task_id].append((milestone_id, extended.get(milestone_id, due_on), label))
     plans = []
+    untouched = derive_state(())  # most tasks have no history yet
     for task_id, schedule in tasks:
-        state = derive_state(changes.get(task_id, ()))
+        history = changes.get(task_id)
+        state = derive_state(history) if history else untouched
         plans.append(
             TaskPlan(
                 id=task_id,

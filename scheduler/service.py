@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
@@ -49,6 +51,7 @@ from scheduler.planner import (
 from scheduler.plans import current_task_plans, fingerprint
 
 log = logging.getLogger(__name__)
+_AT = attrgetter("at")
 GRACE = timedelta(hours=24)
 LOOKAHEAD = timedelta(days=62)
 SWEEP_SECONDS = 60
@@ -209,7 +212,8 @@ class ReminderService:
                 for at in digest_instants(self.rules, start, wide_end)
             ]
             self._planned = cached = (plans, start, wide_end, sorted(found, key=Occasion.sort_key))
-        return [o for o in cached[3] if start <= o.at < end]
+        ordered = cached[3]  # by instant first: the window is a slice
+        return ordered[bisect_left(ordered, start, key=_AT) : bisect_left(ordered, end, key=_AT)]
 
     async def next_instant(
         self, plans: Sequence[TaskPlan] | None = None, after: datetime | None = None
