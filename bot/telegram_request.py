@@ -10,7 +10,8 @@ PTB's own code.
 The body is PTB's ``RequestData.json_parameters``: the values as the form would carry them (a
 keyboard as a JSON-encoded string), which the Bot API reads the same way in either encoding.
 Timeouts and errors are PTB's: a timeout is ``TimedOut``, any other transport error
-``NetworkError``.
+``NetworkError``. Telling a default timeout from a given one takes PTB's ``DefaultValue``, from
+its private utilities, as PTB's own ``HTTPXRequest`` does (the version is pinned).
 """
 
 from __future__ import annotations
