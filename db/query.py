@@ -78,6 +78,19 @@ def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> 
     )
 
 
+def driver_execute(connection: Connection, sql: str, arguments: Sequence[Any] = ()) -> list[Any]:
+    """``sql`` run on the connection's DB-API connection (SQLite's), its rows fetched; a driver
+    error raised as SQLAlchemy raises it, so callers catch SQLAlchemy's exceptions either way."""
+    dialect = connection.dialect
+    dbapi = dialect.loaded_dbapi
+    try:
+        return connection.connection.dbapi_connection.execute(  # type: ignore[union-attr, no-any-return]
+            sql, arguments
+        ).fetchall()
+    except dbapi.Error as error:
+        raise DBAPIError.instance(sql, arguments, error, dbapi.Error, dialect=dialect) from error
+
+
 class Query:
     """A SELECT (or UNION) with named bind parameters, run with ``all`` or ``first``."""
 
@@ -92,17 +105,9 @@ class Query:
         compiled = self._compiled.get(dialect)
         if compiled is None:
             compiled = self._compiled[dialect] = _compile(self.statement, dialect)
-        arguments = compiled.arguments(params)
-        dbapi = dialect.loaded_dbapi
-        try:
-            rows = connection.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-                compiled.sql, arguments
-            ).fetchall()
-        except dbapi.Error as error:
-            raise DBAPIError.instance(
-                compiled.sql, arguments, error, dbapi.Error, dialect=dialect
-            ) from error
-        return compiled.convert(rows)
+        return compiled.convert(
+            driver_execute(connection, compiled.sql, compiled.arguments(params))
+        )
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> Row | None:
         """The first row (the statements given here return at most one)."""

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry, SingletonThreadPool
 
 from db import sqlite_driver
+from db.query import driver_execute
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
@@ -178,17 +179,14 @@ class Database:
         # statements, without SQLAlchemy's transaction machinery (a third of an empty read).
         raw = connection.connection.dbapi_connection
         assert isinstance(raw, sqlite3.Connection)
-        try:
-            raw.execute("BEGIN")
-        except sqlite3.Error as error:  # as SQLAlchemy would raise it (see read)
-            raise DBAPIError.instance("BEGIN", (), error, sqlite3.Error) from error
+        driver_execute(connection, "BEGIN")  # a driver error as SQLAlchemy's (see read)
         try:
             yield connection
         finally:
             if connection.in_transaction():  # begun by a statement run through SQLAlchemy
                 connection.rollback()  # which ends SQLite's transaction too
             if raw.in_transaction:
-                raw.execute("ROLLBACK")  # read-only: nothing to keep
+                driver_execute(connection, "ROLLBACK")  # read-only: nothing to keep
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:

@@ -4,7 +4,6 @@ exactly the rows (and values, and errors) SQLAlchemy's own execution gives."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from db import facts, identity
 from db.identity import identify
 from db.models import Milestone, StatusChange, Task
-from db.query import Query
+from db.query import Query, _compile
 from db.session import Database, make_inline_engine
 from tests.conftest import Chat
 
@@ -108,12 +107,10 @@ async def test_no_query_scans_a_table(chat: Chat, seeded: Database) -> None:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         for name, query in _queries().items():
-            compiled = query.statement.compile(dialect=connection.dialect)
-            arguments = [compiled.construct_params(params[name])[n] for n in compiled.positiontup]
-            arguments = [json.dumps(a) if isinstance(a, list) else a for a in arguments]
-            plan = [
-                row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + compiled.string, arguments)
-            ]
+            compiled = _compile(query.statement, connection.dialect)  # as Query runs it
+            arguments = compiled.arguments(params[name])
+            explained = raw.execute("EXPLAIN QUERY PLAN " + compiled.sql, arguments)
+            plan = [row[3] for row in explained]
             scans = [
                 step
                 for step in plan
