@@ -176,23 +176,33 @@ def _facts(
     ]
 
 
+def _latest_due(milestone_id: Any) -> Any:
+    """The latest extension's date for each row (a correlated lookup on the extensions' index):
+    as an outer join, PostgreSQL hashed every extension of every plan for a 25-task list."""
+    return (
+        select(Extension.new_due)
+        .where(Extension.milestone_id == milestone_id)
+        .order_by(Extension.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 _MILESTONES = Query(
-    select(Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on, Extension.new_due)
-    .outerjoin(Extension, Extension.milestone_id == Milestone.id)
+    select(
+        Milestone.task_id, Milestone.id, Milestone.label, Milestone.due_on,
+        _latest_due(Milestone.id),
+    )
     .where(among(Milestone.task_id, "ids"))
-    .order_by(Milestone.task_id, Milestone.position, Extension.id)
-)
+    .order_by(Milestone.task_id, Milestone.position)
+)  # fmt: skip
 
 
 def _milestones(connection: Connection, ids: Sequence[int]) -> dict[int, list[MilestoneFacts]]:
-    rows = _MILESTONES.all(connection, {"ids": ids})
-    found: dict[int, dict[int, MilestoneFacts]] = defaultdict(dict)
-    for task_id, milestone_id, label, due_on, new_due in rows:
-        # One row per extension, oldest first: the last one read is the latest.
-        found[task_id][milestone_id] = MilestoneFacts(
-            milestone_id, label, due_on, new_due or due_on
-        )
-    return {task_id: list(by_id.values()) for task_id, by_id in found.items()}
+    found: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    for task_id, milestone_id, label, due_on, new_due in _MILESTONES.all(connection, {"ids": ids}):
+        found[task_id].append(MilestoneFacts(milestone_id, label, due_on, new_due or due_on))
+    return found
 
 
 def _member_name(key: Any) -> Any:

@@ -1,15 +1,16 @@
 """``Query``: a SELECT built once and run lean, for the reads every message makes.
 
-On SQLite's synchronous driver (``Database.read``'s inline connection) a ``Query`` compiles its
-statement once per dialect and runs it on the DB-API connection itself, applying the same type
-conversions SQLAlchemy would (dates, aware datetimes, booleans, JSON) and raising the same
-exceptions (``DBAPIError.instance``, so ``Database.read`` still sees a locked file as an
-``OperationalError``). SQLAlchemy's execution machinery (cache key, execution context, result
-metadata, row objects) costs 50–100 µs a statement, more than SQLite takes to answer an indexed
-SELECT, and a list message makes six (``bench.province``).
+On the drivers ``Database.read`` uses (SQLite's synchronous driver on the loop's read
+connection, asyncpg on PostgreSQL's reader) a ``Query`` compiles its statement once per dialect
+and runs it on the driver's cursor, applying the same type conversions SQLAlchemy would (dates,
+aware datetimes, booleans, JSON) and handling errors as SQLAlchemy does (its exceptions, so
+``Database.read`` still sees a locked file as an ``OperationalError``; a lost connection
+invalidated). SQLAlchemy's execution machinery (cache key, execution context, result metadata,
+row objects) costs 50–100 µs a statement, more than SQLite takes to answer an indexed SELECT,
+and a list message makes six (``bench.province``).
 
-Elsewhere (PostgreSQL, sessions on aiosqlite) it is ``connection.execute``: the same rows.
-Statements with expanding IN lists are refused (``db.id_list.among`` binds a list as one value).
+Elsewhere (sessions on aiosqlite) it is ``connection.execute``: the same rows. Statements with
+expanding IN lists are refused (``db.id_list.among`` binds a list as one value).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 
 Row = Sequence[Any]
 Processor = Callable[[Any], Any]
@@ -79,16 +79,26 @@ def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> 
 
 
 def driver_execute(connection: Connection, sql: str, arguments: Sequence[Any] = ()) -> list[Any]:
-    """``sql`` run on the connection's DB-API connection (SQLite's), its rows fetched; a driver
-    error raised as SQLAlchemy raises it, so callers catch SQLAlchemy's exceptions either way."""
+    """``sql`` run on the connection's DB-API cursor, its rows fetched. A driver error goes
+    through SQLAlchemy's own handling, as in ``connection.execute``: raised as SQLAlchemy's
+    exception, and a lost connection (PostgreSQL restarted) invalidated with the pool's older
+    connections, so the next read opens a fresh one."""
     dialect = connection.dialect
-    dbapi = dialect.loaded_dbapi
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
     try:
-        return connection.connection.dbapi_connection.execute(  # type: ignore[union-attr, no-any-return]
-            sql, arguments
-        ).fetchall()
-    except dbapi.Error as error:
-        raise DBAPIError.instance(sql, arguments, error, dbapi.Error, dialect=dialect) from error
+        if dialect.driver == "asyncpg":  # as its execution context does (DDL since prepared)
+            cursor._invalidate_schema_cache_asof = dialect._invalidate_schema_cache_asof  # type: ignore[attr-defined]
+        cursor.execute(sql, arguments)
+        rows = list(cursor.fetchall()) if cursor.description is not None else []
+    except dialect.loaded_dbapi.Error as error:  # closes the cursor (or the connection), raises
+        connection._handle_dbapi_exception(error, sql, tuple(arguments), cursor, None)
+    cursor.close()
+    return rows
+
+
+_LEAN_DRIVERS = ("pysqlite", "asyncpg")  # Database.read's; aiosqlite hops to a thread anyway
 
 
 class Query:
@@ -100,7 +110,7 @@ class Query:
 
     def all(self, connection: Connection, params: Mapping[str, Any]) -> list[Row]:
         dialect = connection.dialect
-        if dialect.driver != "pysqlite":
+        if dialect.driver not in _LEAN_DRIVERS:
             return list(connection.execute(self.statement, params).all())
         compiled = self._compiled.get(dialect)
         if compiled is None:

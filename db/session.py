@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -56,6 +56,11 @@ _PRAGMAS = (
 )
 # The loop's own read connection: never waits for a lock (see ``Database.read``), never writes.
 _INLINE_PRAGMAS = ("PRAGMA busy_timeout=0", "PRAGMA query_only=ON")
+# PostgreSQL's reader keeps this many connections open, no more: a read lasts a few ms, so at 50
+# members at once the rest wait a moment for one. Connections opened past the pool and closed
+# after one read (SQLAlchemy's overflow) cost the server a process each: a third of its CPU.
+# A read's function is synchronous, so it never waits for a second reader: no deadlock.
+READERS = 10
 
 
 def _pragmas(
@@ -121,7 +126,9 @@ def make_reader(url: str) -> AsyncEngine:
     statement is its own read-only transaction: no BEGIN and COMMIT round trips, and nothing
     lost, since at PostgreSQL's default isolation (read committed) every statement of a
     transaction takes a fresh snapshot anyway."""
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT", pool_size=5)
+    engine = create_async_engine(
+        url, isolation_level="AUTOCOMMIT", pool_size=READERS, max_overflow=0
+    )
 
     def read_only(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
@@ -163,6 +170,14 @@ class Database:
             except OperationalError as error:
                 if not _busy(error):
                     raise
+        try:
+            async with self._bridged_reads.connect() as bridged:
+                return await bridged.run_sync(fn)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # The server dropped the connection (a restart, a failover): SQLAlchemy has invalidated
+        # the pool's connections, and a read may simply run again on a fresh one.
         async with self._bridged_reads.connect() as bridged:
             return await bridged.run_sync(fn)
 

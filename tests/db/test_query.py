@@ -1,25 +1,29 @@
-"""``Query``: on SQLite's inline connection the hot reads run on the DB-API cursor, and must give
-exactly the rows (and values, and errors) SQLAlchemy's own execution gives."""
+"""``Query``: the hot reads run on the driver's cursor (SQLite's on the loop's read connection,
+asyncpg's on PostgreSQL's reader) and must give exactly the rows (and values, and errors)
+SQLAlchemy's own execution gives. Each test runs its checks inside ``Database.read``, the way
+the service runs the reads, so each pass (SQLite, PostgreSQL) tests its own lean path."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Connection, bindparam, column, event, select, table
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from db import facts, identity
 from db.identity import identify
 from db.models import Milestone, StatusChange, Task
 from db.query import Query, _compile
 from db.session import Database, make_inline_engine
-from tests.conftest import Chat
+from tests.conftest import POSTGRES_URL, Chat
 
-pytestmark = pytest.mark.sqlite_only  # the lean path is SQLite's (PostgreSQL: connection.execute)
+T = TypeVar("T")
 
 
 async def _history(chat: Chat) -> str:
@@ -37,10 +41,14 @@ async def _history(chat: Chat) -> str:
     return vinh
 
 
-def _inline(database: Database) -> Connection:
-    engine = make_inline_engine(database.url)
-    assert engine is not None
-    return engine.connect()
+async def _read(database: Database, account: str, check: Callable[..., T]) -> T:
+    """``check(connection, params)`` inside ``database.read``: on the lean path."""
+
+    def run(connection: Connection) -> T:
+        assert connection.dialect.driver in ("pysqlite", "asyncpg")  # what Query runs lean
+        return check(connection, _params(connection, account))
+
+    return await database.read(run)
 
 
 def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
@@ -80,9 +88,8 @@ def _queries() -> dict[str, Query]:
 
 async def test_every_query_gives_the_rows_sqlalchemy_gives(chat: Chat, seeded: Database) -> None:
     account = await _history(chat)
-    connection = _inline(seeded)
-    try:
-        params = _params(connection, account)
+
+    def check(connection: Connection, params: dict[str, dict[str, Any]]) -> None:
         queries = _queries()
         assert set(queries) == set(params)  # a new Query gets a case here
         for name, query in queries.items():
@@ -90,20 +97,20 @@ async def test_every_query_gives_the_rows_sqlalchemy_gives(chat: Chat, seeded: D
             full = [tuple(row) for row in connection.execute(query.statement, params[name])]
             assert lean, name  # rows to compare
             assert [tuple(row) for row in lean] == full, name
-            # and of the same types: SQLite stores dates and instants as text
+            # and of the same types (SQLite stores dates and instants as text)
             for lean_row, full_row in zip(lean, full, strict=True):
                 assert [type(v) for v in lean_row] == [type(v) for v in full_row], name
-    finally:
-        connection.close()
+
+    await _read(seeded, account, check)
 
 
+@pytest.mark.sqlite_only
 async def test_no_query_scans_a_table(chat: Chat, seeded: Database) -> None:
     """SQLite's plan for every hot read: indexes only. (The ids' ``json_each`` is the list
     itself; ``plans`` holds a row per year, read through its index for the fallback rule.)"""
     account = await _history(chat)
-    connection = _inline(seeded)
-    try:
-        params = _params(connection, account)
+
+    def check(connection: Connection, params: dict[str, dict[str, Any]]) -> None:
         raw = connection.connection.dbapi_connection
         assert raw is not None
         for name, query in _queries().items():
@@ -117,15 +124,56 @@ async def test_no_query_scans_a_table(chat: Chat, seeded: Database) -> None:
                 if step.startswith("SCAN") and "json_each" not in step and " plans_" not in step
             ]
             assert scans == [], (name, plan)
-    finally:
-        connection.close()
+
+    await _read(seeded, account, check)
+
+
+_SMALL_TABLES = {"plans", "sections", "agencies", "groups"}  # a row per year, section, body
+
+
+def _full_scans(node: dict[str, Any]) -> list[str]:
+    """Scans in a PostgreSQL plan (EXPLAIN's JSON) that read a whole table or index: a
+    sequential scan, or an index scan without a condition on the index."""
+    found = []
+    relation = node.get("Relation Name", "")
+    kind = node["Node Type"]
+    if relation not in _SMALL_TABLES and (
+        kind == "Seq Scan" or (kind.endswith("Index Scan") and "Index Cond" not in node)
+    ):
+        found.append(f"{kind} on {relation or node.get('Index Name')}")
+    for child in node.get("Plans", ()):
+        found += _full_scans(child)
+    return found
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+async def test_no_query_scans_a_table_on_postgresql(chat: Chat, seeded: Database) -> None:
+    """PostgreSQL's plan for every hot read, with sequential scans priced out (the seeded plan
+    is small enough to scan): every large table is reached through an index condition. A
+    hash join over a whole table, as the milestones' extensions once were, fails here."""
+    account = await _history(chat)
+
+    def check(connection: Connection, params: dict[str, dict[str, Any]]) -> None:
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        try:
+            for name, query in _queries().items():
+                compiled = _compile(query.statement, connection.dialect)  # as Query runs it
+                explained = connection.exec_driver_sql(
+                    "EXPLAIN (FORMAT JSON) " + compiled.sql,
+                    tuple(compiled.arguments(params[name])),
+                ).scalar_one()
+                plan = json.loads(explained) if isinstance(explained, str) else explained
+                assert _full_scans(plan[0]["Plan"]) == [], (name, plan)
+        finally:
+            connection.exec_driver_sql("RESET enable_seqscan")
+
+    await _read(seeded, account, check)
 
 
 async def test_values_come_back_as_python_values(chat: Chat, seeded: Database) -> None:
     account = await _history(chat)
-    connection = _inline(seeded)
-    try:
-        params = _params(connection, account)
+
+    def check(connection: Connection, params: dict[str, dict[str, Any]]) -> None:
         sender = identity._SENDER.first(connection, params["_SENDER"])
         assert sender is not None and sender[2] in (True, False)  # is_admin: a bool, not 0/1
         changes = [r for r in facts._CHANGES.all(connection, params["_CHANGES"]) if r[-1]]
@@ -133,36 +181,34 @@ async def test_values_come_back_as_python_values(chat: Chat, seeded: Database) -
         assert isinstance(at, datetime) and at.utcoffset() is not None  # aware, in UTC
         assert changes[0][-1] == "Lê Hồng Vinh"
         extended = [r for r in facts._MILESTONES.all(connection, params["_MILESTONES"]) if r[4]]
-        assert extended and extended[0][4] == date(2024, 12, 31)
+        assert extended and extended[0][4] == date(2024, 12, 31)  # the latest extension
         covers = [r[3] for r in identity._REACH.all(connection, params["_REACH"]) if r[0] == "c"]
         assert covers and all(isinstance(c, list) for c in covers)  # JSON, decoded
-    finally:
-        connection.close()
+
+    await _read(seeded, account, check)
 
 
-async def test_the_inline_reads_skip_sqlalchemys_execution(chat: Chat, seeded: Database) -> None:
+async def test_the_reads_skip_sqlalchemys_execution(chat: Chat, seeded: Database) -> None:
     account = await _history(chat)
-    engine = make_inline_engine(seeded.url)
-    assert engine is not None
     executed: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda *a: executed.append(a[2]))
-    with engine.connect() as connection:
-        connection.exec_driver_sql("SELECT 1")
+
+    def message(connection: Connection) -> int:
         executed.clear()
+        event.listen(connection, "before_cursor_execute", lambda *a: executed.append(a[2]))
         found = identify(connection, "telegram", account, 2024)
         assert found is not None and found.plan is not None
-        assert facts.reaching(connection, found.plan.id, found.who, lean=True)
-    assert executed == []  # the DB-API cursor, not SQLAlchemy's execution
+        return len(facts.reaching(connection, found.plan.id, found.who, lean=True))
+
+    assert await seeded.read(message) > 0
+    assert executed == []  # the driver's cursor, not SQLAlchemy's execution
 
 
 async def test_errors_are_sqlalchemys(seeded: Database) -> None:
     nowhere = Query(select(column("id")).select_from(table("nowhere")))
-    connection = _inline(seeded)
-    try:
-        with pytest.raises(OperationalError, match="no such table"):
-            nowhere.all(connection, {})
-    finally:
-        connection.close()
+    with pytest.raises(DBAPIError, match="nowhere"):  # SQLite: no such table; PostgreSQL: relation
+        await seeded.read(lambda connection: nowhere.all(connection, {}))
+    # and the connection is still good for the next read
+    assert await seeded.read(lambda c: identity._PLAN.first(c, {"chosen_year": 2024, "year": 2024}))
 
 
 def test_expanding_lists_are_refused(tmp_path: Any) -> None:
@@ -175,6 +221,7 @@ def test_expanding_lists_are_refused(tmp_path: Any) -> None:
         query.all(connection, {"ids": [1]})
 
 
+@pytest.mark.sqlite_only
 async def test_a_locked_file_still_sends_the_read_off_the_loop(
     chat: Chat, seeded: Database
 ) -> None:
@@ -210,11 +257,7 @@ async def test_a_status_change_row_is_read_lean(chat: Chat, seeded: Database) ->
             await session.scalars(select(StatusChange).where(StatusChange.task_id == task_id))
         ).all()
     assert task_id is not None
-    connection = _inline(seeded)
-    try:
-        rows = facts._changes(connection, [task_id], authors=True)[task_id]
-    finally:
-        connection.close()
+    rows = await seeded.read(lambda c: facts._changes(c, [task_id], authors=True)[task_id])
     assert [(r.kind, r.new_status, r.progress, r.at) for r in rows] == [
         (c.kind, c.new_status, c.progress, c.at) for c in stored
     ]

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from db.identity import plan_of
 from db.models import Plan
-from db.session import Database, make_inline_engine
-from tests.conftest import POSTGRES_URL
+from db.session import READERS, Database, make_inline_engine
+from tests.conftest import POSTGRES_URL, postgres_admin
 
 
 def _plan_years(connection: Connection) -> list[int]:
@@ -114,6 +115,41 @@ async def test_statements_behave_as_sqlalchemy_expects(database: Database) -> No
 async def test_postgresql_reads_go_through_the_async_engine(database: Database) -> None:
     assert database.url.startswith("postgresql")
     assert await database.read(lambda c: c.dialect.name) == "postgresql"
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+async def test_a_restarted_server_costs_no_read(seeded: Database) -> None:
+    """The server drops every connection (a restart, a failover) while the reader's sit in its
+    pool: the next read meets a dead one, SQLAlchemy invalidates the pool, and the read runs
+    again on a fresh connection. No member sees an error for it."""
+
+    def year(connection: Connection) -> int | None:
+        found = plan_of(connection, None, 2024)  # a Query: the lean path
+        return found.year if found else None
+
+    assert await asyncio.gather(*(seeded.read(year) for _ in range(5))) == [2024] * 5
+    name = seeded.url.rsplit("/", 1)[1]
+    await postgres_admin(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    )
+    assert [await seeded.read(year) for _ in range(5)] == [2024] * 5
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+async def test_reads_at_once_reuse_a_fixed_set_of_connections(seeded: Database) -> None:
+    """50 members at once, three times: the reads wait for one of READERS connections rather
+    than open (and close) more, each of which costs the server a process."""
+    opened: list[object] = []
+    event.listen(seeded._bridged_reads.sync_engine, "connect", lambda *_: opened.append(1))
+
+    def year(connection: Connection) -> int | None:
+        found = plan_of(connection, None, 2024)
+        return found.year if found else None
+
+    for _ in range(3):
+        assert await asyncio.gather(*(seeded.read(year) for _ in range(50))) == [2024] * 50
+    assert 1 < len(opened) <= READERS
 
 
 def test_an_unusable_path_is_not_read_inline(tmp_path: Path) -> None:
