@@ -115,6 +115,9 @@ async def test_statements_behave_as_sqlalchemy_expects(database: Database) -> No
 async def test_postgresql_reads_go_through_the_async_engine(database: Database) -> None:
     assert database.url.startswith("postgresql")
     assert await database.read(lambda c: c.dialect.name) == "postgresql"
+    # the prepared hot statements keep one generic plan each, not a new plan per message
+    show = text("SHOW plan_cache_mode")
+    assert await database.read(lambda c: c.execute(show).scalar()) == "force_generic_plan"
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
