@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy import func, select
 
 from bot import console
 from bot.service import DEFAULT_SEED, Service, open_service
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--as", dest="member", required=True, help='member name, e.g. "Lê Hồng Vinh"')
     seed = sub.add_parser("seed", help="load the plan file (idempotent)")
     seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED)
+    seed.add_argument(
+        "--admin",
+        metavar="MEMBER",
+        help="then make this member an admin (the standing office's first admin)",
+    )
     invite = sub.add_parser("invite", help="print a one-time join code for a member")
     invite.add_argument("member", help="member name")
     backup = sub.add_parser(
@@ -158,7 +164,7 @@ def _print_load(what: str, report: SeedReport) -> None:
         print(f"kept tasks no longer in the file: {', '.join(report.kept_tasks)}")
 
 
-async def _seed(settings: Settings, path: Path) -> int:
+async def _seed(settings: Settings, path: Path, admin: str | None = None) -> int:
     try:
         seed = load_seed_file(path)
     except SeedError as exc:
@@ -168,9 +174,19 @@ async def _seed(settings: Settings, path: Path) -> int:
     try:
         async with service.database.transaction(write=True) as session:
             report = await apply_seed(session, seed, now=service.clock.now())
+            admins = await session.scalar(
+                select(func.count()).select_from(Member).where(Member.is_admin)
+            )
     finally:
         await service.close()
     _print_load(f"plan {seed.plan.year} ({seed.plan.code}) from {path}", report)
+    if admin is not None:
+        return await _grant(settings, admin, grant=True)
+    if not admins:
+        print(
+            "no admin yet: make the standing office's officer one with "
+            'python -m bot seed --admin "<họ tên>" (or bash scripts/start.sh --admin "<họ tên>")'
+        )
     return 0
 
 
@@ -314,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "chat":
         return asyncio.run(_chat(settings, args.member))
     if args.command == "seed":
-        return asyncio.run(_seed(settings, args.file))
+        return asyncio.run(_seed(settings, args.file, args.admin))
     if args.command == "invite":
         return asyncio.run(_invite(settings, args.member))
     if args.command == "backup":

@@ -43,6 +43,20 @@ def test_seed_is_idempotent(tmp_path: Path) -> None:
     assert "created nothing; updated nothing" in second.stdout
 
 
+def test_the_first_admin_is_made_by_seed_without_editing_anything(tmp_path: Path) -> None:
+    first = bot(tmp_path, "seed")
+    assert first.returncode == 0, first.stderr
+    assert "no admin yet" in first.stdout and "--admin" in first.stdout
+    refused = bot(tmp_path, "admin", "--as", "Nguyễn Đức Trung", "/chuathamgia")
+    assert refused.returncode != 0
+    made = bot(tmp_path, "seed", "--admin", "Nguyen Duc Trung")  # diacritics optional
+    assert made.returncode == 0, made.stderr
+    assert "Nguyễn Đức Trung is now an admin." in made.stdout
+    assert "no admin yet" not in bot(tmp_path, "seed").stdout
+    works = bot(tmp_path, "admin", "--as", "Nguyễn Đức Trung", "/chuathamgia")
+    assert works.returncode == 0, works.stderr
+
+
 def test_a_bad_seed_file_fails_clearly(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(
