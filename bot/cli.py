@@ -18,7 +18,7 @@ from bot.settings import Settings
 from db import queries
 from db.backup import backup_sqlite
 from db.invites import create_invite
-from db.models import AdminAction, Member
+from db.models import AdminAction, Member, Plan
 from db.seed import SeedReport, apply_seed
 from db.seed_file import SeedError, load_seed_file
 from domain.people import Person, closest_names, find_person
@@ -102,10 +102,21 @@ async def _chat(settings: Settings, name: str) -> int:
         member = await _console_member(service, name)
         if member is None:
             return 2
+        await _warn_if_the_plan_is_past(service)
         await console.chat(service.engine, member.key, sys.stdin, sys.stdout, settings.reports_dir)
         return 0
     finally:
         await service.close()
+
+
+async def _warn_if_the_plan_is_past(service: Service) -> None:
+    """Say why a past year's plan shows as overdue on today's clock (the bundled plan is 2024's)."""
+    now = service.clock.now()
+    async with service.database.transaction() as session:
+        year = await session.scalar(select(func.max(Plan.year)))
+    if year is not None and year < now.year:
+        today = f"{now:%d/%m/%Y}"
+        print(texts.CONSOLE_OLD_PLAN.format(today=today, year=year), file=sys.stderr)
 
 
 async def _admin(settings: Settings, name: str, text: str) -> int:

@@ -498,3 +498,8 @@ PLANS_FOOTER = "Xem kế hoạch khác: /kehoach <năm>, ví dụ /kehoach {exam
 PLAN_SET = "Đồng chí đang xem Kế hoạch {code} năm {year}. Các lệnh /nhiemvu, /baocao… áp dụng cho kế hoạch này."
 PLAN_RESET = "Đã trở lại kế hoạch hiện hành: Kế hoạch {code} năm {year}."
 PLAN_UNKNOWN = "Không có kế hoạch năm {year}. Các năm hiện có: {years}."
+CONSOLE_OLD_PLAN = (
+    "Lưu ý: đồng hồ của dịch vụ đang là {today}, kế hoạch mới nhất là năm {year}, nên các nhiệm vụ "
+    "của kế hoạch đó hiện là quá hạn. Để xem như vào một ngày của năm {year}, chạy lại với "
+    "BOT_NOW={year}-03-20T09:00+07:00"
+)
