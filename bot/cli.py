@@ -271,6 +271,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 title=args.title,
             )
     except ImportFailed as exc:
+        if len(exc.errors) == 1:
+            print(f"import failed, nothing written: {exc.errors[0]}", file=sys.stderr)
+            return 1
         print("import failed, nothing written:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
