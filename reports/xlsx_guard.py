@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from openpyxl.utils.cell import column_index_from_string as column_index
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import coordinate_from_string, get_column_letter, range_boundaries
 
 MAX_FILE_BYTES = 16 * 2**20
 MAX_UNCOMPRESSED = 16 * 2**20  # all parts together; a plan of 5,000 tasks is a few MB
@@ -97,8 +97,9 @@ def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]
     return found
 
 
-def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet part -> sheet title, as the workbook part lists them."""
+def _worksheets(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """Worksheet part -> sheet title, as the workbook part lists them; the shared strings'
+    part."""
     office = [
         target
         for kind, target in _relations(archive, "").values()
@@ -114,14 +115,39 @@ def _worksheets(archive: zipfile.ZipFile) -> dict[str, str]:
             kind, target = relations.get(element.get(_R_ID, ""), ("", ""))
             if kind == _REL_TYPE + "worksheet":
                 sheets[target] = element.get("name", "")
-    return sheets
+    strings = [t for kind, t in relations.values() if kind == _REL_TYPE + "sharedStrings"]
+    return sheets, strings[0] if strings else None
 
 
-def _walk_sheet(archive: zipfile.ZipFile, name: str, title: str) -> Shape:
+def _count_strings(archive: zipfile.ZipFile, name: str | None) -> int:
+    if name is None or name not in archive.NameToInfo:
+        return 0
+    depth = count = 0
+    for event, element in _elements(archive, name):
+        depth += 1 if event == "start" else -1
+        if event == "end" and depth == 1 and _local(element.tag) == "si":
+            count += 1
+    return count
+
+
+def _check_value(where: str, reference: str, kind: str, text: str, strings: int) -> None:
+    """A cell's stored value is what its type says: a number, or a shared string's index."""
+    try:
+        if kind == "s" and not 0 <= int(text) < strings:
+            raise ValueError(text)
+        if kind == "n":
+            float(text)
+    except ValueError as exc:
+        what = "a shared string that does not exist" if kind == "s" else "not a number"
+        raise Unreadable(f"{where}, cell {reference}: {text[:40]!r} is {what}") from exc
+
+
+def _walk_sheet(archive: zipfile.ZipFile, name: str, title: str, strings: int) -> Shape:
     where = f"sheet '{title}'"
     merged: list[tuple[int, int, int, int]] = []
     formulas: dict[tuple[int, int], str] = {}
     row = column = cells = 0
+    reference: str | None = None
     formula: str | None = None
     saved = False
     kind = ""
@@ -145,6 +171,7 @@ def _walk_sheet(archive: zipfile.ZipFile, name: str, title: str) -> Shape:
                         f" (at most {MAX_COLUMN} columns are read)"
                     )
                 formula, saved, kind = None, False, element.get("t", "n")
+                reference = reference or f"{get_column_letter(column)}{row}"
             continue
         if tag == "dimension":
             _check_dimension(where, element.get("ref", "A1"))
@@ -152,6 +179,8 @@ def _walk_sheet(archive: zipfile.ZipFile, name: str, title: str) -> Shape:
             formula = element.text or ""
         elif tag == "v":
             saved = bool(element.text)
+            if element.text and formula is None:
+                _check_value(where, reference or "", kind, element.text.strip(), strings)
         elif tag == "c":
             if formula is not None and not saved and kind != "str" and column <= READ_COLUMNS:
                 formulas[(row, column)] = formula
@@ -195,12 +224,13 @@ def survey(data: bytes) -> dict[str, Shape]:
                 f"it expands to {total:,} bytes ({largest.filename}: {largest.file_size:,});"
                 f" at most {MAX_UNCOMPRESSED // 2**20} MB are read"
             )
-        sheets = _worksheets(archive)
+        sheets, shared = _worksheets(archive)
+        strings = _count_strings(archive, shared)
         shapes: dict[str, Shape] = {}
         for member in members:
             if member.filename in sheets:
                 title = sheets[member.filename]
-                shapes[title] = _walk_sheet(archive, member.filename, title)
+                shapes[title] = _walk_sheet(archive, member.filename, title, strings)
             elif member.filename.lower().endswith((".xml", ".rels")):
                 for _ in _elements(archive, member.filename):
                     pass
