@@ -151,7 +151,14 @@ def _unsaved_formulas(sheet: str, header: int, shape: Shape) -> list[str]:
 def _read(data: bytes) -> Sheet:
     shapes = survey(data)
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    for sheet in workbook.worksheets:
+    try:
+        return _plan_sheet(workbook.worksheets, shapes)
+    finally:
+        workbook.close()
+
+
+def _plan_sheet(worksheets: Sequence[Worksheet], shapes: dict[str, Shape]) -> Sheet:
+    for sheet in worksheets:
         if not hasattr(sheet, "iter_rows"):  # a chart sheet
             continue
         header = _header_row(sheet)
