@@ -83,7 +83,7 @@ def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]
     """Relationship id -> (type, target part) of ``part``."""
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", base + ".rels")
-    if rels not in archive.NameToInfo:
+    if rels not in archive.namelist():
         return {}
     found: dict[str, tuple[str, str]] = {}
     for event, element in _elements(archive, rels):
@@ -120,7 +120,7 @@ def _worksheets(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
 
 
 def _count_strings(archive: zipfile.ZipFile, name: str | None) -> int:
-    if name is None or name not in archive.NameToInfo:
+    if name is None or name not in archive.namelist():
         return 0
     depth = count = 0
     for event, element in _elements(archive, name):
