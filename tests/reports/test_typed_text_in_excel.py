@@ -33,7 +33,13 @@ TYPED = {
     "agency": '=HYPERLINK("http://evil.example/z","Sở")',
 }
 # Written straight to the database: what an import or an older version could have stored.
-STORED = {"I.6": "+1+cmd|' /C calc'!A0", "I.7": "-2+3", "I.8": "@SUM(1)", "I.9": "\t=1+1"}
+STORED = {
+    "I.6": "+1+cmd|' /C calc'!A0",
+    "I.7": "-2+3",
+    "I.8": "@SUM(1)",
+    "I.9": "\t=1+1",
+    "I.10": "\r=1+1",  # XML reads a carriage return back as a line feed
+}
 
 
 async def _office_with_typed_formulas(database: Database) -> tuple[Chat, str]:
@@ -71,7 +77,7 @@ async def test_typed_text_is_exported_as_text_and_imports_back_unchanged(
     assert not [c.coordinate for c in cells if c.data_type == "f"], "a live formula"
     strings = [c for c in cells if isinstance(c.value, str)]
     for typed in (*TYPED.values(), *STORED.values()):
-        found = [c for c in strings if typed in c.value]
+        found = [c for c in strings if typed.replace("\r", "\n") in c.value]
         assert found, typed
         assert all(c.data_type == "s" for c in found), typed
     sheet = workbook.worksheets[0]
