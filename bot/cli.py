@@ -279,9 +279,17 @@ async def _export(settings: Settings, target: Path, year: int | None) -> int:
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from reports.import_plan import import_workbook
-    from reports.importer import ImportFailed
+    from reports.importer import UNREADABLE, ImportFailed
+    from reports.xlsx_guard import MAX_FILE_BYTES
 
     try:
+        if args.file.stat().st_size > MAX_FILE_BYTES:
+            reason = f"the file is over {MAX_FILE_BYTES // 2**20} MB"
+            print(
+                f"import failed, nothing written: {UNREADABLE.format(reason=reason)}",
+                file=sys.stderr,
+            )
+            return 1
         data = args.file.read_bytes()
     except OSError as exc:
         print(f"import failed, nothing written: {exc}", file=sys.stderr)
@@ -298,6 +306,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 title=args.title,
             )
     except ImportFailed as exc:
+        if len(exc.errors) == 1:
+            print(f"import failed, nothing written: {exc.errors[0]}", file=sys.stderr)
+            return 1
         print("import failed, nothing written:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)

@@ -8,6 +8,12 @@ compared without diacritics; agencies by name or alias); the completion time is 
 same reader as the seed. The columns the bot computes (status, progress, last update) are
 ignored: status comes from the history, never from a spreadsheet.
 
+What Excel stores differently from the text the bot writes is read as a person sees it: a
+date cell as its date (dd/mm/yyyy), a merged range's value in every row it covers; a formula
+saved without its value is an error naming its cell. The workbook is untrusted:
+``reports.xlsx_guard`` checks it before openpyxl parses it, and whatever fails is one error,
+"not a readable plan workbook: …".
+
 Every row is checked before anything is written; errors name the sheet and row. The result is
 a ``SeedFile`` that ``db.seed.apply_seed`` loads idempotently, keeping every task's history.
 """
@@ -16,11 +22,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
@@ -37,13 +44,16 @@ from db.seed_file import (
 )
 from domain.deadlines import read_deadline
 from domain.people import Person, RoleGroup, resolve_directors
-from domain.text import fold
+from domain.text import fold, shorten
 from handlers import texts
+from reports.xlsx_guard import MAX_ROW, Shape, Unreadable, survey
 
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _NUMBER = re.compile(r"^\d{1,3}[a-z]?$")
 _PLAN_CODE = re.compile(r"Kế hoạch\s+(\S+)\s+năm\s+(\d{4})", re.IGNORECASE)
 MAX_ROWS = 5000
+COLUMNS = 11  # STT … Sản phẩm, then status, progress, last update (ignored) and notes
+UNREADABLE = "not a readable plan workbook: {reason}"
 
 
 class ImportFailed(Exception):
@@ -90,6 +100,10 @@ class Directory:
 def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):  # a date typed in Excel: a date cell, not text
+        value = value.date()
+    if isinstance(value, date):
+        return texts.day(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -97,31 +111,71 @@ def _text(value: object) -> str:
 
 def _header_row(sheet: Worksheet) -> int | None:
     wanted = [fold(h) for h in texts.XLSX_HEADERS[:7]]
-    for number, row in enumerate(sheet.iter_rows(max_row=15, values_only=True), start=1):
+    for number, row in enumerate(sheet.iter_rows(max_row=15, max_col=7, values_only=True), start=1):
         if [fold(_text(v)) for v in row[:7]] == wanted:
             return number
     return None
 
 
-def read_sheet(data: bytes) -> Sheet:
-    """Find the plan sheet and read its rows as text."""
+def _grid(sheet: Worksheet, header: int, shape: Shape) -> dict[int, list[object]]:
+    """The plan's columns of every row below the header, each merged range's value given to
+    every row it covers (Excel keeps it in the range's first cell only)."""
+    grid: dict[int, list[object]] = {}
+    for number, values in enumerate(
+        sheet.iter_rows(min_row=header + 1, max_row=MAX_ROW, max_col=COLUMNS, values_only=True),
+        start=header + 1,
+    ):
+        if any(v is not None for v in values):
+            grid[number] = list((*values, *([None] * COLUMNS))[:COLUMNS])
+    for low_col, low_row, _, high_row in shape.merged:
+        if low_row <= header or low_row not in grid:
+            continue
+        value = grid[low_row][low_col - 1]
+        for number in range(low_row + 1, high_row + 1):
+            cells = grid.setdefault(number, [None] * COLUMNS)
+            if cells[low_col - 1] is None:
+                cells[low_col - 1] = value
+    return dict(sorted(grid.items()))
+
+
+def _unsaved_formulas(sheet: str, header: int, shape: Shape) -> list[str]:
+    return [
+        f"sheet '{sheet}', row {row}: cell {get_column_letter(column)}{row} is a formula"
+        f" (={formula}) with no saved value; open the workbook in Excel or LibreOffice and"
+        " save it, or type the value"
+        for (row, column), formula in sorted(shape.unsaved_formulas.items())
+        if row > header and (column <= 7 or column == COLUMNS)
+    ]
+
+
+def _read(data: bytes) -> Sheet:
+    shapes = survey(data)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed([f"not an .xlsx workbook ({exc.__class__.__name__})"]) from exc
-    for sheet in workbook.worksheets:
+        return _plan_sheet(workbook.worksheets, shapes)
+    finally:
+        workbook.close()
+
+
+def _plan_sheet(worksheets: Sequence[Worksheet], shapes: dict[str, Shape]) -> Sheet:
+    for sheet in worksheets:
         if not hasattr(sheet, "iter_rows"):  # a chart sheet
             continue
         header = _header_row(sheet)
         if header is None:
             continue
-        top = [_text(r[0] if r else None) for r in sheet.iter_rows(max_row=2, values_only=True)]
+        shape = shapes.get(sheet.title, Shape())
+        errors = _unsaved_formulas(sheet.title, header, shape)
+        if errors:
+            raise ImportFailed(errors)
+        top = [
+            _text(r[0] if r else None)
+            for r in sheet.iter_rows(max_row=2, max_col=1, values_only=True)
+        ]
         code = _PLAN_CODE.search(top[1] if len(top) > 1 else "")
         rows: list[Cells] = []
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=header + 1, values_only=True), start=header + 1
-        ):
-            cells = [_text(v) for v in (*values, *([None] * 11))[:11]]
+        for number, values in _grid(sheet, header, shape).items():
+            cells = [_text(v) for v in values]
             if not any(cells[:7]):
                 continue
             if len(rows) >= MAX_ROWS:
@@ -150,6 +204,20 @@ def read_sheet(data: bytes) -> Sheet:
     raise ImportFailed(
         ["no sheet has the annex header (STT, Nội dung thực hiện, Chịu trách nhiệm chỉ đạo …)"]
     )
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """Find the plan sheet and read its rows as text. A workbook that cannot be read safely
+    (see ``reports.xlsx_guard``) or that openpyxl fails on gives one ``UNREADABLE`` error."""
+    try:
+        return _read(data)
+    except ImportFailed:
+        raise
+    except Unreadable as exc:
+        raise ImportFailed([UNREADABLE.format(reason=shorten(str(exc), 300))]) from exc
+    except Exception as exc:  # untrusted input: whatever a malformed part makes openpyxl raise
+        reason = f"{exc.__class__.__name__}: {exc}"
+        raise ImportFailed([UNREADABLE.format(reason=shorten(reason, 300))]) from exc
 
 
 def _agency_index(agencies: Sequence[AgencyIn]) -> dict[str, str]:

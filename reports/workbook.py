@@ -193,6 +193,16 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def as_text(sheet: Worksheet) -> None:
+    """Every string is written as text, never as a formula: openpyxl makes a formula of any
+    string that starts with "=", and what people typed (a task, a note, an agency's name)
+    must not run when an officer opens the report."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def build_workbook(report: Report, *, plan_title: str, zone: ZoneInfo) -> bytes:
     """The report as .xlsx bytes."""
     workbook = Workbook()
@@ -200,6 +210,8 @@ def build_workbook(report: Report, *, plan_title: str, zone: ZoneInfo) -> bytes:
     assert plan_sheet is not None
     _plan_sheet(plan_sheet, report, plan_title, zone)
     _summary_sheet(workbook.create_sheet(texts.XLSX_SHEET_SUMMARY), report)
+    for sheet in workbook.worksheets:
+        as_text(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -328,7 +328,7 @@ async def test_import_errors_name_sheet_and_row_and_write_nothing(
 async def test_a_good_new_workbook_imports_and_a_non_workbook_is_refused(
     seeded: Database,
 ) -> None:
-    with pytest.raises(ImportFailed, match=r"not an \.xlsx"):
+    with pytest.raises(ImportFailed, match=r"not a readable plan workbook: not an \.xlsx"):
         async with seeded.transaction(write=True) as session:
             await import_workbook(session, b"not a zip", year=2025, now=local("2025-01-02 08:00"))
     async with seeded.transaction(write=True) as session:
