@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from chat import texts
 from db.seed_file import (
     AgencyIn,
     DirectorIn,
@@ -38,7 +39,6 @@ from db.seed_file import (
 from domain.deadlines import read_deadline
 from domain.people import Person, RoleGroup, resolve_directors
 from domain.text import fold
-from handlers import texts
 
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _NUMBER = re.compile(r"^\d{1,3}[a-z]?$")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import texts
-from handlers.types import Inbound
+from chat import texts
+from chat.messages import Inbound
 from tests.conftest import Chat
 
 
