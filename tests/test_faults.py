@@ -30,7 +30,7 @@ from handlers.engine import Engine
 from scheduler.reminders import ReminderService
 from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
-from tests.scheduler.test_service import RULES, Stack
+from tests.scheduler.test_reminders import RULES, Stack
 from tests.test_crash import FIRST_CHAT, prepare, start, wait
 
 VINH, TRUNG, ADMIN = 1001, 2001, 2002

@@ -24,7 +24,7 @@ from handlers.engine import Engine
 from scheduler.reminders import ReminderService
 from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
-from tests.scheduler.test_service import RULES
+from tests.scheduler.test_reminders import RULES
 
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", "200"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
