@@ -44,7 +44,7 @@ class Orm:
 
 
 class LeanRoute(RuntimeError):
-    """A handler asked for the session on a route declared lean: declare it ``lean=NEVER``."""
+    """A handler asked for the session on a route declared lean: declare it not lean."""
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,11 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 
 
-def ALWAYS(args: str) -> bool:
+def always(args: str) -> bool:
     return True
 
 
-def NEVER(args: str) -> bool:
+def never(args: str) -> bool:
     return False
 
 
@@ -61,16 +61,16 @@ class Route:
     admin: bool = False  # the standing office only: refused (and logged) here for anyone else
     # For which arguments the handler answers from lean reads alone: no session is opened and
     # the context has no ORM objects. Otherwise it runs in a session (writing if ``writes``).
-    lean: Callable[[str], bool] = NEVER
+    lean: Callable[[str], bool] = never
 
 
 ROUTES: dict[str, Route] = {
     "nhiemvu": Route(tasks, lean=is_my_tasks),
     "capnhat": Route(update, writes=True),
     "hoantac": Route(undo, writes=True),
-    "quahan": Route(overdue, lean=ALWAYS),
-    "sapden": Route(upcoming, lean=ALWAYS),
-    "tatca": Route(whole_plan, lean=ALWAYS),
+    "quahan": Route(overdue, lean=always),
+    "sapden": Route(upcoming, lean=always),
+    "tatca": Route(whole_plan, lean=always),
     "moi": Route(invite, writes=True, admin=True),
     "roikhoi": Route(leave, writes=True),
     "caidat": Route(preferences.show),

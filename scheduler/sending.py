@@ -70,8 +70,9 @@ class Pacer:
         finished: Callable[[Delivery], Awaitable[None]],
     ) -> None:
         channel, chat_id = chat
+        running = channel in self.outboxes  # if not, each attempt is a transient failure
         for delivery in items:
-            if channel in self.outboxes:
+            if running:
                 wait = self._last_sent.get(chat, 0.0) + self.per_chat_seconds - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
