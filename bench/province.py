@@ -6,7 +6,7 @@
 A synthetic province (``bench.province_data``: 50,000 tasks over five yearly plans, 5,000
 members, 40 departments and the offices of 21 districts and towns) is written to a SQLite file;
 ``python -m bot run`` is started on it as its own process, talking long polling to the local Bot
-API server (``tests.fakes.bot_api``) in this process; members are simulated by pushing updates to
+API server (``fakes.bot_api``) in this process; members are simulated by pushing updates to
 that server. Latency is measured on the server's clock, from the moment getUpdates hands the
 update to the bot to the moment the bot's first sendMessage of the reply arrives.
 
@@ -46,7 +46,7 @@ from pathlib import Path
 
 from bench.province_data import Province, create_province
 from db.session import Database
-from tests.fakes.bot_api import FakeBotApi, Files, JsonDict
+from fakes.bot_api import FakeBotApi, Files, JsonDict
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "987654321:AAH-bench-token-not-real_0123456789abcdef"

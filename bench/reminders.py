@@ -21,18 +21,18 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from db.migrate import upgrade
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
 from db.session import Database
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi
+from fakes.builders import add_directing_group
 from handlers.engine import Engine
 from scheduler.planner import MilestonePlan, Rules, TaskPlan, plan_task
-from scheduler.service import ReminderService
-from tests.fakes.bot_api import FakeBotApi
-from tests.support import add_directing_group
+from scheduler.reminders import ReminderService
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TOKEN = "987654321:AAH-bench-token-not-real_0123456789abcdef"

@@ -13,8 +13,10 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot import console
-from bot.service import DEFAULT_SEED, Service, open_service
 from bot.settings import Settings
+from bot.wiring import DEFAULT_SEED, Service, open_service
+from chat import texts
+from chat.messages import Inbound
 from db import queries
 from db.backup import backup_sqlite
 from db.invites import create_invite
@@ -22,8 +24,6 @@ from db.models import AdminAction, Member, Plan
 from db.seed import SeedReport, apply_seed
 from db.seed_file import SeedError, load_seed_file
 from domain.people import Person, closest_names, find_person
-from handlers import texts
-from handlers.types import Inbound
 
 
 def _instant(text: str) -> datetime:

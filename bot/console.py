@@ -9,9 +9,9 @@ import asyncio
 from pathlib import Path
 from typing import TextIO
 
-from handlers import texts
+from chat import texts
+from chat.messages import Inbound, Reply
 from handlers.engine import Engine
-from handlers.types import Inbound, Reply
 
 CHANNEL = "console"
 SEPARATOR = "─" * 40

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.runner import rules_from
-from bot.service import Service
 from bot.settings import Settings
+from bot.wiring import Service
+from chat.reach import reachable
 from db.models import ChatAccount, Member, Task
-from scheduler.audience import reachable, task_audience
+from scheduler.audience import task_audience
 from scheduler.planner import Kind
-from scheduler.service import ReminderService
+from scheduler.timetable import Timetable
 
 WINDOW = timedelta(minutes=1)
 REASONS = {
@@ -27,8 +28,8 @@ REASONS = {
 
 
 async def preview(service: Service, settings: Settings, at: datetime) -> list[str]:
-    reminders = ReminderService(service.database, service.clock, rules_from(settings), {})
-    occasions = await reminders.occasions(at, at + WINDOW)
+    timetable = Timetable(service.database, service.clock, rules_from(settings))
+    occasions = await timetable.occasions(at, at + WINDOW)
     local = at.astimezone(settings.zone)
     lines = [f"Reminders due {local:%d/%m/%Y %H:%M} ({settings.bot_timezone}): {len(occasions)}"]
     async with service.database.transaction() as session:

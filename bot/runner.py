@@ -10,11 +10,12 @@ import sys
 from typing import Protocol
 
 from bot.logs import setup_logging
-from bot.service import open_service
 from bot.settings import Settings
+from bot.wiring import open_service
+from chat.delivery import Outbox
 from scheduler.announcements import AnnouncementSender
 from scheduler.planner import Rules
-from scheduler.service import Outbox, ReminderService
+from scheduler.reminders import ReminderService
 
 
 class Channel(Outbox, Protocol):
@@ -91,7 +92,7 @@ async def run_service(settings: Settings) -> int:
             service.database,
             service.clock,
             {c.channel: c for c in channels},
-            reminders.limiter,
+            reminders.pacer.limiter,
             leadership=reminders.leadership,  # one lock: the reminder sender sends these too
         )
         service.engine.on_change.append(announcements.wake)

@@ -50,10 +50,10 @@ from tenacity import (
 from bot.outgoing import split_text
 from bot.settings import Settings
 from bot.telegram_request import JsonRequest
-from handlers import texts
+from chat import texts
+from chat.delivery import PermanentFailure
+from chat.messages import Action, Attachment, Inbound, Reply
 from handlers.engine import Engine
-from handlers.types import Action, Attachment, Inbound, Reply
-from scheduler.service import PermanentFailure
 
 CHANNEL = "telegram"
 SEND_RETRY_SECONDS = 120

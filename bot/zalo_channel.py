@@ -35,11 +35,11 @@ from tornado.web import Application, RequestHandler
 
 from bot.outgoing import split_text
 from bot.settings import Settings
-from handlers import texts
+from chat import texts
+from chat.delivery import PermanentFailure
+from chat.messages import Inbound, Reply
 from handlers.engine import Engine
 from handlers.parse import UpdateRequest, parse_update
-from handlers.types import Inbound, Reply
-from scheduler.service import PermanentFailure
 
 CHANNEL = "zalo"
 MAX_TEXT = 2000

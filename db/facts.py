@@ -5,7 +5,7 @@ synchronous connection: ``Database.read`` runs them (on SQLite, on the event loo
 hand-offs), and a session runs them with ``run_sync``.
 
 Loading full task objects with their relationships cost ~30 ms for a 25-task list
-(bench.province); these rows cost a few. ``handlers.views`` builds a TaskView from them, and
+(bench.province); these rows cost a few. ``chat.views`` builds a TaskView from them, and
 from an ORM task through the same facts, so both paths show the same thing."""
 
 from __future__ import annotations

@@ -7,15 +7,15 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
+from chat import texts
+from chat.messages import Reply
 from db.invites import create_invite
 from db.models import Agency, ChatAccount, Member
 from domain.people import NamedAgency, Person, closest_names, find_agency, find_person, slug
 from domain.text import fold, shorten
-from handlers import texts
 from handlers.admin_tasks import did_you_mean, fields, lookup_agency
 from handlers.audit import record
 from handlers.context import Context
-from handlers.types import Reply
 
 LOCAL_CHANNELS = ("console",)  # an operator's terminal is not the member joining
 ADMIN_WORDS = {"quan tri", "admin", "quantri", "thuong truc"}

@@ -11,6 +11,8 @@ import re
 
 from sqlalchemy import select, update
 
+from chat import texts
+from chat.messages import Reply
 from db import queries
 from db.models import Agency, Assignment, Extension, Group, Member, Section, Task
 from db.seed import sync_milestones
@@ -28,11 +30,9 @@ from domain.people import (
     resolve_directors,
 )
 from domain.text import fold, shorten
-from handlers import texts
 from handlers.audit import record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
-from handlers.types import Reply
 
 _NUMBER = re.compile(r"^(\d+)")
 FIELDS = {

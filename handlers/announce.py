@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from chat import texts
+from chat.messages import Reply
+from chat.reach import reachable
 from db.models import Announcement, AnnouncementDelivery, Member
 from domain.text import shorten
-from handlers import texts
 from handlers.audit import record
 from handlers.context import Context
-from handlers.types import Reply
-from scheduler.audience import reachable
 
 MAX_CHARS = 1500  # leaves room for the heading within Zalo's 2,000 characters
 

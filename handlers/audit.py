@@ -9,11 +9,11 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from chat import texts
+from chat.messages import Inbound, Reply
 from db.models import AdminAction, StatusChange, Task
 from domain.text import shorten
-from handlers import texts
 from handlers.context import Context
-from handlers.types import Inbound, Reply
 
 SHOWN = 20
 log = logging.getLogger("handlers.access")

@@ -1,6 +1,11 @@
-"""What a command handler gets. ``Context``: a session, the sender as an ORM member, the plan,
-the time. ``Glance``: for the read-only lists answered from lean reads alone (no session, plain
-values), the commands members send most."""
+"""What every command handler gets: one ``Context``.
+
+Always: the message, the sender and the plan as plain values (``sender``, ``plan_ref``), their
+seats (``who``), the time, and ``read`` for lean reads. A route that reads or writes through the
+ORM (``Route.lean`` false for its arguments) also gets a session with the sender and the plan as
+ORM objects (``session``, ``member``, ``plan``); the lists members send most are lean and open no
+session at all.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat.messages import Inbound
+from chat.views import TaskView, task_view
 from db import queries
 from db.identity import PlanRef, Sender
 from db.models import Member, Plan, Task
 from db.session import Database
 from domain.access import Role, Who, roles_of
-from handlers.types import Inbound
-from handlers.views import TaskView, task_view
 
 T = TypeVar("T")
 
@@ -30,15 +35,46 @@ def local_day(now: datetime, zone: ZoneInfo) -> date:
 
 
 @dataclass(frozen=True)
-class Context:
+class Orm:
+    """The sender and the plan as ORM objects, in the route's session."""
+
     session: AsyncSession
-    inbound: Inbound
     member: Member
-    who: Who
     plan: Plan
+
+
+class LeanRoute(RuntimeError):
+    """A handler asked for the session on a route declared lean: declare it not lean."""
+
+
+@dataclass(frozen=True)
+class Context:
+    inbound: Inbound
+    sender: Sender
+    who: Who
+    plan_ref: PlanRef
     now: datetime
     zone: ZoneInfo
+    database: Database
     telegram_username: str | None = None
+    orm: Orm | None = None
+
+    def _orm(self) -> Orm:
+        if self.orm is None:
+            raise LeanRoute(self.inbound.text[:40])
+        return self.orm
+
+    @property
+    def session(self) -> AsyncSession:
+        return self._orm().session
+
+    @property
+    def member(self) -> Member:
+        return self._orm().member
+
+    @property
+    def plan(self) -> Plan:
+        return self._orm().plan
 
     def deep_link(self, code: str) -> str | None:
         """The t.me link that opens the bot with ``/start <code>``, when the bot is known."""
@@ -50,29 +86,12 @@ class Context:
     def today(self) -> date:  # asked once per task of a list
         return local_day(self.now, self.zone)
 
+    async def read(self, fn: Callable[[Connection], T]) -> T:
+        return await self.database.read(fn)
+
     def roles(self, task: Task) -> frozenset[Role]:
         return roles_of(self.who, queries.seats(task))
 
     async def views(self, tasks: list[Task]) -> list[TaskView]:
         changes = await queries.history(self.session, [t.id for t in tasks])
         return [task_view(t, changes[t.id], self.today) for t in tasks]
-
-
-@dataclass(frozen=True)
-class Glance:
-    """The sender and plan as plain values and a way to read: no session, nothing to write."""
-
-    inbound: Inbound
-    member: Sender
-    who: Who
-    plan: PlanRef
-    now: datetime
-    zone: ZoneInfo
-    database: Database
-
-    @cached_property
-    def today(self) -> date:  # asked once per task of a list
-        return local_day(self.now, self.zone)
-
-    async def read(self, fn: Callable[[Connection], T]) -> T:
-        return await self.database.read(fn)

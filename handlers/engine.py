@@ -1,9 +1,9 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
 Each message first finds its sender with one lean read (``db.identity``). The lists members ask
-for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a ``Glance``);
-every other command gets its own session and transaction (a write transaction only for what
-writes).
+for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a lean
+route: no session); every other command gets its own session and transaction (a write
+transaction only for what writes). Every handler takes a ``Context`` and the arguments.
 Any failure is logged and answered with a short apology; nothing escapes to the channel.
 In a group chat the bot answers only /trogiup and /start, and asks for a private message for
 everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
@@ -19,55 +19,58 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.clock import Clock
+from chat import texts
+from chat.messages import Inbound, Reply
 from db import queries
 from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
-from handlers import admin_people, admin_tasks, preferences, texts
+from domain.clock import Clock
+from handlers import admin_people, admin_tasks, preferences
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
-from handlers.context import Context, Glance
+from handlers.context import Context, Orm
 from handlers.extend import extend
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
-from handlers.my_tasks import my_tasks
+from handlers.my_tasks import tasks
 from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
 from handlers.plans import plans
 from handlers.report import export, report
-from handlers.task_detail import show_task
-from handlers.types import Inbound, Reply
 from handlers.undo import undo
 from handlers.update import reply_update, update
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
-GlanceHandler = Callable[[Glance, str], Awaitable[list[Reply]]]
 
 
-def _always(args: str) -> bool:
+def always(args: str) -> bool:
     return True
+
+
+def never(args: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
 class Route:
-    handler: Handler | None = None  # answered in a session: the ORM, and writes if ``writes``
+    handler: Handler
     writes: bool = False
     admin: bool = False  # the standing office only: refused (and logged) here for anyone else
-    # Read-only answers from lean reads alone (no session), for the arguments ``glance_if`` takes.
-    glance: GlanceHandler | None = None
-    glance_if: Callable[[str], bool] = _always
+    # For which arguments the handler answers from lean reads alone: no session is opened and
+    # the context has no ORM objects. Otherwise it runs in a session (writing if ``writes``).
+    lean: Callable[[str], bool] = never
 
 
 ROUTES: dict[str, Route] = {
-    "nhiemvu": Route(show_task, glance=my_tasks, glance_if=is_my_tasks),
+    "nhiemvu": Route(tasks, lean=is_my_tasks),
     "capnhat": Route(update, writes=True),
     "hoantac": Route(undo, writes=True),
-    "quahan": Route(glance=overdue),
-    "sapden": Route(glance=upcoming),
-    "tatca": Route(glance=whole_plan),
+    "quahan": Route(overdue, lean=always),
+    "sapden": Route(upcoming, lean=always),
+    "tatca": Route(whole_plan, lean=always),
     "moi": Route(invite, writes=True, admin=True),
     "roikhoi": Route(leave, writes=True),
     "caidat": Route(preferences.show),
@@ -197,11 +200,12 @@ class Engine:
             if route.admin and not found.who.is_admin:
                 refused(inbound, f"admin only: /{command.name}")
                 return [Reply(texts.ADMIN_ONLY)]
-            if route.glance is not None and route.glance_if(command.args):
-                glance = Glance(
-                    inbound, found.member, found.who, found.plan, now, self.zone, self.database
-                )
-                return await route.glance(glance, command.args)
+            if route.lean(command.args):
+                lean = Context(
+                    inbound, found.member, found.who, found.plan, now, self.zone, self.database,
+                    self.telegram_username,
+                )  # fmt: skip
+                return await route.handler(lean, command.args)
         async with self.database.transaction(write=writes) as session:
             member = await session.get(Member, found.member.id)
             plan = await session.get(Plan, found.plan.id)
@@ -211,8 +215,9 @@ class Engine:
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
             ctx = Context(
-                session, inbound, member, found.who, plan, now, self.zone, self.telegram_username
-            )
+                inbound, found.member, found.who, found.plan, now, self.zone, self.database,
+                self.telegram_username, Orm(session, member, plan),
+            )  # fmt: skip
             return await self._dispatch(ctx, command, route)
 
     async def _dispatch(
@@ -223,7 +228,7 @@ class Engine:
             if task is not None:
                 return await reply_update(ctx, task, ctx.inbound.text)
             return [Reply(texts.UNKNOWN)]
-        if route is None or route.handler is None:
+        if route is None:
             return [Reply(texts.UNKNOWN)]
         return await route.handler(ctx, command.args)
 

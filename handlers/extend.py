@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 
+from chat import texts
+from chat.messages import Reply
 from db import queries
 from db.models import Extension
-from handlers import texts
 from handlers.audit import append_change, record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
-from handlers.types import Reply
 
 _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(.*)$", re.IGNORECASE)
 

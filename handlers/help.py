@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from chat import texts
+from chat.messages import Reply
 from db.models import Member
 from domain.access import LEADERSHIP
-from handlers import texts
 from handlers.context import Context
-from handlers.types import Reply
 
 
 def help_for(member: Member) -> str:

@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat import texts
+from chat.messages import Inbound, Reply
 from db import queries
 from db.invites import create_invite, redeem
 from db.models import ChatAccount, JoinAttempt, Member
 from domain.people import Person, closest_names, find_person
-from handlers import texts
 from handlers.audit import record, refused
 from handlers.context import Context
 from handlers.help import help_for
-from handlers.types import Inbound, Reply
 
 MAX_WRONG_CODES = 5
 THROTTLE_WINDOW = timedelta(hours=1)

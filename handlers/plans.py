@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from chat import texts
+from chat.messages import Reply
 from db import queries
 from db.models import Plan
 from domain.text import fold
-from handlers import texts
 from handlers.context import Context
-from handlers.types import Reply
 
 CURRENT_WORDS = {"hien tai", "hientai", "hien hanh", "hienhanh", "mac dinh"}
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from chat import texts
+from chat.messages import Reply
 from db.models import ChatAccount
 from domain.text import fold
-from handlers import texts
 from handlers.context import Context
-from handlers.types import Reply
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 CHANNELS = {"telegram": "telegram", "zalo": "zalo", "tatca": None, "tat ca": None, "all": None}

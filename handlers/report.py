@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 
+from chat import texts
+from chat.messages import Attachment, Reply
 from domain.access import sees_whole_plan
 from domain.text import fold
-from handlers import texts
 from handlers.context import Context
-from handlers.types import Attachment, Reply
 from reports.data import export_filename, plan_report
 from reports.model import Report
 from reports.text import render_report

@@ -3,21 +3,13 @@ status choices."""
 
 from __future__ import annotations
 
+from chat import render, texts
+from chat.actions import status_actions
+from chat.messages import Reply
 from db import queries
 from domain.access import may_change_status
-from domain.status import Status
-from handlers import render, texts
 from handlers.context import Context
 from handlers.parse import parse_code
-from handlers.types import Action, Reply
-
-
-def status_actions(code: str) -> tuple[Action, ...]:
-    return (
-        Action(texts.ACTION_IN_PROGRESS, f"/capnhat {code} {texts.STATUS[Status.IN_PROGRESS]}"),
-        Action(texts.ACTION_DONE, f"/capnhat {code} {texts.STATUS[Status.DONE]}"),
-        Action(texts.ACTION_BLOCKED, f"/capnhat {code} {texts.STATUS[Status.BLOCKED]}"),
-    )
 
 
 async def show_task(ctx: Context, args: str) -> list[Reply]:

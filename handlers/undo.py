@@ -8,15 +8,15 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from chat import texts
+from chat.messages import Reply
 from db import queries
 from db.models import StatusChange
 from domain.access import may_change_status
 from domain.progress import derive_state
 from domain.status import Status
-from handlers import texts
 from handlers.audit import append_change, refused
 from handlers.context import Context
-from handlers.types import Reply
 
 UNDO_WINDOW = timedelta(minutes=10)
 

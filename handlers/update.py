@@ -3,16 +3,16 @@ it, or add a note. Every change is appended to the history; nothing is overwritt
 
 from __future__ import annotations
 
+from chat import texts
+from chat.messages import Action, Reply
+from chat.views import TaskView
 from db import queries
 from db.models import Milestone, StatusChange, Task
 from domain.access import Role, may_add_note, may_change_status
 from domain.status import Status
-from handlers import texts
 from handlers.audit import append_change, refused
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, parse_update
-from handlers.types import Action, Reply
-from handlers.views import TaskView
 
 MAX_NOTE_CHARS = 1000
 

@@ -11,8 +11,8 @@ import io
 import textwrap
 from collections.abc import Sequence
 
+from chat import texts
 from domain.classify import CATEGORY_ORDER, Category
-from handlers import texts
 from reports.model import Breakdown
 
 WIDTH_PX = 1200

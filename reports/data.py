@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat import texts
+from chat.views import view_of
 from db import facts
 from db.models import Plan
 from domain.access import Who
-from handlers import texts
-from handlers.views import view_of
 from reports.model import Report, build_report
 
 

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from chat import texts
 from db.seed_file import (
     AgencyIn,
     DirectorIn,
@@ -45,7 +46,6 @@ from db.seed_file import (
 from domain.deadlines import read_deadline
 from domain.people import Person, RoleGroup, resolve_directors
 from domain.text import fold, shorten
-from handlers import texts
 from reports.xlsx_guard import MAX_ROW, Shape, Unreadable, survey
 
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")

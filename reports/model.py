@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from chat.views import TaskView
 from domain.classify import Category, Verdict, batches_done, classify
 from domain.status import Status
-from handlers.views import TaskView
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chat import texts
 from domain.classify import CATEGORY_ORDER, percentages
 from domain.text import shorten
-from handlers import texts
 from reports.model import Breakdown, Report
 
 CONTENT_CHARS = 90

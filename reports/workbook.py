@@ -19,9 +19,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chat import texts
 from domain.classify import CATEGORY_ORDER, Category, percentages
 from domain.status import Status
-from handlers import texts
 from reports.model import Breakdown, Report, Row
 
 WIDTHS = (7, 55, 32, 28, 32, 18, 24, 26, 10, 17, 32)

@@ -19,20 +19,21 @@ from contextlib import AbstractAsyncContextManager
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from bot.clock import Clock
+from chat import texts
+from chat.delivery import Failure, NotSent, Outbox, Outcome, attempt, verdict
+from chat.messages import Reply
+from chat.reach import reachable
 from db.models import Announcement, AnnouncementDelivery
 from db.session import Database
-from handlers import texts
-from handlers.types import Reply
-from scheduler.audience import reachable
+from domain.clock import Clock
 from scheduler.leader import Always, Leadership
-from scheduler.service import Outbox, PermanentFailure
 
 log = logging.getLogger(__name__)
 BATCH = 100
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 30.0
 POLL_SECONDS = 60.0
+NO_ACCOUNT = NotSent("", "", Failure.PERMANENT, "no linked account")
 STOP_GRACE_SECONDS = 10.0  # a batch at the send rate takes ~4 s
 
 
@@ -158,46 +159,35 @@ class AnnouncementSender:
         )
         return len(rows)
 
-    async def _send(self, text: str, targets: list[tuple[str, str]]) -> tuple[bool, list[str]]:
-        """(delivered anywhere, the errors); an error starting "permanent" will never succeed."""
-        delivered, errors = False, []
+    async def _send(self, text: str, targets: list[tuple[str, str]]) -> NotSent | None:
+        """Send on each account; what it came to (None: delivered on at least one)."""
+        outcomes: list[Outcome] = []
         for channel, chat_id in targets:
-            outbox = self.outboxes.get(channel)
-            if outbox is None:
-                errors.append(f"transient: no {channel} channel running")
-                continue
-            wait = self._last_sent.get((channel, chat_id), 0.0) + self.per_chat_seconds
-            if wait > time.monotonic():
-                await asyncio.sleep(wait - time.monotonic())
-            async with self.limiter:
-                self._last_sent[(channel, chat_id)] = time.monotonic()
-                try:
-                    await outbox.deliver(chat_id, Reply(text))
-                    delivered = True
-                except PermanentFailure as exc:
-                    errors.append(f"permanent: {exc}")
-                except Exception as exc:
-                    log.warning("announcement not sent, will retry: %s", type(exc).__name__)
-                    errors.append(f"transient: {type(exc).__name__}")
-        if not targets:
-            errors.append("permanent: no linked account")
-        return delivered, errors
+            if channel in self.outboxes:
+                wait = self._last_sent.get((channel, chat_id), 0.0) + self.per_chat_seconds
+                if wait > time.monotonic():
+                    await asyncio.sleep(wait - time.monotonic())
+                async with self.limiter:
+                    self._last_sent[(channel, chat_id)] = time.monotonic()
+                    outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
+            else:
+                outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
+        return verdict(outcomes, no_account=NO_ACCOUNT)
 
-    async def _record(self, results: list[tuple[int, int, tuple[bool, list[str]]]]) -> None:
+    async def _record(self, results: list[tuple[int, int, NotSent | None]]) -> None:
         now = self.clock.now()
         retry = False
         async with self.database.transaction(write=True) as session:
-            for announcement_id, member_id, (delivered, errors) in results:
+            for announcement_id, member_id, failure in results:
                 row = await session.get(AnnouncementDelivery, (announcement_id, member_id))
                 if row is None:
                     continue
                 row.attempts += 1
                 row.updated_at = now
-                row.last_error = "; ".join(errors)[:500] or None
-                permanent = bool(errors) and all(e.startswith("permanent") for e in errors)
-                if delivered:
+                row.last_error = str(failure)[:500] if failure else None
+                if failure is None:
                     row.state, row.sent_at = "sent", now
-                elif permanent or row.attempts >= MAX_ATTEMPTS:
+                elif failure.permanent or row.attempts >= MAX_ATTEMPTS:
                     row.state = "failed"
                 else:
                     row.state, retry = "planned", True

@@ -6,6 +6,7 @@ flight when the process died: it is sent again (the only duplicates the design a
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat.delivery import NotSent
 from db.models import Reminder
 from scheduler.planner import Occasion
 
@@ -76,21 +78,23 @@ async def in_flight(session: AsyncSession) -> list[Reminder]:
 
 async def finish(
     session: AsyncSession,
-    outcomes: Sequence[tuple[int, str | None]],
+    outcomes: Sequence[tuple[int, NotSent | None]],
     now: datetime,
 ) -> None:
-    """Record outcomes: (row id, None) when sent, else (row id, error). A permanent error, or
-    the last allowed attempt, fails the row; a transient one puts it back to planned."""
-    sent = [rid for rid, error in outcomes if error is None]
+    """Record outcomes: (row id, None) when sent, else (row id, why not). A permanent failure,
+    or the last allowed attempt, fails the row; a transient one puts it back to planned."""
+    sent = [rid for rid, failure in outcomes if failure is None]
     if sent:
         await session.execute(
             update(Reminder)
             .where(Reminder.id.in_(sent))
             .values(state="sent", sent_at=now, updated_at=now, last_error=None)
         )
-    for error in {e for _, e in outcomes if e is not None}:
-        ids = [rid for rid, e in outcomes if e == error]
-        permanent = error.startswith("permanent")
+    failed: dict[tuple[bool, str], list[int]] = defaultdict(list)  # one statement per error
+    for rid, failure in outcomes:
+        if failure is not None:
+            failed[(failure.permanent, str(failure))].append(rid)
+    for (permanent, error), ids in failed.items():
         await session.execute(
             update(Reminder)
             .where(Reminder.id.in_(ids))

@@ -20,15 +20,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
+from chat.messages import Inbound, Reply
 from db import queries
 from db.migrate import upgrade
 from db.models import Agency, Member
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
 from db.session import Database
+from domain.clock import FrozenClock
 from handlers.engine import Engine
-from handlers.types import Inbound, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed_tasks.json"

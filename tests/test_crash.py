@@ -20,11 +20,11 @@ from db.migrate import upgrade
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
 from db.session import Database
-from scheduler.service import MAX_IN_FLIGHT, RECORD_EVERY
+from fakes.bot_api import FakeBotApi
+from fakes.builders import add_directing_group
+from scheduler.sending import MAX_IN_FLIGHT, RECORD_EVERY
+from tests.bot.test_telegram import TOKEN
 from tests.conftest import ROOT, SEED, local
-from tests.fakes.bot_api import FakeBotApi
-from tests.support import add_directing_group
-from tests.test_telegram import TOKEN
 
 MEMBERS = 300
 FIRST_CHAT = 70_000

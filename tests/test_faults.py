@@ -20,18 +20,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
 from bot.telegram_channel import TelegramChannel
 from db.models import ChatAccount
 from db.session import Database
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi, Sent
+from fakes.builders import add_directing_group
 from handlers.engine import Engine
-from scheduler.service import ReminderService
+from scheduler.reminders import ReminderService
+from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
-from tests.fakes.bot_api import FakeBotApi, Sent
-from tests.scheduler.test_service import RULES, Stack
-from tests.support import add_directing_group
+from tests.scheduler.test_reminders import RULES, Stack
 from tests.test_crash import FIRST_CHAT, prepare, start, wait
-from tests.test_telegram import TOKEN, settings_for
 
 VINH, TRUNG, ADMIN = 1001, 2001, 2002
 OUTAGE_SECONDS = float(os.environ.get("OUTAGE_SECONDS", "60"))

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from db.session import Database
+from fakes.bot_api import FakeBotApi
+from fakes.builders import add_directing_group
+from tests.bot.test_telegram import TOKEN
 from tests.conftest import ON_POSTGRES, ROOT, local
-from tests.fakes.bot_api import FakeBotApi
-from tests.support import add_directing_group
-from tests.test_telegram import TOKEN
 
 MEMBERS = 200
 FIRST_CHAT = 80_000

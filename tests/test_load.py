@@ -14,17 +14,17 @@ from collections import Counter
 
 import pytest
 
-from bot.clock import SystemClock
 from bot.telegram_channel import TelegramChannel
+from chat import texts
 from db.session import Database
-from handlers import texts
+from domain.clock import SystemClock
+from fakes.bot_api import FakeBotApi
+from fakes.builders import add_directing_group
 from handlers.engine import Engine
-from scheduler.service import ReminderService
+from scheduler.reminders import ReminderService
+from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
-from tests.fakes.bot_api import FakeBotApi
-from tests.scheduler.test_service import RULES
-from tests.support import add_directing_group
-from tests.test_telegram import TOKEN, settings_for
+from tests.scheduler.test_reminders import RULES
 
 MEMBERS = int(os.environ.get("LOAD_MEMBERS", "200"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))

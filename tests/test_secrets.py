@@ -13,7 +13,6 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
 from bot.logs import RedactingFormatter, setup_logging
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
@@ -21,10 +20,11 @@ from db.backup import backup_sqlite
 from db.invites import create_invite
 from db.models import Member
 from db.session import Database
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi
 from handlers.engine import Engine
+from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ROOT, ZONE
-from tests.fakes.bot_api import FakeBotApi
-from tests.test_telegram import TOKEN, settings_for
 
 OTHER_TOKEN = "1234567890:AAE-another-token-shaped-secret_xyz987"  # not in the secrets list
 URL = f"https://api.telegram.org/bot{TOKEN}/sendMessage"

@@ -1,15 +1,18 @@
-"""Alembic environment. The service runs migrations with its own connection (``db.migrate``);
-the ``alembic`` command line uses DATABASE_URL."""
+"""Alembic environment. The service runs migrations with its own connection (``db.migrate``
+passes it in the config's attributes); the ``alembic`` command line uses ``sqlalchemy.url`` if
+set, else DATABASE_URL from the environment (the service's default file when unset)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from db.models import Base
 
+DEFAULT_URL = "sqlite+aiosqlite:///data/bot.db"  # bot.settings' default; bot/ is above db/
 config = context.config
 target_metadata = Base.metadata
 
@@ -26,10 +29,10 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_from_url() -> None:
-    from bot.settings import Settings
     from db.session import make_engine
 
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or Settings().database_url)
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL", DEFAULT_URL)
+    engine = make_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,10 +11,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from bot.settings import DEFAULT_DATABASE_URL
 from db import migrate
 from db.migrate import alembic_config, current_revision, upgrade
 from db.models import Base
 from db.session import Database
+from tests.conftest import ROOT
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -101,3 +105,11 @@ async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path
     assert tuple(reminder) == (1, 1, "sent")  # the ledger key now covers task_key
     assert tuple(change) == ("dang_thuc_hien", 40)
     assert tuple(member) == ("Nguyễn Văn A", 0, None)
+
+
+def test_the_alembic_command_line_defaults_to_the_services_database() -> None:
+    """db/ sits below bot/, so the migrations' environment repeats the settings' default URL
+    (used by `alembic` when neither sqlalchemy.url nor DATABASE_URL is set): they must agree."""
+    env = (ROOT / "db" / "migrations" / "env.py").read_text(encoding="utf-8")
+    (default,) = re.findall(r'^DEFAULT_URL = "([^"]+)"', env, re.M)
+    assert default == DEFAULT_DATABASE_URL

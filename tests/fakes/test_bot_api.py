@@ -30,7 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakes.bot_api import FakeBotApi
+from fakes.bot_api import FakeBotApi
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from bot.clock import FrozenClock
+from chat import texts
+from chat.reach import reachable
 from db.invites import create_invite
 from db.models import ChatAccount, Member, StatusChange
-from handlers import texts
-from scheduler.audience import reachable
+from domain.clock import FrozenClock
 from tests.conftest import Chat
 
 Scenario = Callable[[Chat, FrozenClock], Awaitable[str]]

@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
+from chat import texts
+from chat.delivery import PermanentFailure
+from chat.messages import Reply
 from db import queries
 from db.models import AdminAction, Agency, Announcement, AnnouncementDelivery, Member, Plan
 from db.session import Database
-from handlers import texts
-from handlers.types import Reply
+from domain.clock import FrozenClock
 from scheduler.announcements import AnnouncementSender
-from scheduler.service import PermanentFailure
 from tests.conftest import Chat
 
 ADMIN_COMMANDS = [

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
+from chat import texts
+from chat.messages import Inbound
 from db.models import Member, StatusChange, Task
-from handlers import texts
 from handlers.parse import (
     MAX_INPUT_CHARS,
     UpdateRequest,
@@ -24,7 +25,6 @@ from handlers.parse import (
     parse_command,
     parse_update,
 )
-from handlers.types import Inbound
 from tests.conftest import Chat
 
 VIETNAMESE = re.compile(

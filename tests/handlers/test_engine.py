@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers import texts
-from handlers.types import Inbound
+from chat import texts
+from chat.messages import Inbound
 from tests.conftest import Chat
 
 
@@ -60,3 +60,23 @@ async def test_any_text_gets_a_short_vietnamese_answer(chat: Chat, text: str) ->
     )
     assert replies and all(r.text for r in replies)
     assert all(r.text != texts.INTERNAL_ERROR for r in replies)
+
+
+async def test_the_lists_members_send_most_open_no_session(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lean routes answer from lean reads alone; /nhiemvu <code> still gets its session."""
+    vinh = await chat.link("le-hong-vinh")
+    opened: list[bool] = []
+    real = chat.database.transaction
+
+    def counting(*, write: bool = False):  # type: ignore[no-untyped-def]
+        opened.append(write)
+        return real(write=write)
+
+    monkeypatch.setattr(chat.database, "transaction", counting)
+    for lean in ("/nhiemvu", "/quahan", "/sapden", "/tatca"):
+        assert not (await chat.text(vinh, lean)).startswith(texts.INTERNAL_ERROR)
+    assert opened == []
+    assert "I.5" in await chat.text(vinh, "/nhiemvu I.5")
+    assert opened == [False]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import texts
+from chat import texts
 from tests.conftest import Chat
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
+from chat import texts
 from db.invites import create_invite
 from db.models import ChatAccount, InviteCode, Member
-from handlers import texts
+from domain.clock import FrozenClock
 from tests.conftest import Chat
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.clock import FrozenClock
-from handlers import texts
+from chat import texts
+from domain.clock import FrozenClock
 from tests.conftest import Chat, local
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.clock import FrozenClock
+from domain.clock import FrozenClock
 from tests.conftest import Chat, local
 
 # Every task that names Lê Hồng Vinh, plus those that reach him as a Phó Chủ tịch UBND tỉnh

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
+from chat import texts
 from db.models import StatusChange
-from handlers import texts
+from domain.clock import FrozenClock
 from tests.conftest import Chat
 
 MESSAGE_IDS = itertools.count(500)

@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock
+from chat import texts
 from db import queries
 from db.models import Plan, StatusChange, Task
 from db.session import Database
-from handlers import texts
+from domain.clock import FrozenClock
 from handlers.engine import Engine
 from reports.data import plan_report
 from reports.import_plan import import_workbook

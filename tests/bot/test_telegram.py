@@ -1,5 +1,5 @@
 """Telegram end to end: the real python-telegram-bot Application against a local server that
-speaks the Bot API (tests/fakes/bot_api.py). Nothing leaves the machine."""
+speaks the Bot API (fakes/bot_api.py). Nothing leaves the machine."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
+from chat import texts
 from db import queries
 from db.invites import create_invite
 from db.models import Member, StatusChange, Task
 from db.session import Database
-from handlers import texts
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi, Sent
 from handlers.engine import Engine
 from tests.conftest import ZONE
-from tests.fakes.bot_api import FakeBotApi, Sent
 
 TOKEN = "987654321:AAH-fake-token-for-tests_0123456789abcdef"
 VINH, CUONG, ADMIN, STRANGER = 1001, 1002, 1003, 6666

@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from chat import texts
+from chat.views import HistoryLine, TaskView
 from domain.access import Role
 from domain.deadlines import Schedule
 from domain.status import Status
 from domain.text import shorten
 from domain.timeline import MilestoneState, Standing, sort_key
-from handlers import texts
-from handlers.views import HistoryLine, TaskView
 
 LIST_CONTENT_CHARS = 110
 HISTORY_LINES = 5

@@ -139,7 +139,7 @@ def test_bad_settings_are_refused_at_start(
 
 
 def test_invite_shows_the_t_me_link_when_the_bot_is_known(tmp_path: Path) -> None:
-    from tests.fakes.bot_api import FakeBotApi
+    from fakes.bot_api import FakeBotApi
 
     assert bot(tmp_path, "seed").returncode == 0
     token = "987654321:AAH-fake-token-for-tests_0123456789abcdef"

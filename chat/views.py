@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
+from chat import texts
 from db.facts import TaskFacts, task_facts
 from db.models import StatusChange, Task
 from domain.access import Role
 from domain.progress import TaskState, derive_state
 from domain.status import Status
 from domain.timeline import MilestoneState, Standing, standing
-from handlers import texts
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import FrozenClock
 from bot.telegram_channel import TelegramChannel
+from chat import texts
 from db.session import Database
-from handlers import texts
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi
 from handlers.engine import Engine
+from tests.bot.test_telegram import TOKEN, VINH, Harness, settings_for
 from tests.conftest import ZONE
-from tests.fakes.bot_api import FakeBotApi
-from tests.test_telegram import TOKEN, VINH, Harness, settings_for
 
 OTHER_BOT, CHANNEL, GROUP = 4242, -100999, -100123
 TEXT = st.one_of(

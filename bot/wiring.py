@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.clock import SystemClock
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.models import Plan
 from db.seed import apply_seed
 from db.seed_file import load_seed_file
 from db.session import Database
+from domain.clock import SystemClock
 from handlers.engine import Engine
 
 DEFAULT_SEED = Path(__file__).resolve().parent.parent / "seed_tasks.json"

@@ -13,7 +13,6 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FrozenClock, SystemClock
 from bot.telegram_channel import TelegramChannel
 from db import queries
 from db.models import (
@@ -26,14 +25,15 @@ from db.models import (
     Task,
 )
 from db.session import Database
+from domain.clock import FrozenClock, SystemClock
+from fakes.bot_api import FakeBotApi
+from fakes.builders import add_directing_group
 from handlers.engine import Engine
 from scheduler.leader import Always
 from scheduler.planner import Rules
-from scheduler.service import ReminderService
+from scheduler.reminders import ReminderService
+from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
-from tests.fakes.bot_api import FakeBotApi
-from tests.support import add_directing_group
-from tests.test_telegram import TOKEN, settings_for
 
 TRUNG, ADMIN, OFFICER = 2001, 2002, 2003
 FAN_OUT = int(os.environ.get("FAN_OUT", "5000"))
@@ -207,10 +207,10 @@ async def test_on_leave_means_no_reminders(stack: Stack) -> None:
 async def test_in_flight_reminders_are_resent_after_a_crash(stack: Stack) -> None:
     await stack.link("nguyen-duc-trung", TRUNG)
     service = stack.service()
-    due = await service.occasions(
+    due = await service.timetable.occasions(
         stack.clock.now() - timedelta(hours=1), stack.clock.now() + timedelta(seconds=1)
     )
-    await service._claim(due, stack.clock.now())  # claimed, then the process "dies" before sending
+    await service.claim(due, stack.clock.now())  # claimed, then the process "dies" before sending
     assert [s for _, s, _ in await stack.ledger()] == ["sending"]
     assert stack.api.messages_to(TRUNG) == []
     restarted = stack.service()
@@ -337,7 +337,7 @@ async def test_a_fan_out_of_5000_stays_within_the_rate_and_sends_each_once(
 
 
 def _inbound(user_id: int, text: str):  # type: ignore[no-untyped-def]
-    from handlers.types import Inbound
+    from chat.messages import Inbound
 
     return Inbound(channel="telegram", chat_id=str(user_id), user_id=str(user_id), text=text)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from chat import render, texts
+from chat.actions import status_actions
+from chat.messages import Reply
+from chat.views import TaskView
 from domain.text import shorten
-from handlers import render, texts
-from handlers.task_detail import status_actions
-from handlers.types import Reply
-from handlers.views import TaskView
 from scheduler.planner import Kind, Occasion
 
 CONTENT_CHARS = 220

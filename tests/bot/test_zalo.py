@@ -1,5 +1,5 @@
 """Zalo end to end: the Zalo channel (httpx) against a local server that speaks the Zalo Bot API
-(tests/fakes/zalo_api.py), the same engine, database and reminder service as Telegram."""
+(fakes/zalo_api.py), the same engine, database and reminder service as Telegram."""
 
 from __future__ import annotations
 
@@ -12,24 +12,24 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FrozenClock
 from bot.logs import setup_logging
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from bot.zalo_channel import ZaloChannel
+from chat import texts
 from db import queries
 from db.invites import create_invite
 from db.models import Member, StatusChange
 from db.session import Database
-from handlers import texts
+from domain.clock import FrozenClock
+from fakes.bot_api import FakeBotApi
+from fakes.zalo_api import FakeZaloApi
 from handlers.engine import Engine
 from scheduler.leader import Always
 from scheduler.planner import Rules
-from scheduler.service import ReminderService
+from scheduler.reminders import ReminderService
+from tests.bot.test_telegram import TOKEN as TG_TOKEN
 from tests.conftest import ZONE, local
-from tests.fakes.bot_api import FakeBotApi
-from tests.fakes.zalo_api import FakeZaloApi
-from tests.test_telegram import TOKEN as TG_TOKEN
 
 TOKEN = "1234567890:zalo-fake-token-for-tests-abcdefgh"
 VINH, TRUNG, STRANGER = "zl-1001", "zl-2001", "zl-6666"

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
 
 from bot.telegram_request import JsonRequest
-from tests.fakes.bot_api import FakeBotApi
+from fakes.bot_api import FakeBotApi
 
 CHAT = 4242
 TEXT = "Nhiệm vụ I.5 · Hạn 31/03/2024 · còn 11 ngày\n“Đẩy mạnh” & <b>không</b> %20 +"

@@ -1,0 +1,140 @@
+"""Who gets what: the recipients of the due reminders, claimed in the ledger (one row per
+member: a second claim is impossible), and the message each gets (a reminder, one list for the
+escalations of an instant, the weekly digest), built inside the claiming transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chat import render, texts
+from chat.messages import Reply
+from chat.reach import reachable
+from chat.views import TaskView, task_view
+from db import queries
+from db.models import Member, Task
+from scheduler import compose, ledger
+from scheduler.audience import task_audience
+from scheduler.outcomes import Delivery
+from scheduler.planner import Kind, Occasion
+
+
+class Claim(NamedTuple):
+    occasion: Occasion
+    member_id: int
+    reminder_id: int  # the ledger row, now in ``sending``
+
+
+async def claim(
+    session: AsyncSession, due: Sequence[Occasion], now: datetime, zone: ZoneInfo
+) -> list[Delivery]:
+    """Claim the ledger rows of the due reminders for everyone they reach; the deliveries."""
+    today = now.astimezone(zone).date()
+    claimed: list[Claim] = []
+    everyone: frozenset[int] | None = None
+    escalated = {(o.task_id, o.at) for o in due if o.kind == Kind.ESCALATION}
+    for occasion in due:
+        if occasion.kind == Kind.DIGEST:
+            if everyone is None:
+                everyone = frozenset(await session.scalars(
+                    select(Member.id).where(Member.active.is_(True), Member.digest_muted.is_(False))
+                ))  # fmt: skip
+            members = everyone
+        else:
+            audience = await task_audience(session, occasion.task_id)
+            members = audience.for_kind(occasion.kind)
+            if occasion.kind == Kind.OVERDUE and (occasion.task_id, occasion.at) in escalated:
+                members -= audience.for_kind(Kind.ESCALATION)  # one message, not two
+        targets = sorted((await reachable(session, members, today)).keys())
+        taken = await ledger.claim(session, occasion, targets, now)
+        claimed += [
+            Claim(occasion, member_id, taken[member_id])
+            for member_id in targets
+            if member_id in taken
+        ]
+    return await deliveries(session, claimed, today)
+
+
+async def deliveries(
+    session: AsyncSession, claimed: Sequence[Claim], today: date
+) -> list[Delivery]:
+    """Build the messages for claimed rows (inside the claiming transaction)."""
+    if not claimed:
+        return []
+    accounts = await reachable(session, {c.member_id for c in claimed}, today)
+    names = {m.id: m.full_name for m in await session.scalars(
+        select(Member).where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
+    views = await _views(session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today)  # fmt: skip
+    result = []
+    escalations: dict[tuple[int, datetime], list[Claim]] = defaultdict(list)
+    for c in claimed:
+        occasion, member_id = c.occasion, c.member_id
+        targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
+        name = names.get(member_id, "")
+        if occasion.kind == Kind.DIGEST:
+            reply = await _digest(session, member_id, name, today)
+        elif occasion.kind == Kind.ESCALATION and occasion.task_id in views:
+            escalations[(member_id, occasion.at)].append(c)
+            continue
+        elif occasion.task_id in views:
+            reply = compose.reminder(views[occasion.task_id], occasion, today)
+        else:
+            continue
+        result.append(
+            Delivery([c.reminder_id], member_id, name, occasion.task_id or None, targets, reply)
+        )
+    for (member_id, _), items in escalations.items():
+        # Escalations of one instant reach a recipient as one message, however many tasks.
+        targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
+        if len(items) == 1:
+            occasion = items[0].occasion
+            reply = compose.reminder(views[occasion.task_id], occasion, today)
+            task_id: int | None = occasion.task_id
+        else:
+            reply = compose.escalations([views[c.occasion.task_id] for c in items], today)
+            task_id = None
+        result.append(
+            Delivery(
+                [c.reminder_id for c in items],
+                member_id,
+                names.get(member_id, ""),
+                task_id,
+                targets,
+                reply,
+            )
+        )
+    return result
+
+
+async def _views(session: AsyncSession, task_ids: list[int], today: date) -> dict[int, TaskView]:
+    if not task_ids:
+        return {}
+    tasks = (await session.scalars(
+        select(Task).where(Task.id.in_(task_ids)).options(*queries.task_options())
+    )).all()  # fmt: skip
+    changes = await queries.history(session, task_ids)
+    return {t.id: task_view(t, changes[t.id], today) for t in tasks}
+
+
+async def _digest(session: AsyncSession, member_id: int, name: str, today: date) -> Reply:
+    member = await session.get(Member, member_id)
+    plan = await queries.current_plan(session, today.year)
+    if member is None or plan is None:
+        return compose.digest(name, today, [], None)
+    who = await queries.who_is(session, member)
+    mine = list(await queries.tasks_reaching(session, plan.id, who))
+    changes = await queries.history(session, [t.id for t in mine])
+    views = [task_view(t, changes[t.id], today) for t in mine]
+    summary = None
+    if member.is_admin:
+        everything = list(await queries.plan_tasks(session, plan.id))
+        all_changes = await queries.history(session, [t.id for t in everything])
+        all_views = [task_view(t, all_changes[t.id], today) for t in everything]
+        summary = texts.DIGEST_PLAN.format(code=plan.code) + "\n" + render.summary_counts(all_views)
+    return compose.digest(name, today, views, summary)
