@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from bot import console
+from bot.logs import install_hooks
 from bot.service import DEFAULT_SEED, Service, open_service
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
+from bot.startup import StartupError
 from db import queries
 from db.backup import backup_sqlite
 from db.invites import create_invite
@@ -307,10 +308,26 @@ def _backup(settings: Settings, target: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as exc:
+        settings = Settings.load()
+    except SettingsError as exc:
         print(f"settings error: {exc}", file=sys.stderr)
         return 2
+    # Uncaught exceptions are logged through the redactor (the token is in URLs and messages).
+    install_hooks(settings.log_level if args.command == "run" else "WARNING", settings.secrets())
+    try:
+        code = _command(settings, args)
+        sys.stdout.flush()  # inside the guard: a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        # The reader went away (`remind --dry-run | head`): stop quietly, as `cat` does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "chat":
         return asyncio.run(_chat(settings, args.member))
     if args.command == "seed":
