@@ -30,7 +30,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
         return [
             Reply(
                 texts.EXTEND_OUT_OF_RANGE.format(
-                    day=texts.day(new_due), first=ctx.plan.year - 1, last=LAST_YEAR
+                    day=match[3], first=ctx.plan.year - 1, last=LAST_YEAR
                 )
             )
         ]
