@@ -7,11 +7,13 @@ import asyncio
 import os
 import sqlite3
 import sys
+from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bot import console
-from bot.logs import install_hooks
+from bot.logs import install_hooks, log_loop_exception
 from bot.service import DEFAULT_SEED, Service, open_service
 from bot.settings import Settings, SettingsError
 from bot.startup import StartupError
@@ -327,23 +329,30 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _run_async(main: Coroutine[Any, Any, int]) -> int:
+    """``asyncio.run`` with the loop's unhandled errors logged through the redactor."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_exception_handler(log_loop_exception)
+        return runner.run(main)
+
+
 def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "chat":
-        return asyncio.run(_chat(settings, args.member))
+        return _run_async(_chat(settings, args.member))
     if args.command == "seed":
-        return asyncio.run(_seed(settings, args.file))
+        return _run_async(_seed(settings, args.file))
     if args.command == "invite":
-        return asyncio.run(_invite(settings, args.member))
+        return _run_async(_invite(settings, args.member))
     if args.command == "backup":
         return _backup(settings, args.file)
     if args.command == "admin":
-        return asyncio.run(_admin(settings, args.member, args.text))
+        return _run_async(_admin(settings, args.member, args.text))
     if args.command in ("grant-admin", "revoke-admin"):
-        return asyncio.run(_grant(settings, args.member, args.command == "grant-admin"))
+        return _run_async(_grant(settings, args.member, args.command == "grant-admin"))
     if args.command == "export":
-        return asyncio.run(_export(settings, args.xlsx, args.plan))
+        return _run_async(_export(settings, args.xlsx, args.plan))
     if args.command == "import":
-        return asyncio.run(_import(settings, args))
+        return _run_async(_import(settings, args))
     if args.command == "remind":
-        return asyncio.run(_remind(settings, args.at))
-    return asyncio.run(_run(settings))
+        return _run_async(_remind(settings, args.at))
+    return _run_async(_run(settings))

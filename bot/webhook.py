@@ -36,6 +36,7 @@ class _WebhookHandler(RequestHandler):
         self.receive = receive
         self.chunks: list[bytes] = []
         self.size = 0
+        self.refused = False
 
     def prepare(self) -> None:
         """Runs when the headers are in, before the body is read."""
@@ -50,7 +51,7 @@ class _WebhookHandler(RequestHandler):
             self._refuse(413, f"body of {int(length)} bytes over the {MAX_BODY} cap")
 
     def data_received(self, chunk: bytes) -> None:
-        if self._finished:
+        if self.refused:
             return  # a refused request: what is left of its body is dropped as it comes
         self.size += len(chunk)
         if self.size > MAX_BODY:
@@ -60,6 +61,8 @@ class _WebhookHandler(RequestHandler):
         self.chunks.append(chunk)
 
     async def post(self) -> None:
+        if self.refused:
+            return
         try:
             update = json.loads(b"".join(self.chunks) or b"{}")
         except ValueError:
@@ -79,6 +82,7 @@ class _WebhookHandler(RequestHandler):
         log.warning(
             "%s webhook: %s from %s: refused (%d)", self.name, why, self.request.remote_ip, status
         )
+        self.refused = True
         self.set_status(status)
         self.finish()
 
