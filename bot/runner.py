@@ -90,6 +90,10 @@ async def run_service(settings: Settings) -> int:
     except StartupError as exc:
         log.error("start-up failed: %s", exc)
         return 1
+    except Exception as exc:  # a bug: its traceback (redacted), then the one line to read
+        log.critical("the service failed", exc_info=True)
+        log.error("stopped: %s (traceback above)", one_line(exc))
+        return 1
     finally:
         if lock is not None:
             lock.release()
