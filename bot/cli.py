@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sqlite3
 import sys
+from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from bot import console
-from bot.settings import Settings
+from bot.logs import install_hooks, log_loop_exception
+from bot.settings import Settings, SettingsError
+from bot.startup import StartupError
 from bot.wiring import DEFAULT_SEED, Service, open_service
 from chat import texts
 from chat.messages import Inbound
@@ -345,26 +349,49 @@ def _backup(settings: Settings, target: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as exc:
+        settings = Settings.load()
+    except SettingsError as exc:
         print(f"settings error: {exc}", file=sys.stderr)
         return 2
+    # Uncaught exceptions are logged through the redactor (the token is in URLs and messages).
+    install_hooks(settings.log_level if args.command == "run" else "WARNING", settings.secrets())
+    try:
+        code = _command(settings, args)
+        sys.stdout.flush()  # inside the guard: a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        # The reader went away (`remind --dry-run | head`): stop quietly, as `cat` does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _run_async(main: Coroutine[Any, Any, int]) -> int:
+    """``asyncio.run`` with the loop's unhandled errors logged through the redactor."""
+    with asyncio.Runner() as runner:
+        runner.get_loop().set_exception_handler(log_loop_exception)
+        return runner.run(main)
+
+
+def _command(settings: Settings, args: argparse.Namespace) -> int:
     if args.command == "chat":
-        return asyncio.run(_chat(settings, args.member))
+        return _run_async(_chat(settings, args.member))
     if args.command == "seed":
-        return asyncio.run(_seed(settings, args.file, args.admin))
+        return _run_async(_seed(settings, args.file, args.admin))
     if args.command == "invite":
-        return asyncio.run(_invite(settings, args.member))
+        return _run_async(_invite(settings, args.member))
     if args.command == "backup":
         return _backup(settings, args.file)
     if args.command == "admin":
-        return asyncio.run(_admin(settings, args.member, args.text))
+        return _run_async(_admin(settings, args.member, args.text))
     if args.command in ("grant-admin", "revoke-admin"):
-        return asyncio.run(_grant(settings, args.member, args.command == "grant-admin"))
+        return _run_async(_grant(settings, args.member, args.command == "grant-admin"))
     if args.command == "export":
-        return asyncio.run(_export(settings, args.xlsx, args.plan))
+        return _run_async(_export(settings, args.xlsx, args.plan))
     if args.command == "import":
-        return asyncio.run(_import(settings, args))
+        return _run_async(_import(settings, args))
     if args.command == "remind":
-        return asyncio.run(_remind(settings, args.at))
-    return asyncio.run(_run(settings))
+        return _run_async(_remind(settings, args.at))
+    return _run_async(_run(settings))

@@ -9,8 +9,11 @@ import signal
 import sys
 from typing import Protocol
 
-from bot.logs import setup_logging
+from bot.housekeeping import Housekeeping
+from bot.instance_lock import InstanceLock
+from bot.logs import log_loop_exception, setup_logging
 from bot.settings import Settings
+from bot.startup import StartupError, one_line, start_with_retries
 from bot.wiring import open_service
 from chat.delivery import Outbox
 from scheduler.announcements import AnnouncementSender
@@ -19,7 +22,13 @@ from scheduler.reminders import ReminderService
 
 
 class Channel(Outbox, Protocol):
+    async def start(self) -> None: ...
+
     async def stop(self) -> None: ...
+
+    def start_is_transient(self, exc: BaseException) -> bool:
+        """Whether a failure of ``start`` is worth trying again (the network, a 5xx)."""
+        ...
 
 
 def rules_from(settings: Settings) -> Rules:
@@ -55,30 +64,95 @@ def settle_heap() -> None:
 
 
 async def run_service(settings: Settings) -> int:
+    """Run until SIGINT or SIGTERM (0). A start-up failure ends in one logged line that says
+    what to check (1): a rejected token, a database that cannot be opened, another instance on
+    the same SQLite file."""
     if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 1
     setup_logging(settings.log_level, settings.secrets())
-    service = await open_service(settings, seed_if_empty=True)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(log_loop_exception)
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    database_file = settings.sqlite_path()
+    lock = InstanceLock(database_file) if database_file is not None else None
+    if lock is not None and not lock.acquire():
+        log.error(
+            "another instance (process %s) is already running on %s; stop it first "
+            "(one service per SQLite file; several instances need PostgreSQL)",
+            lock.holder(),
+            database_file,
+        )
+        return 1
+    try:
+        return await _serve(settings, stop)
+    except StartupError as exc:
+        log.error("start-up failed: %s", exc)
+        return 1
+    except Exception as exc:  # a bug: its traceback (redacted), then the one line to read
+        log.critical("the service failed", exc_info=True)
+        log.error("stopped: %s (traceback above)", one_line(exc))
+        return 1
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _refusal(exc: BaseException) -> StartupError | None:
+    """A channel's refusal at start, as the line that says what to check."""
+    from telegram.error import InvalidToken
+
+    if isinstance(exc, InvalidToken):
+        return StartupError(
+            "Telegram refused the token (401/404): check TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE"
+        )
+    from bot.zalo_channel import ZaloError
+
+    if isinstance(exc, ZaloError):
+        return StartupError(
+            f"Zalo refused the start ({exc.status}): check ZALO_BOT_TOKEN and ZALO_API_BASE"
+        )
+    return None
+
+
+async def _start_channel(name: str, channel: Channel, stop: asyncio.Event) -> bool:
+    """Start one channel, retrying while it cannot be reached; False: stopped meanwhile."""
+    try:
+        return await start_with_retries(name, channel.start, channel.start_is_transient, stop)
+    except Exception as exc:
+        refusal = _refusal(exc)
+        await channel.stop()
+        if refusal is not None:
+            raise refusal from exc
+        raise StartupError(f"{name} did not start ({one_line(exc)})") from exc
+
+
+async def _serve(settings: Settings, stop: asyncio.Event) -> int:
+    service = await open_service(settings, seed_if_empty=True)
     channels: list[Channel] = []
     reminders = None
     announcements = None
+    housekeeping = Housekeeping(service.database, service.clock)
     try:
         if settings.telegram_bot_token is not None:
             from bot.telegram_channel import TelegramChannel
 
             telegram = TelegramChannel(service.engine, settings)
-            await telegram.start()
+            if not await _start_channel("Telegram", telegram, stop):
+                raise StartupError(
+                    "stopped before Telegram could be reached: check TELEGRAM_API_BASE and the network"
+                )
             channels.append(telegram)
         if settings.zalo_bot_token is not None:
             from bot.zalo_channel import ZaloChannel
 
             zalo = ZaloChannel(service.engine, settings)
-            await zalo.start()
+            if not await _start_channel("Zalo", zalo, stop):
+                raise StartupError(
+                    "stopped before Zalo could be reached: check ZALO_API_BASE and the network"
+                )
             channels.append(zalo)
         reminders = ReminderService(
             service.database,
@@ -98,10 +172,12 @@ async def run_service(settings: Settings) -> int:
         service.engine.on_change.append(announcements.wake)
         await reminders.start()
         await announcements.start()
+        housekeeping.start()
         settle_heap()
         log.info("service running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
     finally:
+        await housekeeping.stop()
         if announcements is not None:
             await announcements.stop()
         if reminders is not None:

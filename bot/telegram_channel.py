@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -46,7 +47,9 @@ from tenacity import (
     wait_combine,
     wait_exponential,
 )
+from tornado.httpserver import HTTPServer
 
+from bot import webhook
 from bot.outgoing import split_text
 from bot.settings import Settings
 from bot.telegram_request import JsonRequest
@@ -56,6 +59,7 @@ from chat.messages import Action, Attachment, Inbound, Reply
 from handlers.engine import Engine
 
 CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
 SEND_RETRY_SECONDS = 120
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -130,31 +134,59 @@ class TelegramChannel:
             )
         )
         self.app.add_error_handler(self._on_error)
+        self._server: HTTPServer | None = None
+
+    def start_is_transient(self, exc: BaseException) -> bool:
+        return is_transient(exc)
 
     async def start(self) -> None:
+        """Start receiving; may be called again after a transient failure (each step is
+        skipped once done)."""
         await self.app.initialize()
         self.engine.telegram_username = self.app.bot.username
-        await self._set_menu()
-        await self.app.start()
-        assert self.app.updater is not None
+        if not self.app.running:
+            await self._set_menu()
+            await self.app.start()
         if self.settings.telegram_webhook_url:
-            secret = self.settings.telegram_webhook_secret
-            assert secret is not None
-            await self.app.updater.start_webhook(
-                listen=self.settings.telegram_webhook_listen,
-                port=self.settings.telegram_webhook_port,
-                url_path="telegram",
-                webhook_url=self.settings.telegram_webhook_url,
-                secret_token=secret.get_secret_value(),
-                allowed_updates=["message", "callback_query"],
-            )
+            await self._start_webhook(self.settings.telegram_webhook_url)
         else:
+            assert self.app.updater is not None
             await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=30, allowed_updates=["message", "callback_query"]
+                poll_interval=0.0, timeout=30, allowed_updates=ALLOWED_UPDATES
             )
         log.info("telegram channel started as @%s", self.app.bot.username)
 
+    async def _start_webhook(self, url: str) -> None:
+        """Our own webhook server rather than PTB's (``Updater.start_webhook``), which reads a
+        whole body, up to 100 MB, before it checks the secret, and has no setting to cap it
+        (see bot/webhook.py). Updates go to the application's queue, as PTB's server does."""
+        secret = self.settings.telegram_webhook_secret
+        assert secret is not None
+        await self.app.bot.set_webhook(
+            url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+        )
+        if self._server is None:
+            self._server = webhook.serve(
+                name=CHANNEL,
+                path="/telegram",
+                header="X-Telegram-Bot-Api-Secret-Token",
+                secret=secret.get_secret_value(),
+                receive=self._receive,
+                listen=self.settings.telegram_webhook_listen,
+                port=self.settings.telegram_webhook_port,
+            )
+
+    async def _receive(self, data: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(data, self.app.bot)
+        except Exception as exc:  # PTB raises what the missing field makes it raise
+            raise webhook.BadUpdate(type(exc).__name__) from exc
+        await self.app.update_queue.put(update)
+
     async def stop(self) -> None:
+        if self._server is not None:
+            await webhook.stop_server(self._server)
+            self._server = None
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.settings import Settings
+from bot.startup import StartupError, one_line
 from db.migrate import upgrade
 from db.models import Plan
 from db.seed import apply_seed
@@ -34,9 +36,17 @@ class Service:
 
 
 async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Service:
-    """Migrate the database; with ``seed_if_empty``, load the bundled plan into an empty one."""
+    """Migrate the database; with ``seed_if_empty``, load the bundled plan into an empty one.
+    A database that cannot be opened (unreachable server, wrong password, unwritable file)
+    raises StartupError naming DATABASE_URL."""
     database = Database(settings.database_url)
-    await upgrade(database)
+    try:
+        await upgrade(database)
+    except Exception as exc:  # whatever the driver raises: one line, not a traceback
+        with contextlib.suppress(Exception):
+            await database.dispose()
+        reason = one_line(exc)
+        raise StartupError(f"cannot open the database ({reason}): check DATABASE_URL") from exc
     clock = SystemClock(settings.bot_now)
     if seed_if_empty:
         async with database.transaction(write=True) as session:

@@ -16,7 +16,6 @@ so errors are logged by type and status only).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections import OrderedDict
@@ -31,8 +30,8 @@ from tenacity import (
     wait_exponential,
 )
 from tornado.httpserver import HTTPServer
-from tornado.web import Application, RequestHandler
 
+from bot import webhook
 from bot.outgoing import split_text
 from bot.settings import Settings
 from chat import texts
@@ -134,6 +133,9 @@ class ZaloChannel:
         return None  # pragma: no cover (reraise=True)
 
     # ------------------------------------------------------------------ lifecycle
+    def start_is_transient(self, exc: BaseException) -> bool:
+        return is_transient(exc)
+
     async def start(self) -> None:
         me = await self.call("getMe")
         log.info("zalo channel started as %s", (me or {}).get("account_name", "?"))
@@ -143,9 +145,16 @@ class ZaloChannel:
             await self.call(
                 "setWebhook", {"url": self.settings.zalo_webhook_url, "secret_token": secret}
             )
-            app = Application([(r"/zalo", _WebhookHandler, {"channel": self, "secret": secret})])
-            self._server = HTTPServer(app)
-            self._server.listen(self.settings.zalo_webhook_port, self.settings.zalo_webhook_listen)
+            if self._server is None:  # the secret and the body's cap: see bot/webhook.py
+                self._server = webhook.serve(
+                    name=CHANNEL,
+                    path="/zalo",
+                    header="X-Bot-Api-Secret-Token",
+                    secret=secret,
+                    receive=self.handle_update,
+                    listen=self.settings.zalo_webhook_listen,
+                    port=self.settings.zalo_webhook_port,
+                )
         else:
             try:
                 await self.call("deleteWebhook")
@@ -158,7 +167,8 @@ class ZaloChannel:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
         if self._server is not None:
-            self._server.stop()
+            await webhook.stop_server(self._server)
+            self._server = None
         await self._http.aclose()
 
     async def _poll(self) -> None:
@@ -272,24 +282,3 @@ class ZaloChannel:
         if reply.task_code and message_id:
             self._last_task_message[chat_id] = (expires, message_id)
         return message_id
-
-
-class _WebhookHandler(RequestHandler):
-    """POST /zalo: Zalo's webhook; the secret in X-Bot-Api-Secret-Token is checked."""
-
-    def initialize(self, channel: ZaloChannel, secret: str) -> None:
-        self.channel = channel
-        self.secret = secret
-
-    async def post(self) -> None:
-        if self.request.headers.get("X-Bot-Api-Secret-Token") != self.secret:
-            log.warning("zalo webhook: wrong or missing secret from %s", self.request.remote_ip)
-            self.set_status(403)
-            return
-        try:
-            update = json.loads(self.request.body or b"{}")
-        except ValueError:
-            self.set_status(400)
-            return
-        await self.channel.handle_update(update)
-        self.write({"ok": True})

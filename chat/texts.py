@@ -306,6 +306,9 @@ EXTEND_USAGE = (
 )
 EXTEND_NO_DATE = "Nhiệm vụ {code} không có thời hạn để gia hạn; dùng /giahan {code} <dd/mm/yyyy> sau khi được xác định."
 EXTENDED = "Đã gia hạn nhiệm vụ {code}{label}: {old} → {new}. Lý do: {reason}"
+EXTEND_OUT_OF_RANGE = (
+    "Ngày {day} nằm ngoài khoảng cho phép: hạn mới phải từ năm {first} đến năm {last}."
+)
 EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
 
 # Zalo: no buttons; choices are numbered and answered with the number.

@@ -7,12 +7,15 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import InviteCode, Member
+from db.models import InviteCode, JoinAttempt, Member
 
 INVITE_LIFETIME = timedelta(days=7)
+# Wrong codes are kept this long: throttling looks back an hour (handlers/join.py), the rest
+# is only there for someone reading the table after an incident.
+JOIN_ATTEMPTS_KEPT = timedelta(days=1)
 
 
 def new_code() -> str:
@@ -51,3 +54,11 @@ async def redeem(session: AsyncSession, code: str, *, now: datetime) -> InviteCo
     if invite is None or invite.used_at is not None or invite.expires_at <= now:
         return None
     return invite
+
+
+async def prune_join_attempts(session: AsyncSession, *, now: datetime) -> int:
+    """Delete the wrong-code records older than JOIN_ATTEMPTS_KEPT; return how many."""
+    result = await session.execute(
+        delete(JoinAttempt).where(JoinAttempt.at < now - JOIN_ATTEMPTS_KEPT)
+    )
+    return result.rowcount if isinstance(result, CursorResult) else 0

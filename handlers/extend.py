@@ -16,6 +16,7 @@ from handlers.context import Context
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
 
+LAST_YEAR = 2100  # a new deadline after this, or before the year before the plan's, is a typo
 _ARGS = re.compile(r"^(\S+)\s+(?:(?:đợt|dot|Đợt)\s*(\d{1,2})\s+)?(\S+)\s*(.*)$", re.IGNORECASE)
 
 
@@ -25,6 +26,14 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     new_due = parse_day(match[3]) if match else None
     if match is None or code is None or new_due is None:
         return [Reply(texts.EXTEND_USAGE)]
+    if not ctx.plan.year - 1 <= new_due.year <= LAST_YEAR:
+        return [
+            Reply(
+                texts.EXTEND_OUT_OF_RANGE.format(
+                    day=match[3], first=ctx.plan.year - 1, last=LAST_YEAR
+                )
+            )
+        ]
     reason = match[4].strip()
     if not reason:
         return [Reply(texts.EXTEND_REASON_MISSING)]

@@ -7,8 +7,10 @@ next instance to try takes over: it first sends again the rows the dead one left
 (as one instance does after a crash). A row in ``sending`` therefore always belongs to the
 holder of the lock, so no other instance can take it for a leftover and send it twice.
 
-SQLite is one machine and, in practice, one process: every instance is the sender (the claim's
-``BEGIN IMMEDIATE`` still keeps two from taking one row).
+On SQLite there is one service per file: ``python -m bot run`` refuses to start while another
+holds the file's OS lock (bot/instance_lock.py), so the one running is the sender, and a row it
+finds in ``sending`` at start belongs to a process that is gone (the claim's ``BEGIN IMMEDIATE``
+still keeps two from taking one row).
 """
 
 from __future__ import annotations

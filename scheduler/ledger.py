@@ -2,7 +2,9 @@
 
 planned -> sending (claimed, before the network call) -> sent | failed; a transient failure
 puts the row back to planned for the next run. A row found in ``sending`` at start was in
-flight when the process died: it is sent again (the only duplicates the design allows)."""
+flight when the process died: it is sent again (the only duplicates the design allows). Its owner
+is known to be gone: only the sender resends, and there is one sender (the holder of the SQLite
+file's instance lock, or of PostgreSQL's advisory lock; see scheduler/leader.py)."""
 
 from __future__ import annotations
 

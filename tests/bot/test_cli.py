@@ -226,3 +226,42 @@ def test_export_import_and_admin_from_the_command_line(tmp_path: Path) -> None:
     audit = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/nhatky")
     assert "thêm cơ quan Sở Tư pháp" in audit.stdout
     assert "cli: cấp quyền quản trị cho Nguyễn Văn Đề" in audit.stdout
+
+
+def test_an_extension_to_the_year_1_is_refused_in_vietnamese(tmp_path: Path) -> None:
+    assert bot(tmp_path, "grant-admin", "Nguyễn Đức Trung").returncode == 0
+    result = bot(tmp_path, "admin", "--as", "Nguyễn Đức Trung", "/giahan I.5 31/12/0001 chờ")
+    assert result.returncode == 0, result.stderr
+    assert "Ngày 31/12/0001 nằm ngoài khoảng cho phép" in result.stdout
+    assert "Traceback" not in result.stderr
+    detail = bot(tmp_path, "admin", "--as", "Nguyễn Đức Trung", "/nhiemvu I.5")
+    assert "0001" not in detail.stdout and "gia hạn" not in detail.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("remind", "--dry-run", "--at", "2024-09-27T08:00+07:00"),
+     ("admin", "--as", "Nguyễn Đức Trung", "/nhiemvu")],
+    ids=["remind", "admin"],
+)  # fmt: skip
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """`… | head -1`: the reader goes away; the command stops without a traceback."""
+    assert bot(tmp_path, "grant-admin", "Nguyễn Đức Trung").returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
+    }
+    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args], stdout=write_end, stderr=subprocess.PIPE,
+            cwd=tmp_path, env=environment, timeout=60, check=False, text=True,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert "BrokenPipeError" not in result.stderr and "Traceback" not in result.stderr, (
+        result.stderr
+    )
+    assert "Exception ignored" not in result.stderr, result.stderr
+    assert result.returncode == 1

@@ -62,3 +62,17 @@ async def test_settings_by_chat(chat: Chat) -> None:
     )
     assert await chat.text(vinh, "/nghiphep huy") == texts.PAUSE_CLEARED
     assert await chat.text(vinh, "/kenh fax") == texts.CHANNEL_USAGE
+
+
+async def test_an_extension_outside_a_sane_range_is_refused_and_nothing_written(
+    chat: Chat,
+) -> None:
+    admin = await chat.add_member("admin", "Cán bộ Thường trực", admin=True)
+    for day, year in (("31/12/0001", "0001"), ("01/01/2101", "2101"), ("31/12/2022", "2022")):
+        text = await chat.text(admin, f"/giahan I.5 {day} chờ số liệu")
+        assert text == texts.EXTEND_OUT_OF_RANGE.format(day=day, first=2023, last=2100), year
+    assert (await chat.text(admin, "/giahan I.5 01/01/2023 chờ số liệu")).startswith(
+        "Đã gia hạn nhiệm vụ I.5: 31/03/2024 → 01/01/2023."
+    )  # the year before the plan's is still accepted
+    vinh = await chat.link("le-hong-vinh")
+    assert "0001" not in await chat.text(vinh, "/nhiemvu I.5")

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 
-from handlers import texts
+from chat import texts
 
 pytestmark = pytest.mark.sqlite_only  # the command line on its own SQLite file
 

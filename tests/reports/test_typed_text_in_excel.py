@@ -43,7 +43,7 @@ STORED = {
 
 
 async def _office_with_typed_formulas(database: Database) -> tuple[Chat, str]:
-    from bot.clock import FrozenClock
+    from domain.clock import FrozenClock
 
     chat = Chat(database, Engine(database, FrozenClock(local("2024-04-05 09:00")), ZONE))
     admin = await chat.add_member(ADMIN, "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True)
