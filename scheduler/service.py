@@ -48,7 +48,7 @@ from scheduler.planner import (
     plan_task,
     quiet_adjusted,
 )
-from scheduler.plans import current_task_plans, fingerprint
+from scheduler.plans import current_task_plans, fingerprint, milestone_dues
 
 log = logging.getLogger(__name__)
 _AT = attrgetter("at")
@@ -261,10 +261,16 @@ class ReminderService:
         now = self.clock.now()
         async with self.database.transaction(write=True) as session:
             stuck = await ledger.in_flight(session)
+            # The due date is not in the ledger: read it as the planner did, or the message
+            # loses its date line ("Quá hạn 0 ngày").
+            dues = await milestone_dues(session, {r.milestone_id for r in stuck if r.milestone_id})
             occasions = {
-                r.id: Occasion(r.planned_at, r.task_key, r.milestone_id, Kind(r.kind))
+                r.id: Occasion(
+                    r.planned_at, r.task_key, r.milestone_id, Kind(r.kind),
+                    dues.get(r.milestone_id) if r.milestone_id else None,
+                )
                 for r in stuck
-            }
+            }  # fmt: skip
             deliveries = await self._deliveries(
                 session, [(occasions[r.id], r.member_id, r.id) for r in stuck], now
             )

@@ -3,6 +3,7 @@ speaks the Bot API (tests/fakes/bot_api.py). Nothing leaves the machine."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -10,19 +11,20 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from db import queries
 from db.invites import create_invite
-from db.models import Member, StatusChange, Task
+from db.models import Member, SentMessage, StatusChange, Task
 from db.session import Database
 from handlers import texts
 from handlers.engine import Engine
 from tests.conftest import ZONE
 from tests.fakes.bot_api import FakeBotApi, Sent
+from tests.support import add_next_years_plan, task_id_of
 
 TOKEN = "987654321:AAH-fake-token-for-tests_0123456789abcdef"
 VINH, CUONG, ADMIN, STRANGER = 1001, 1002, 1003, 6666
@@ -326,3 +328,44 @@ async def test_an_admin_gets_the_report_with_its_chart_and_the_workbook(tg: Harn
     assert {c.body_type for c in uploads} == {"multipart/form-data"}  # files: PTB's own form
     (refused,) = await tg.ask(VINH, "/xuat")
     assert refused.text == texts.ADMIN_ONLY
+
+
+async def _stored(database: Database, statement, expected: object) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        async with database.transaction() as session:
+            if await session.scalar(statement) == expected:
+                return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"never stored: {statement}")
+
+
+async def test_a_reply_updates_the_task_it_answers_even_after_a_switch_of_year(
+    tg: Harness,
+) -> None:
+    """A confirmation is bound to its task's id: replying to 2024's II.1 confirmation after
+    /kehoach 2025 (even while Telegram was still taking the confirmation) changes 2024's II.1."""
+    async with tg.database.transaction(write=True) as session:
+        await add_next_years_plan(session, tg.clock.now())
+        ids = {year: await task_id_of(session, "II.1", year) for year in (2024, 2025)}
+    await tg.link("admin", ADMIN, admin=True)
+    tg.api.fail_next("sendMessage", status=500, delay=1.0)  # the confirmation is slow to go out
+    tg.api.push_message(ADMIN, "/capnhat II.1 đang thực hiện 50%")
+    await _stored(tg.database, select(func.count(StatusChange.id)), 1)
+    tg.api.push_message(ADMIN, "/kehoach 2025")  # answered while the confirmation is retried
+
+    def confirmation(sent: list[Sent]) -> Sent | None:
+        return next((m for m in sent if (m.text or "").startswith("Đã cập nhật")), None)
+
+    confirmed = await tg.api.wait_for(confirmation, timeout=10)
+    switched, later = (m.text or "" for m in tg.api.messages_to(ADMIN))
+    assert switched.startswith("Đồng chí đang xem") and later == confirmed.text  # in this order
+    await _stored(
+        tg.database,
+        select(SentMessage.task_id).where(SentMessage.message_id == str(confirmed.message_id)),
+        ids[2024],
+    )
+    (answer,) = await tg.ask(ADMIN, "xong", reply_to=confirmed.message_id)
+    assert answer.text is not None and "II.1" in answer.text and "→ Hoàn thành" in answer.text
+    async with tg.database.transaction() as session:
+        changed = (await session.scalars(select(StatusChange.task_id))).all()
+    assert changed == [ids[2024], ids[2024]]  # 2025's II.1 untouched
