@@ -120,7 +120,7 @@ class Engine:
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message. Never raises; an empty list means a deliberate silence."""
         try:
-            return await self._handle(cleaned(inbound))
+            return await self._handle(inbound)
         except Exception:
             log.exception(
                 "command failed", extra={"channel": inbound.channel, "chat": inbound.chat_id}
@@ -154,8 +154,9 @@ class Engine:
             )
 
     async def _handle(self, inbound: Inbound) -> list[Reply]:
-        if len(inbound.text) > MAX_INPUT_CHARS:
+        if len(inbound.text) > MAX_INPUT_CHARS:  # refused as sent, before any reading
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
+        inbound = cleaned(inbound)
         command = parse_command(inbound.text)
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
