@@ -208,9 +208,9 @@ class TelegramChannel:
                 message = await self.send_text(
                     chat_id, piece, keyboard(reply.actions) if last else None
                 )
-                if last and reply.task_code:
+                if last and reply.task_id:
                     await self.engine.remember(
-                        CHANNEL, str(chat_id), str(message.message_id), reply.task_code
+                        CHANNEL, str(chat_id), str(message.message_id), reply.task_id
                     )
             for attachment in reply.files:
                 await self.send_file(chat_id, attachment)

@@ -1,7 +1,9 @@
 """The Zalo channel, on the Zalo Bot Platform API (``{ZALO_API_BASE}/bot<token>/<method>``),
 called directly with httpx.
 
-The same engine as Telegram. Zalo has no buttons: choices are listed with numbers and the member
+The same engine as Telegram, with the same group rule: a message from a group chat (Zalo's
+``chat_type``) is marked so, and the engine shows no member's data there; anything but text from
+a group is ignored. Zalo has no buttons: choices are listed with numbers and the member
 answers with the number ("2" = Hoàn thành), remembered per chat for 30 minutes. Zalo has no
 reply-to either: a status answer ("xong", "60%", "vướng: …", "ghi chú …") that is not a command
 talks about the task of the last message the bot sent in that chat about a task, within the same
@@ -38,7 +40,7 @@ from chat import texts
 from chat.delivery import PermanentFailure
 from chat.messages import Inbound, Reply
 from handlers.engine import Engine
-from handlers.parse import UpdateRequest, parse_update
+from handlers.parse import UpdateRequest, parse_number, parse_update
 
 CHANNEL = "zalo"
 MAX_TEXT = 2000
@@ -66,6 +68,13 @@ def _looks_like_update(text: str) -> bool:
     return not text.lstrip().startswith("/") and isinstance(
         parse_update(f"I.1 {text}"), UpdateRequest
     )
+
+
+def is_group_chat(chat: dict[str, Any], user_id: str) -> bool:
+    """Whether a message came from a group: Zalo's ``chat_type`` says so ("PRIVATE" or
+    "GROUP"); without one, a chat that is not the sender's own is a group."""
+    chat_type = str(chat.get("chat_type") or "").upper()
+    return chat_type != "PRIVATE" if chat_type else str(chat.get("id") or "") != user_id
 
 
 def numbered(reply: Reply) -> str:
@@ -201,19 +210,21 @@ class ZaloChannel:
             if "result" in update and "event_name" not in update:
                 update = update.get("result") or {}
             message = update.get("message") or {}
-            chat_id = str((message.get("chat") or {}).get("id") or "")
+            chat = message.get("chat") or {}
+            chat_id = str(chat.get("id") or "")
             sender = message.get("from") or {}
             message_id = str(message.get("message_id") or "")
             if not chat_id or sender.get("is_bot") or self._already_seen(message_id):
                 return
+            user_id = str(sender.get("id") or chat_id)
+            group = is_group_chat(chat, user_id)
             if update.get("event_name") != "message.text.received" or not isinstance(
                 message.get("text"), str
             ):
-                await self.send(chat_id, [Reply(texts.ZALO_UNSUPPORTED)])
+                if not group:  # as on Telegram: a group's stickers and photos get silence
+                    await self.send(chat_id, [Reply(texts.ZALO_UNSUPPORTED)])
                 return
-            inbound = self._inbound(
-                chat_id, str(sender.get("id") or chat_id), message["text"], sender
-            )
+            inbound = self._inbound(chat_id, user_id, message["text"], sender, group)
             await self.send(chat_id, await self.engine.handle(inbound))
         except Exception:
             log.exception("zalo update failed")
@@ -228,17 +239,15 @@ class ZaloChannel:
             self._seen.popitem(last=False)
         return False
 
-    def _inbound(self, chat_id: str, user_id: str, text: str, sender: dict[str, Any]) -> Inbound:
+    def _inbound(
+        self, chat_id: str, user_id: str, text: str, sender: dict[str, Any], group: bool
+    ) -> Inbound:
         now = time.monotonic()
         choices = self._choices.get(chat_id)
-        stripped = text.strip()
-        if (
-            choices
-            and choices[0] > now
-            and stripped.isdigit()
-            and 1 <= int(stripped) <= len(choices[1])
-        ):
-            text = choices[1][int(stripped) - 1]
+        if choices and choices[0] > now:
+            number = parse_number(text, len(choices[1]))
+            if number:
+                text = choices[1][number - 1]
         reply_to = None
         last = self._last_task_message.get(chat_id)
         if last and last[0] > now and _looks_like_update(text):
@@ -248,6 +257,7 @@ class ZaloChannel:
             chat_id=chat_id,
             user_id=user_id,
             text=text,
+            is_group=group,
             reply_to=reply_to,
             display_name=sender.get("display_name") or sender.get("name"),
         )
@@ -256,8 +266,8 @@ class ZaloChannel:
     async def send(self, chat_id: str, replies: list[Reply]) -> None:
         for reply in replies:
             message_id = await self.deliver(chat_id, reply)
-            if reply.task_code and message_id:
-                await self.engine.remember(CHANNEL, chat_id, message_id, reply.task_code)
+            if reply.task_id and message_id:
+                await self.engine.remember(CHANNEL, chat_id, message_id, reply.task_id)
 
     async def deliver(self, chat_id: str, reply: Reply) -> str:
         """Send one reply (numbered choices, cut at 2,000 characters) and remember its choices
@@ -279,6 +289,6 @@ class ZaloChannel:
         expires = time.monotonic() + MEMORY_SECONDS
         if reply.actions:
             self._choices[chat_id] = (expires, [a.command for a in reply.actions])
-        if reply.task_code and message_id:
+        if reply.task_id and message_id:
             self._last_task_message[chat_id] = (expires, message_id)
         return message_id

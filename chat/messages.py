@@ -40,5 +40,7 @@ class Attachment:
 class Reply:
     text: str
     actions: tuple[Action, ...] = field(default=())
-    task_code: str | None = None  # replying to this message talks about this task
+    # Replying to this message talks about this task: its id, bound when the reply was made
+    # (never looked up again by code, which names another task in another year's plan).
+    task_id: int | None = None
     files: tuple[Attachment, ...] = field(default=())  # sent after the text

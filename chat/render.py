@@ -114,6 +114,8 @@ def _history_line(line: HistoryLine, zone: ZoneInfo) -> str:
         extra += f" — {line.reference}"
     if line.note and line.kind == "status":
         extra += f" — “{line.note}”"
+    if line.kind == "note" and line.reference and not line.note:  # saved after completion
+        return texts.HISTORY_REFERENCE.format(at=at, who=who, reference=line.reference)
     if line.kind == "note":
         return texts.HISTORY_NOTE.format(at=at, who=who, note=line.note or "")
     if line.milestone_label:

@@ -146,6 +146,7 @@ DETAIL_NO_HISTORY = "Chưa có cập nhật nào."
 HISTORY_STATUS = "• {at} · {who}: {old} → {new}{progress}{extra}"
 HISTORY_MILESTONE = "• {at} · {who}: {label} hoàn thành{extra}"
 HISTORY_NOTE = "• {at} · {who} ghi chú: “{note}”"
+HISTORY_REFERENCE = "• {at} · {who} ghi số hiệu/sản phẩm: “{reference}”"
 SOMEONE = "(không rõ)"
 NONE = "(không có)"
 

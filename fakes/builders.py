@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Assignment, ChatAccount, Group, Member, Task
+from db.models import Assignment, ChatAccount, Group, Member, Plan, Task
+from db.seed import apply_seed
+from db.seed_file import load_seed_file
+
+SEED = Path(__file__).resolve().parent.parent / "seed_tasks.json"
 
 
 async def add_directing_group(
@@ -33,3 +38,22 @@ async def add_directing_group(
         )
         for n, m in enumerate(members)
     )
+
+
+async def task_id_of(session: AsyncSession, code: str, year: int = 2024) -> int:
+    """The id of task ``code`` in the plan of ``year``."""
+    found = await session.scalar(
+        select(Task.id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.year == year, Task.code == code)
+    )
+    assert found is not None, (code, year)
+    return found
+
+
+async def add_next_years_plan(session: AsyncSession, now: datetime, year: int = 2025) -> None:
+    """A second plan, for ``year``, with the same task codes, people and agencies as the seed's
+    2024 plan: a code such as "II.1" then names a task in each year."""
+    seed = load_seed_file(SEED)
+    plan = seed.plan.model_copy(update={"year": year, "code": f"05/KH-BCĐ-{year}"})
+    await apply_seed(session, seed.model_copy(update={"plan": plan}), now=now)

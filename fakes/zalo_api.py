@@ -6,7 +6,8 @@ nothing arrives in time), setWebhook, deleteWebhook, getWebhookInfo, sendMessage
 are ``{"ok": false, "error_code": n, "description": ...}``, sometimes inside an HTTP 200, as Zalo
 does. Update shape: ``{"event_name": "message.text.received", "message": {"message_id", "from":
 {"id", "display_name", "is_bot"}, "chat": {"id", "chat_type"}, "date" (ms), "text"}}``.
-Not faked: groups, files, quoting.
+A group chat is a ``chat`` other than the sender's, with ``chat_type`` "GROUP". Not faked:
+files, quoting.
 """
 
 from __future__ import annotations
@@ -66,15 +67,24 @@ class FakeZaloApi:
 
     # ------------------------------------------------------------ test side
     def push_text(
-        self, user_id: str, text: str, *, message_id: str | None = None, wrapped: bool = True
+        self,
+        user_id: str,
+        text: str,
+        *,
+        message_id: str | None = None,
+        wrapped: bool = True,
+        chat_id: str | None = None,
+        display_name: str = "Người dùng",
     ) -> str:
+        """A user's text; ``chat_id`` other than the user's own is a group chat."""
         message_id = message_id or f"m{next(self._ids)}"
+        chat_type = "PRIVATE" if chat_id in (None, user_id) else "GROUP"
         update = {
             "event_name": "message.text.received",
             "message": {
                 "message_id": message_id,
-                "from": {"id": user_id, "display_name": "Người dùng", "is_bot": False},
-                "chat": {"id": user_id, "chat_type": "PRIVATE"},
+                "from": {"id": user_id, "display_name": display_name, "is_bot": False},
+                "chat": {"id": chat_id or user_id, "chat_type": chat_type},
                 "date": int(time.time() * 1000),
                 "text": text,
             },
@@ -171,7 +181,9 @@ class FakeZaloApi:
             do_GET = do_POST
 
             def _reply(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body, ensure_ascii=False).encode()
+                # Non-ASCII as \u escapes, valid JSON as any server may send: a lone surrogate
+                # (which no UTF-8 byte sequence carries) then reaches the channel as it would.
+                data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -123,7 +123,7 @@ async def add_task(ctx: Context, args: str) -> list[Reply]:
     return [
         Reply(
             texts.TASK_ADDED.format(code=task.code, content=content, deadline=deadline),
-            task_code=task.code,
+            task_id=task.id,
         )
     ]
 
@@ -172,7 +172,7 @@ async def edit_task(ctx: Context, args: str) -> list[Reply]:
             texts.TASK_EDITED.format(
                 field=label, code=code, old=shorten(old, 200) or "—", new=shorten(value, 200)
             ),
-            task_code=code,
+            task_id=task.id,
         )
     ]
 
@@ -285,4 +285,4 @@ async def _assignment(ctx: Context, args: str, *, add: bool) -> list[Reply]:
     detail = texts.ASSIGN_DETAIL.format(role=role_word, name=shown)
     record(ctx, "assign" if add else "unassign", code, detail, task=task)
     template = texts.ASSIGNED if add else texts.UNASSIGNED
-    return [Reply(template.format(**values), task_code=code)]
+    return [Reply(template.format(**values), task_id=task.id)]

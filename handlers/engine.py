@@ -4,6 +4,8 @@ Each message first finds its sender with one lean read (``db.identity``). The li
 for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a lean
 route: no session); every other command gets its own session and transaction (a write
 transaction only for what writes). Every handler takes a ``Context`` and the arguments.
+Every text a person sent (typed, a button's data, a display name) is cleaned once, here, before
+anything reads it: whatever path then stores it stores clean text.
 Any failure is logged and answered with a short apology; nothing escapes to the channel.
 In a group chat the bot answers only /trogiup and /start, and asks for a private message for
 everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -26,6 +28,7 @@ from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
 from domain.clock import Clock
+from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
@@ -96,6 +99,17 @@ ROUTES: dict[str, Route] = {
     "help": Route(show_help),
 }
 GROUP_COMMANDS = {"trogiup", "help", "start"}
+MAX_DISPLAY_NAME = 128  # the column's size
+
+
+def cleaned(inbound: Inbound) -> Inbound:
+    """The message with its text and the sender's display name cleaned (``clean_input``)."""
+    name = inbound.display_name
+    return replace(
+        inbound,
+        text=clean_input(inbound.text),
+        display_name=clean_input(name)[:MAX_DISPLAY_NAME] if name is not None else None,
+    )
 
 
 class Engine:
@@ -116,20 +130,12 @@ class Engine:
             )
             return [Reply(texts.INTERNAL_ERROR)]
 
-    async def remember(self, channel: str, chat_id: str, message_id: str, task_code: str) -> None:
-        """Note that a bot message is about a task, so that a reply to it updates that task."""
+    async def remember(self, channel: str, chat_id: str, message_id: str, task_id: int) -> None:
+        """Note that a bot message is about a task, so that a reply to it updates that task:
+        the task the reply was made about (its id), whatever plan the member views later."""
         async with self.database.transaction(write=True) as session:
-            member = await queries.account_member(session, channel, chat_id)
-            plan = await queries.member_plan(session, member, self._today_year())
-            task_id = (
-                await session.scalar(
-                    select(Task.id).where(Task.plan_id == plan.id, Task.code == task_code)
-                )
-                if plan
-                else None
-            )
-            if task_id is None:
-                return
+            if await session.scalar(select(Task.id).where(Task.id == task_id)) is None:
+                return  # deleted since: nothing to bind
             known = await session.scalar(
                 select(SentMessage).where(
                     SentMessage.channel == channel,
@@ -150,12 +156,10 @@ class Engine:
                 )
             )
 
-    def _today_year(self) -> int:
-        return self.clock.now().astimezone(self.zone).year
-
     async def _handle(self, inbound: Inbound) -> list[Reply]:
-        if len(inbound.text) > MAX_INPUT_CHARS:
+        if len(inbound.text) > MAX_INPUT_CHARS:  # refused as sent, before any reading
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
+        inbound = cleaned(inbound)
         command = parse_command(inbound.text)
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:

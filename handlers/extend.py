@@ -82,6 +82,6 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
             texts.EXTENDED.format(
                 code=code, label=label, old=texts.day(old), new=texts.day(new_due), reason=reason
             ),
-            task_code=code,
+            task_id=task.id,
         )
     ]

@@ -24,6 +24,8 @@ _CODE = re.compile(r"^(iv|iii|ii|i)\s*[.\-]?\s*(\d{1,2})([a-z]?)$")
 _PROGRESS = re.compile(r"^(\d{1,3})\s*%[\s,.:;\-–]*")
 _BATCH = re.compile(r"^dot\s*(\d{1,2})(?![\d])[\s,.:;\-–]*")
 _NOTE = re.compile(r"^ghi chu(?![a-z])[\s,.:;\-–]*")
+_NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits: str.isdigit() also takes "²" and "١"
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL's int4)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,16 @@ def parse_command(text: str) -> Command | None:
     if folded in _HELP:
         return Command("trogiup", "")
     return None
+
+
+def parse_number(text: str, limit: int = MAX_ID) -> int | None:
+    """ "12" -> 12. None for anything but ASCII digits, or a number over ``limit``: "²",
+    "99999999999999999999999" are not ids (int() rejects the one, the database the other)."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if number <= limit else None
 
 
 def is_my_tasks(args: str) -> bool:

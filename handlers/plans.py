@@ -14,6 +14,7 @@ from db import queries
 from db.models import Plan
 from domain.text import fold
 from handlers.context import Context
+from handlers.parse import parse_number
 
 CURRENT_WORDS = {"hien tai", "hientai", "hien hanh", "hienhanh", "mac dinh"}
 
@@ -38,7 +39,7 @@ async def plans(ctx: Context, args: str) -> list[Reply]:
         current = await queries.current_plan(ctx.session, ctx.today.year)
         assert current is not None
         return [Reply(texts.PLAN_RESET.format(code=current.code, year=current.year))]
-    year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else None
+    year = parse_number(wanted) if len(wanted) == 4 else None
     plan = next((p for p in rows if p.year == year), None)
     if plan is None:
         years = ", ".join(str(p.year) for p in rows)

@@ -21,4 +21,4 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
     actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
-    return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]
+    return [Reply(render.task_detail(view, ctx.zone), actions, task_id=task.id)]

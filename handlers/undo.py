@@ -17,12 +17,14 @@ from domain.progress import derive_state
 from domain.status import Status
 from handlers.audit import append_change, refused
 from handlers.context import Context
+from handlers.parse import parse_number
 
 UNDO_WINDOW = timedelta(minutes=10)
 
 
 async def undo(ctx: Context, args: str) -> list[Reply]:
-    target = await ctx.session.get(StatusChange, int(args)) if args.strip().isdigit() else None
+    change_id = parse_number(args)
+    target = await ctx.session.get(StatusChange, change_id) if change_id is not None else None
     if target is None or target.kind != "status":
         return [Reply(texts.UNDO_UNKNOWN)]
     if target.member_id != ctx.member.id:
@@ -88,4 +90,4 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
                     progress=texts.percent(before.progress),
                 )
             )
-    return [Reply("\n".join(reversed(lines)), task_code=task.code)]
+    return [Reply("\n".join(reversed(lines)), task_id=task.id)]

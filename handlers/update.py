@@ -12,7 +12,7 @@ from domain.access import Role, may_add_note, may_change_status
 from domain.status import Status
 from handlers.audit import append_change, refused
 from handlers.context import Context
-from handlers.parse import UpdateError, UpdateRequest, parse_update
+from handlers.parse import UpdateError, UpdateRequest, clean, parse_update
 
 MAX_NOTE_CHARS = 1000
 
@@ -51,7 +51,7 @@ async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
         return await apply(ctx, task, parsed)
     if parsed[0] != UpdateError.NO_STATUS:
         return [Reply(_error(*parsed))]
-    return await apply(ctx, task, UpdateRequest(task.code, None, text=text.strip()))
+    return await apply(ctx, task, UpdateRequest(task.code, None, text=clean(text)))
 
 
 async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
@@ -75,11 +75,9 @@ def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
     if view.state.status == Status.DONE:  # after "Hoàn thành", the text is the product's reference
         append_change(ctx, task, kind="note", milestone_id=None, reference=text)
-        return Reply(
-            texts.REFERENCE_SAVED.format(code=task.code, reference=text), task_code=task.code
-        )
+        return Reply(texts.REFERENCE_SAVED.format(code=task.code, reference=text), task_id=task.id)
     append_change(ctx, task, kind="note", milestone_id=None, note=text)
-    return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_code=task.code)
+    return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_id=task.id)
 
 
 async def _confirm(ctx: Context, task: Task, text: str, change: StatusChange) -> Reply:
@@ -87,7 +85,7 @@ async def _confirm(ctx: Context, task: Task, text: str, change: StatusChange) ->
     return Reply(
         text + texts.UPDATE_HINT.format(code=task.code),
         (Action(texts.ACTION_UNDO, f"/hoantac {change.id}"),),
-        task_code=task.code,
+        task_id=task.id,
     )
 
 
@@ -104,7 +102,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
                 status=texts.STATUS[state.status],
                 progress=texts.percent(state.progress),
             ),
-            task_code=task.code,
+            task_id=task.id,
         )
     done = req.status == Status.DONE
     change = append_change(

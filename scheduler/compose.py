@@ -58,11 +58,11 @@ def reminder(view: TaskView, occasion: Occasion, today: date) -> Reply:
         lines.append(texts.REMIND_DIRECTORS.format(names="; ".join(view.directors) or texts.NONE))
     if occasion.kind == Kind.COORDINATION:
         lines.append(texts.REMIND_COORDINATION_ASK)
-        return Reply("\n".join(lines), task_code=view.code)
+        return Reply("\n".join(lines), task_id=view.facts.id)
     if occasion.kind == Kind.CHECKIN:
         lines.append(texts.REMIND_CHECKIN_ASK)
     lines += ["", texts.REMIND_FOOTER]
-    return Reply("\n".join(lines), status_actions(view.code), task_code=view.code)
+    return Reply("\n".join(lines), status_actions(view.code), task_id=view.facts.id)
 
 
 def digest(name: str, today: date, views: Sequence[TaskView], plan_summary: str | None) -> Reply:

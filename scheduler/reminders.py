@@ -28,6 +28,7 @@ from scheduler.leader import Leadership, leadership_for
 from scheduler.outcomes import Delivery, record
 from scheduler.planner import Kind, Occasion, Rules, quiet_adjusted
 from scheduler.sending import Pacer
+from scheduler.task_plans import milestone_dues
 from scheduler.timetable import Timetable
 
 log = logging.getLogger(__name__)
@@ -142,14 +143,20 @@ class ReminderService:
         today = now.astimezone(self.rules.zone).date()
         async with self.database.transaction(write=True) as session:
             stuck = await ledger.in_flight(session)
+            # The due date is not in the ledger: read it as the planner did, or the message
+            # loses its date line ("Quá hạn 0 ngày").
+            dues = await milestone_dues(session, {r.milestone_id for r in stuck if r.milestone_id})
             claimed = [
                 recipients.Claim(
-                    Occasion(r.planned_at, r.task_key, r.milestone_id, Kind(r.kind)),
+                    Occasion(
+                        r.planned_at, r.task_key, r.milestone_id, Kind(r.kind),
+                        dues.get(r.milestone_id) if r.milestone_id else None,
+                    ),
                     r.member_id,
                     r.id,
                 )
                 for r in stuck
-            ]
+            ]  # fmt: skip
             deliveries = await recipients.deliveries(session, claimed, today)
         if deliveries:
             log.warning(

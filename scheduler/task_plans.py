@@ -81,6 +81,22 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
     return plans
 
 
+async def milestone_dues(session: AsyncSession, milestone_ids: set[int]) -> dict[int, date]:
+    """The current due date (after extensions, the latest winning) of each milestone: the date
+    the planner gives a reminder, read again for one rebuilt from the ledger."""
+    if not milestone_ids:
+        return {}
+    planned = await session.execute(
+        select(Milestone.id, Milestone.due_on).where(Milestone.id.in_(milestone_ids))
+    )
+    extended = await session.execute(
+        select(Extension.milestone_id, Extension.new_due)
+        .where(Extension.milestone_id.in_(milestone_ids))
+        .order_by(Extension.id)
+    )
+    return {milestone_id: due for milestone_id, due in [*planned.all(), *extended.all()]}
+
+
 _FINGERPRINT = select(
     *(
         select(aggregate(model.id)).scalar_subquery()

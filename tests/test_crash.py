@@ -100,6 +100,10 @@ async def test_sigkill_during_a_fan_out_loses_nothing(tmp_path: Path) -> None:
     repeats = sum(n - 1 for n in chats.values())
     assert len(chats) == MEMBERS  # every reminder delivered
     assert repeats <= RECORD_EVERY + MAX_IN_FLIGHT, repeats  # only unrecorded or in-flight ones
+    # Those resent at the restart read as those sent before the kill: date line included.
+    reminders = Counter(s.text for s in list(api.sent) if int(s.chat_id) >= FIRST_CHAT)
+    assert len(reminders) == 1, reminders
+    assert "Hạn 30/09/2024 · còn 3 ngày" in str(next(iter(reminders)))
     assert TOKEN not in log.read_text()
     with sqlite3.connect(tmp_path / "bot.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -3,25 +3,34 @@ speaks the Bot API (fakes/bot_api.py). Nothing leaves the machine."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from openpyxl import load_workbook
+from sqlalchemy import func, select, update
 
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from chat import texts
 from db import queries
 from db.invites import create_invite
-from db.models import Member, StatusChange, Task
+from db.models import Member, SentMessage, StatusChange, Task
 from db.session import Database
 from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi, Sent
+from fakes.builders import add_next_years_plan, task_id_of
 from handlers.engine import Engine
+from reports.workbook import HEADER_ROW
 from tests.conftest import ZONE
 
 TOKEN = "987654321:AAH-fake-token-for-tests_0123456789abcdef"
@@ -326,3 +335,105 @@ async def test_an_admin_gets_the_report_with_its_chart_and_the_workbook(tg: Harn
     assert {c.body_type for c in uploads} == {"multipart/form-data"}  # files: PTB's own form
     (refused,) = await tg.ask(VINH, "/xuat")
     assert refused.text == texts.ADMIN_ONLY
+
+
+async def _stored(database: Database, statement, expected: object) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        async with database.transaction() as session:
+            if await session.scalar(statement) == expected:
+                return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"never stored: {statement}")
+
+
+async def test_a_reply_updates_the_task_it_answers_even_after_a_switch_of_year(
+    tg: Harness,
+) -> None:
+    """A confirmation is bound to its task's id: replying to 2024's II.1 confirmation after
+    /kehoach 2025 (even while Telegram was still taking the confirmation) changes 2024's II.1."""
+    async with tg.database.transaction(write=True) as session:
+        await add_next_years_plan(session, tg.clock.now())
+        ids = {year: await task_id_of(session, "II.1", year) for year in (2024, 2025)}
+    await tg.link("admin", ADMIN, admin=True)
+    tg.api.fail_next("sendMessage", status=500, delay=1.0)  # the confirmation is slow to go out
+    tg.api.push_message(ADMIN, "/capnhat II.1 đang thực hiện 50%")
+    await _stored(tg.database, select(func.count(StatusChange.id)), 1)
+    tg.api.push_message(ADMIN, "/kehoach 2025")  # answered while the confirmation is retried
+
+    def confirmation(sent: list[Sent]) -> Sent | None:
+        return next((m for m in sent if (m.text or "").startswith("Đã cập nhật")), None)
+
+    confirmed = await tg.api.wait_for(confirmation, timeout=10)
+    switched, later = (m.text or "" for m in tg.api.messages_to(ADMIN))
+    assert switched.startswith("Đồng chí đang xem") and later == confirmed.text  # in this order
+    await _stored(
+        tg.database,
+        select(SentMessage.task_id).where(SentMessage.message_id == str(confirmed.message_id)),
+        ids[2024],
+    )
+    (answer,) = await tg.ask(ADMIN, "xong", reply_to=confirmed.message_id)
+    assert answer.text is not None and "II.1" in answer.text and "→ Hoàn thành" in answer.text
+    async with tg.database.transaction() as session:
+        changed = (await session.scalars(select(StatusChange.task_id))).all()
+    assert changed == [ids[2024], ids[2024]]  # 2025's II.1 untouched
+
+
+async def test_button_data_with_odd_digits_or_control_characters_is_answered_plainly(
+    tg: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Button data is text from outside like anything typed: cleaned at the engine's entry,
+    and numbers read as ASCII digits within range."""
+    await tg.link("le-hong-vinh", VINH)
+    (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
+    caplog.clear()
+    for data, answer in (
+        ("/hoantac ²", texts.UNDO_UNKNOWN),
+        ("/hoantac 99999999999999999999999", texts.UNDO_UNKNOWN),
+        ("/kehoach ²²²²", "Không có kế hoạch năm ²²²². Các năm hiện có: 2024."),
+    ):
+        before = len(tg.api.messages_to(VINH))
+        tg.api.push_callback(VINH, detail.message_id, data)
+        assert (await tg.api.wait_sent(VINH, before + 1))[-1].text == answer
+    before = len(tg.api.messages_to(VINH))
+    tg.api.push_callback(VINH, detail.message_id, "/capnhat I.5 ghi chú\x01 họp\u202e xong\x0b")
+    assert (await tg.api.wait_sent(VINH, before + 1))[-1].text == (
+        "Đã ghi chú vào nhiệm vụ I.5: “họp xong”"
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_reply_is_cleaned_as_a_command_is_and_the_plan_still_exports(
+    tg: Harness, tmp_path: Path
+) -> None:
+    """Control and bidi characters in a reply are dropped before anything is stored (they once
+    were stored: /xuat apologised, `export --xlsx` died on IllegalCharacterError)."""
+    await tg.link("admin", ADMIN, admin=True)
+    (done,) = await tg.ask(ADMIN, "/capnhat I.1 hoàn thành")
+    (saved,) = await tg.ask(ADMIN, "Quyết định\x01 số\x0b 45/QĐ-UBND\x1b", reply_to=done.message_id)
+    assert saved.text == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.1: “Quyết định số 45/QĐ-UBND”"
+    (detail,) = await tg.ask(ADMIN, "/nhiemvu I.2")
+    (noted,) = await tg.ask(ADMIN, "đã họp\u202e lần 2\x00", reply_to=detail.message_id)
+    assert noted.text == "Đã ghi chú vào nhiệm vụ I.2: “đã họp lần 2”"
+    async with tg.database.transaction() as session:
+        stored = (await session.scalars(select(StatusChange).order_by(StatusChange.id))).all()
+    assert [(c.note, c.reference) for c in stored[1:]] == [
+        (None, "Quyết định số 45/QĐ-UBND"),
+        ("đã họp lần 2", None),
+    ]
+    _, document = await tg.ask(ADMIN, "/xuat", count=2)
+    (_, _, content) = document.files["document"]
+    cli = tmp_path / "export.xlsx"
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
+    }
+    environment.update(DATABASE_URL=tg.database.url, BOT_NOW="2024-03-20T09:00+07:00")
+    exported = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "export", "--xlsx", str(cli)],
+        capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=60, check=False,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    for workbook in (load_workbook(io.BytesIO(content)), load_workbook(cli)):
+        rows = list(workbook["Kế hoạch 2024"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+        i1 = next(r for r in rows if str(r[1]).startswith("Ban hành Kế hoạch công tác"))
+        assert "Sản phẩm: Quyết định số 45/QĐ-UBND" in str(i1[7])

@@ -19,7 +19,7 @@ from bot.zalo_channel import ZaloChannel
 from chat import texts
 from db import queries
 from db.invites import create_invite
-from db.models import Member, StatusChange
+from db.models import ChatAccount, Member, StatusChange
 from db.session import Database
 from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi
@@ -251,3 +251,49 @@ async def test_the_report_on_zalo_says_where_the_chart_and_workbook_are(zalo: Za
     assert pieces[0].startswith("📊 BÁO CÁO TIẾN ĐỘ")
     assert pieces[-1].endswith(texts.REPORT_NO_FILES_HERE)
     assert all(len(p) <= 2000 for p in pieces)
+
+
+async def test_a_group_chat_gets_the_group_rule_as_on_telegram(zalo: Zalo) -> None:
+    """A linked member's /nhiemvu in a Zalo group once got their personal list in the group."""
+    await zalo.link("le-hong-vinh", VINH)
+    group = "zl-group-77"
+    for text in ("/nhiemvu", "/nhiemvu I.5", "/quahan", "/capnhat I.5 xong", "nhiệm vụ của tôi"):
+        before = len(zalo.api.messages_to(group))
+        zalo.api.push_text(VINH, text, chat_id=group)
+        assert (await zalo.api.wait_sent(group, before + 1))[-1].text == texts.GROUP_PRIVATE, text
+    zalo.api.push_text(VINH, "xong", chat_id=group)  # chatter: silence
+    zalo.api.push_text(VINH, "/trogiup", chat_id=group)
+    (*_, help_) = await zalo.api.wait_sent(group, 6)
+    assert help_.text.startswith("Các lệnh của bot") and len(zalo.api.messages_to(group)) == 6
+    assert not zalo.api.messages_to(VINH)  # nothing went to the member's own chat either
+    (mine,) = await zalo.ask(VINH, "/nhiemvu I.5")  # privately, as before
+    assert mine.startswith("I.5 ·")
+    async with zalo.database.transaction() as session:
+        assert (await session.scalars(select(StatusChange))).all() == []
+
+
+async def test_a_lone_surrogate_or_odd_digits_from_zalo_are_answered_plainly(
+    zalo: Zalo, caplog: pytest.LogCaptureFixture
+) -> None:
+    """JSON may carry a lone surrogate (\\ud800), which no database stores: dropped at the
+    engine's entry, in a display name too. "²" is not a choice number."""
+    async with zalo.database.transaction(write=True) as session:
+        vinh = await session.scalar(select(Member).where(Member.key == "le-hong-vinh"))
+        assert vinh is not None
+        code = await create_invite(session, vinh, now=zalo.clock.now())
+    caplog.clear()
+    zalo.api.push_text(VINH, f"/start {code}", display_name="Vinh\ud800 \u202eLê")
+    (welcome,) = await zalo.api.wait_sent(VINH)
+    assert welcome.text.startswith("Xin chào đồng chí Lê Hồng Vinh!")
+    (detail,) = await zalo.ask(VINH, "/nhiemvu I.5")
+    assert detail.endswith("3. Gặp vướng mắc")
+    assert await zalo.ask(VINH, "²") == [texts.UNKNOWN]  # not choice 2
+    (noted,) = await zalo.ask(VINH, "ghi chú đã họp\ud800 lần 2")
+    assert noted == "Đã ghi chú vào nhiệm vụ I.5: “đã họp lần 2”"
+    async with zalo.database.transaction() as session:
+        account = await session.scalar(select(ChatAccount).where(ChatAccount.external_id == VINH))
+        assert account is not None and account.display_name == "Vinh Lê"
+        assert [c.note for c in (await session.scalars(select(StatusChange))).all()] == [
+            "đã họp lần 2"
+        ]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -66,6 +66,9 @@ PHRASES = [
 ]
 
 
+JOINERS = "\u200c\u200d"
+
+
 def normalized(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -83,7 +86,13 @@ def test_the_parser_takes_any_text(text: str) -> None:
         if isinstance(parsed, UpdateRequest):
             assert re.fullmatch(r"(I|II|III|IV)\.\d{1,2}[a-z]?", parsed.code)
             assert parsed.progress is None or 0 <= parsed.progress <= 100
-            assert not any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in parsed.text)
+            assert not any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in parsed.text)
+            # Format characters: only the joiners and a flag's tags, which emoji are made of.
+            assert all(
+                ch in JOINERS or "\U000e0020" <= ch <= "\U000e007f"
+                for ch in parsed.text
+                if unicodedata.category(ch) == "Cf"
+            )
     code = parse_code(text)
     assert code is None or parse_code(code) == code
 
@@ -131,6 +140,25 @@ async def account_of(chat: Chat, key: str) -> str:
     return await chat.link(key)
 
 
+@pytest.mark.parametrize(
+    ("command", "answer"),
+    [
+        ("/hoantac ²", texts.UNDO_UNKNOWN),  # str.isdigit() is true, int() refuses it
+        ("/hoantac ١٢", texts.UNDO_UNKNOWN),  # Arabic-Indic digits: not an id either
+        ("/hoantac 99999999999999999999999", texts.UNDO_UNKNOWN),  # over SQLite's 64 bits
+        ("/hoantac 2147483648", texts.UNDO_UNKNOWN),  # over PostgreSQL's INTEGER
+        ("/kehoach ²²²²", "Không có kế hoạch năm ²²²². Các năm hiện có: 2024."),
+    ],
+)
+async def test_numbers_other_than_ascii_digits_or_out_of_range_are_answered_plainly(
+    chat: Chat, caplog: pytest.LogCaptureFixture, command: str, answer: str
+) -> None:
+    vinh = await chat.link("le-hong-vinh")
+    caplog.clear()
+    assert await chat.text(vinh, command) == answer
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 @SETTINGS
 @given(text=TEXT)
 async def test_any_text_in_a_group_is_a_silence_or_the_group_answer(chat: Chat, text: str) -> None:
@@ -161,3 +189,17 @@ async def test_task_text_is_rendered_verbatim(chat: Chat, content: str) -> None:
         await session.execute(update(Task).where(Task.code == "I.5").values(content=content))
     (detail,) = await chat.say(vinh, "/nhiemvu I.5")
     assert content.strip() in detail.text or normalized(content).strip() in detail.text
+
+
+async def test_emoji_sequences_survive_in_notes_and_names(chat: Chat) -> None:
+    """The zero-width joiner is part of 👨‍👩‍👧 (it was once dropped, leaving three emoji)."""
+    family, coder, heart = "👨\u200d👩\u200d👧", "\U0001f9d1\u200d💻", "❤\ufe0f"
+    admin = await chat.add_member("office", "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True)
+    noted = await chat.text(admin, f"/capnhat I.5 ghi chú họp xong {family} {heart}")
+    assert noted == f"Đã ghi chú vào nhiệm vụ I.5: “họp xong {family} {heart}”"
+    added = await chat.text(admin, f"/themtv Trần Lan {coder} | Sở Nội vụ")
+    assert f"Trần Lan {coder}" in added
+    async with chat.database.transaction() as session:
+        assert await session.scalar(select(StatusChange.note)) == f"họp xong {family} {heart}"
+        names = set(await session.scalars(select(Member.full_name)))
+    assert f"Trần Lan {coder}" in names

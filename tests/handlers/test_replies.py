@@ -10,14 +10,18 @@ from sqlalchemy import select
 from chat import texts
 from db.models import StatusChange
 from domain.clock import FrozenClock
+from fakes.builders import task_id_of
 from tests.conftest import Chat
 
 MESSAGE_IDS = itertools.count(500)
 
 
 async def reply(chat: Chat, account: str, task: str, text: str) -> str:
+    """Reply ``text`` to a bot message about ``task`` (a code of the 2024 plan)."""
     message_id = str(next(MESSAGE_IDS))
-    await chat.engine.remember("telegram", account, message_id, task)
+    async with chat.database.transaction() as session:
+        task_id = await task_id_of(session, task)
+    await chat.engine.remember("telegram", account, message_id, task_id)
     return "\n\n".join(r.text for r in await chat.say(account, text, reply_to=message_id))
 
 
@@ -55,6 +59,16 @@ async def test_a_reply_without_a_status_is_a_note_or_the_reference(chat: Chat) -
     assert await reply(chat, vinh, "I.5", "Kế hoạch số 15/KH-UBND") == (
         "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
     )
+
+
+async def test_a_reference_saved_after_completion_shows_in_the_history(chat: Chat) -> None:
+    vinh = await chat.link("le-hong-vinh")
+    await chat.text(vinh, "/capnhat I.5 hoàn thành")
+    saved = await chat.text(vinh, "/capnhat I.5 ghi chú Kế hoạch số 15/KH-UBND")
+    assert saved == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
+    detail = await chat.text(vinh, "/nhiemvu I.5")
+    assert "ghi số hiệu/sản phẩm: “Kế hoạch số 15/KH-UBND”" in detail
+    assert "“”" not in detail  # it once read `ghi chú: “”`
 
 
 async def test_replies_obey_the_same_permissions(chat: Chat) -> None:

@@ -27,15 +27,16 @@ from db.models import (
 from db.session import Database
 from domain.clock import FrozenClock, SystemClock
 from fakes.bot_api import FakeBotApi
-from fakes.builders import add_directing_group
+from fakes.builders import add_directing_group, task_id_of
 from handlers.engine import Engine
 from scheduler.leader import Always
-from scheduler.planner import Rules
+from scheduler.planner import Kind, Rules
 from scheduler.reminders import ReminderService
 from tests.bot.test_telegram import TOKEN, settings_for
 from tests.conftest import ZONE, local
 
 TRUNG, ADMIN, OFFICER = 2001, 2002, 2003
+LATE_JOINER = 2100
 FAN_OUT = int(os.environ.get("FAN_OUT", "5000"))
 RULES = Rules(offsets=tuple(timedelta(days=d) for d in (7, 3, 1, 0)), send_time=time(8), zone=ZONE)
 
@@ -218,6 +219,41 @@ async def test_in_flight_reminders_are_resent_after_a_crash(stack: Stack) -> Non
     assert await restarted.run_due() == 0
     assert len(stack.api.messages_to(TRUNG)) == 1
     assert [s for _, s, _ in await stack.ledger()] == ["sent"]
+
+
+@pytest.mark.parametrize(
+    ("at", "kind", "line"),
+    [
+        ("2024-09-27 08:00", Kind.DEADLINE, "Hạn 30/09/2024 · còn 3 ngày"),
+        ("2024-10-15 08:00", Kind.ESCALATION, "🚨 Quá hạn 15 ngày · I.10"),
+    ],
+)
+async def test_a_reminder_resent_after_a_crash_reads_as_the_one_sent_normally(
+    stack: Stack, at: str, kind: Kind, line: str
+) -> None:
+    """The resend rebuilds the reminder from the ledger: its date line and its days late are
+    those of the reminder sent normally (it once lost the due date: no date line, and an
+    escalation that read "Quá hạn 0 ngày")."""
+    stack.clock.instant = local(at)
+    now = stack.clock.now()
+    await stack.link("nguyen-duc-trung", TRUNG)
+    service = stack.service()
+    async with stack.database.transaction() as session:
+        i10 = await task_id_of(session, "I.10")
+    window = await service.occasions(now - timedelta(hours=1), now + timedelta(seconds=1))
+    due = [o for o in window if o.task_id == i10 and o.kind == kind]
+    assert len(due) == 1
+    await service._claim(due, now)  # claimed, then the process "dies" before sending
+    async with stack.database.transaction(write=True) as session:
+        await add_directing_group(session, "I.10", 1, now, LATE_JOINER)  # sent to normally
+    restarted = stack.service()
+    assert await restarted.resend_in_flight() == 1
+    assert await restarted._send(await restarted._claim(due, now)) == 1
+    (resent,) = stack.api.messages_to(TRUNG)
+    (normal,) = stack.api.messages_to(LATE_JOINER)
+    assert normal.text is not None and line in normal.text
+    assert resent.text == normal.text
+    assert resent.reply_markup == normal.reply_markup
 
 
 async def test_a_blocked_member_is_recorded_and_reported(stack: Stack) -> None:
