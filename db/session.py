@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, SingletonThreadPool
 
-from db.query import driver_execute
+from db.statements import driver_execute
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import queries
+from db import facts
 from db.identity import PlanRef, Sender
 from db.models import Member, Plan, Task
 from db.session import Database
 from domain.access import Role, Who, roles_of
 from handlers.types import Inbound
-from handlers.views import TaskView, task_view
+from handlers.views import TaskView, view_of
 
 T = TypeVar("T")
 
@@ -50,12 +50,17 @@ class Context:
     def today(self) -> date:  # asked once per task of a list
         return local_day(self.now, self.zone)
 
-    def roles(self, task: Task) -> frozenset[Role]:
-        return roles_of(self.who, queries.seats(task))
+    def roles(self, view: TaskView) -> frozenset[Role]:
+        return roles_of(self.who, view.facts.seat_list())
 
     async def views(self, tasks: list[Task]) -> list[TaskView]:
-        changes = await queries.history(self.session, [t.id for t in tasks])
-        return [task_view(t, changes[t.id], self.today) for t in tasks]
+        """The tasks as the lists and reminders show them (``db.facts``), in the order given,
+        with what this transaction has written so far."""
+        await self.session.flush()
+        ids = [t.id for t in tasks]
+        found = await self.session.run_sync(lambda s: facts.tasks(s.connection(), ids))
+        by_id = {f.id: f for f in found}
+        return [view_of(by_id[task_id], self.today) for task_id in ids]
 
 
 @dataclass(frozen=True)

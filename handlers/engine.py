@@ -18,10 +18,11 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from bot.clock import Clock
-from db import queries
-from db.identity import identify
+from db import records
+from db.identity import PlanRef, identify, plan_of
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
 from handlers import admin_people, admin_tasks, preferences, texts
@@ -116,8 +117,14 @@ class Engine:
     async def remember(self, channel: str, chat_id: str, message_id: str, task_code: str) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task."""
         async with self.database.transaction(write=True) as session:
-            member = await queries.account_member(session, channel, chat_id)
-            plan = await queries.member_plan(session, member, self._today_year())
+            year = self._today_year()
+
+            def plan_of_chat(connection: Connection) -> PlanRef | None:
+                """The plan the chat's member looks at, else the current one."""
+                found = identify(connection, channel, chat_id, year)
+                return found.plan if found else plan_of(connection, None, year)
+
+            plan = await session.run_sync(lambda s: plan_of_chat(s.connection()))
             task_id = (
                 await session.scalar(
                     select(Task.id).where(Task.plan_id == plan.id, Task.code == task_code)
@@ -237,4 +244,4 @@ class Engine:
                 SentMessage.message_id == ctx.inbound.reply_to,
             )
         )
-        return await queries.task_by_id(ctx.session, task_id) if task_id is not None else None
+        return await records.task_by_id(ctx.session, task_id) if task_id is not None else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from db import queries
+from db import records
 from db.models import Extension
 from handlers import texts
 from handlers.audit import append_change, record
@@ -28,7 +28,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     reason = match[4].strip()
     if not reason:
         return [Reply(texts.EXTEND_REASON_MISSING)]
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     if not task.milestones:

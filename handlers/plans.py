@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db import queries
+from db import records
 from db.models import Plan
 from domain.text import fold
 from handlers import texts
@@ -35,7 +35,7 @@ async def plans(ctx: Context, args: str) -> list[Reply]:
         return [Reply("\n".join(lines))]
     if wanted in CURRENT_WORDS:
         ctx.member.plan_year = None
-        current = await queries.current_plan(ctx.session, ctx.today.year)
+        current = await records.current_plan(ctx.session, ctx.today.year)
         assert current is not None
         return [Reply(texts.PLAN_RESET.format(code=current.code, year=current.year))]
     year = int(wanted) if wanted.isdigit() and len(wanted) == 4 else None

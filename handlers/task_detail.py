@@ -3,7 +3,7 @@ status choices."""
 
 from __future__ import annotations
 
-from db import queries
+from db import records
 from domain.access import may_change_status
 from domain.status import Status
 from handlers import render, texts
@@ -24,9 +24,9 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     code = parse_code(args)
     if code is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=args.strip()[:40], plan=ctx.plan.code))]
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
-    actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
+    actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(view)) else ()
     return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]

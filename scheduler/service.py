@@ -26,16 +26,19 @@ from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from db import queries
-from db.models import ChatAccount, Member, SentMessage, Task
+from db import facts, identity
+from db.facts import TaskFacts
+from db.identity import PlanRef
+from db.models import ChatAccount, Member, SentMessage
 from db.session import Database
 from handlers import render, texts
 from handlers.types import Reply
-from handlers.views import TaskView, task_view
+from handlers.views import TaskView, view_of
 from scheduler import ledger, messages
 from scheduler.audience import reachable, task_audience
 from scheduler.leader import Leadership, leadership_for
@@ -51,6 +54,7 @@ from scheduler.planner import (
 from scheduler.plans import current_task_plans, fingerprint
 
 log = logging.getLogger(__name__)
+_MEMBER = select(Member.is_admin, Member.committee_role).where(Member.id == bindparam("id"))
 _AT = attrgetter("at")
 GRACE = timedelta(hours=24)
 LOOKAHEAD = timedelta(days=62)
@@ -363,30 +367,34 @@ class ReminderService:
     ) -> dict[int, TaskView]:
         if not task_ids:
             return {}
-        tasks = (await session.scalars(
-            select(Task).where(Task.id.in_(task_ids)).options(*queries.task_options())
-        )).all()  # fmt: skip
-        changes = await queries.history(session, task_ids)
-        return {t.id: task_view(t, changes[t.id], today) for t in tasks}
+        found = await session.run_sync(lambda s: facts.tasks(s.connection(), task_ids))
+        return {f.id: view_of(f, today) for f in found}
 
     async def _digest(self, session: AsyncSession, member_id: int, name: str, today: date) -> Reply:
-        member = await session.get(Member, member_id)
-        plan = await queries.current_plan(session, today.year)
-        if member is None or plan is None:
+        """The member's tasks as their lists show them (``db.facts``), and the plan's counts for
+        an admin."""
+
+        def read(connection: Connection) -> tuple[PlanRef, list[TaskFacts], list[TaskFacts]] | None:
+            member = connection.execute(_MEMBER, {"id": member_id}).first()
+            plan = identity.plan_of(connection, None, today.year)
+            if member is None or plan is None:
+                return None
+            who = identity.who_of(connection, member_id, member.is_admin, member.committee_role)
+            mine = facts.reaching(connection, plan.id, who, lean=True)
+            everything = facts.whole_plan(connection, plan.id, lean=True) if member.is_admin else []
+            return plan, mine, everything
+
+        found = await session.run_sync(lambda s: read(s.connection()))
+        if found is None:
             return messages.digest(name, today, [], None)
-        who = await queries.who_is(session, member)
-        mine = list(await queries.tasks_reaching(session, plan.id, who))
-        changes = await queries.history(session, [t.id for t in mine])
-        views = [task_view(t, changes[t.id], today) for t in mine]
+        plan, mine, everything = found
         summary = None
-        if member.is_admin:
-            everything = list(await queries.plan_tasks(session, plan.id))
-            all_changes = await queries.history(session, [t.id for t in everything])
-            all_views = [task_view(t, all_changes[t.id], today) for t in everything]
+        if everything:
+            all_views = [view_of(f, today) for f in everything]
             summary = (
                 texts.DIGEST_PLAN.format(code=plan.code) + "\n" + render.summary_counts(all_views)
             )
-        return messages.digest(name, today, views, summary)
+        return messages.digest(name, today, [view_of(f, today) for f in mine], summary)
 
     # ---------------------------------------------------------------- sending
     async def _send(self, deliveries: list[Delivery]) -> int:

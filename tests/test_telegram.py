@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.clock import FrozenClock
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
-from db import queries
+from db import records
 from db.invites import create_invite
 from db.models import Member, StatusChange, Task
 from db.session import Database
@@ -48,7 +48,7 @@ class Harness:
                 )
                 session.add(member)
                 await session.flush()
-            await queries.link_account(
+            await records.link_account(
                 session, member, "telegram", str(user_id), now=self.clock.now()
             )
 

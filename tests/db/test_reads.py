@@ -100,7 +100,7 @@ async def test_postgresql_reads_go_through_the_async_engine(database: Database) 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 async def test_a_restarted_server_costs_no_read(seeded: Database) -> None:
     """The server drops every connection (a restart, a failover) while the reader's sit in its
-    pool: the next read meets a dead one, the pool is replaced (``db.query.driver_execute``),
+    pool: the next read meets a dead one, the pool is replaced (``db.statements.driver_execute``),
     and the read runs again on a fresh connection. No member sees an error for it."""
 
     def year(connection: Connection) -> int | None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bot.clock import FrozenClock, SystemClock
 from bot.telegram_channel import TelegramChannel
-from db import queries
+from db import records
 from db.models import (
     Agency,
     ChatAccount,
@@ -79,7 +79,7 @@ class Stack:
                 )
                 session.add(member)
                 await session.flush()
-            await queries.link_account(
+            await records.link_account(
                 session, member, "telegram", str(user_id), now=self.clock.now()
             )
 
