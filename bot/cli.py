@@ -21,7 +21,7 @@ from bot.startup import StartupError
 from bot.wiring import DEFAULT_SEED, Service, open_service
 from chat import texts
 from chat.messages import Inbound
-from db import queries
+from db import records
 from db.backup import backup_sqlite
 from db.invites import create_invite
 from db.models import AdminAction, Member, Plan
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _find_member(service: Service, name: str) -> Member | None:
     async with service.database.transaction() as session:
-        members = await queries.all_members(session)
+        members = await records.all_members(session)
     person = find_person(name, [Person(m.key, m.full_name) for m in members])
     if person is None:
         print(texts.UNKNOWN_MEMBER.format(name=name), file=sys.stderr)
@@ -94,7 +94,7 @@ async def _console_member(service: Service, name: str) -> Member | None:
     member = await _find_member(service, name)
     if member is not None:
         async with service.database.transaction(write=True) as session:
-            await queries.link_account(
+            await records.link_account(
                 session, member, console.CHANNEL, member.key, now=service.clock.now()
             )
     return member
@@ -265,7 +265,7 @@ async def _export(settings: Settings, target: Path, year: int | None) -> int:
     try:
         now = service.clock.now().astimezone(settings.zone)
         async with service.database.transaction() as session:
-            plan = await queries.current_plan(session, year or now.year)
+            plan = await records.current_plan(session, year or now.year)
             if plan is None or (year is not None and plan.year != year):
                 print(f"no plan for {year or now.year}", file=sys.stderr)
                 return 2

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
 from chat import texts
-from db.facts import TaskFacts, task_facts
-from db.models import StatusChange, Task
+from db.facts import TaskFacts
 from domain.access import Role
 from domain.progress import TaskState, derive_state
 from domain.status import Status
@@ -127,11 +125,6 @@ def _names(facts: TaskFacts, role: Role) -> tuple[str, ...]:
         elif s.agency_name is not None:
             names.append(s.agency_name)
     return tuple(names)
-
-
-def task_view(task: Task, changes: Sequence[StatusChange], today: date) -> TaskView:
-    """The view of an ORM task (relationships loaded) with its history, oldest first."""
-    return view_of(task_facts(task, changes), today)
 
 
 def view_of(facts: TaskFacts, today: date) -> TaskView:

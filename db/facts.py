@@ -5,8 +5,9 @@ synchronous connection: ``Database.read`` runs them (on SQLite, on the event loo
 hand-offs), and a session runs them with ``run_sync``.
 
 Loading full task objects with their relationships cost ~30 ms for a 25-task list
-(bench.province); these rows cost a few. ``chat.views`` builds a TaskView from them, and
-from an ORM task through the same facts, so both paths show the same thing."""
+(bench.province); these rows cost a few. ``chat.views`` builds a TaskView from them: the one
+read model for what reaches a member or a plan, used by the commands, the reminders, the digest
+and the reports."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from db.models import (
     StatusChange,
     Task,
 )
-from db.query import Query
+from db.statements import Query
 from domain.access import Role, Seat, Who
 
 
@@ -140,6 +141,13 @@ def reaching(
     rows = _BY_ID.all(connection, {"ids": list(own)}) if own else []
     tasks = [row[:-1] for row in rows if row[-1] == plan_id]
     return _facts(connection, tasks, seats=own if lean else None, authors=not lean)
+
+
+def tasks(connection: Connection, ids: Sequence[int]) -> list[TaskFacts]:
+    """These tasks, in plan order, with every seat and the authors' names: a task's detail, the
+    reminders."""
+    rows = _BY_ID.all(connection, {"ids": sorted(set(ids))}) if ids else []
+    return _facts(connection, [row[:-1] for row in rows], seats=None, authors=True)
 
 
 def whole_plan(connection: Connection, plan_id: int, *, lean: bool = False) -> list[TaskFacts]:
@@ -254,30 +262,3 @@ def _changes(
     for task_id, *fields in rows:
         found[task_id].append(ChangeFacts(*fields))
     return found
-
-
-def task_facts(task: Task, changes: Sequence[StatusChange]) -> TaskFacts:
-    """The same facts from an ORM task (relationships loaded) and its history."""
-    return TaskFacts(
-        id=task.id, code=task.code, position=task.position, content=task.content,
-        section_code=task.section.code, section_title=task.section.title,
-        deadline_text=task.deadline_text, schedule=task.schedule, flag=task.flag,
-        product=task.product, note=task.note, directors_printed=task.directors_printed,
-        milestones=tuple(
-            MilestoneFacts(m.id, m.label, m.due_on, m.current_due) for m in task.milestones
-        ),
-        seats=tuple(
-            SeatFacts(
-                Seat(Role(a.role), member_id=a.member_id, group_id=a.group_id, agency_id=a.agency_id),
-                a.member.full_name if a.member else None,
-                a.group.name if a.group else None,
-                a.agency.name if a.agency else None,
-            )
-            for a in task.assignments
-        ),
-        changes=tuple(
-            ChangeFacts(c.kind, c.milestone_id, c.old_status, c.new_status, c.progress, c.note,
-                        c.reference, c.at, c.member.full_name if c.member else None)
-            for c in changes
-        ),
-    )  # fmt: skip

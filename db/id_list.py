@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, Integer, String, bindparam
+from sqlalchemy import BindParameter, Integer, String, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -44,20 +44,19 @@ class IdList(TypeDecorator[Sequence[int]]):
         return f"[{','.join(map(str, ids))}]"  # JSON, without json.dumps' generality
 
 
-class Among(ColumnElement[bool]):
-    """``column`` is one of the ids bound to ``ids``; compiled per dialect below."""
+class Among(FunctionElement[bool]):
+    """``column`` is one of the ids bound to ``ids``; compiled per dialect below. A function
+    element, as in SQLAlchemy's compiler extension: its two arguments are its state (and its
+    cache key)."""
 
     inherit_cache = True
-    type = Boolean()
-    _is_implicitly_boolean = True  # a comparison already: no "= 1" after it on SQLite
-    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's own declaration is a list)
-        ("column", InternalTraversal.dp_clauseelement),
-        ("ids", InternalTraversal.dp_clauseelement),
-    ]
+    name = "among"
 
     def __init__(self, column: ColumnElement[Any], ids: BindParameter[Sequence[int]]) -> None:
-        self.column = column
-        self.ids = ids
+        super().__init__(column, ids)
+
+    def parts(self) -> tuple[ColumnElement[Any], ...]:
+        return tuple(self.clauses)
 
 
 def among(column: Any, name: str) -> Among:
@@ -66,11 +65,11 @@ def among(column: Any, name: str) -> Among:
 
 @compiles(Among)
 def _json_each(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    column, ids = (compiler.process(part, **kw) for part in element.parts())
     return f"{column} IN (SELECT value FROM json_each({ids}))"
 
 
 @compiles(Among, "postgresql")
 def _any(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
-    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    column, ids = (compiler.process(part, **kw) for part in element.parts())
     return f"{column} = ANY({ids})"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from db.models import Agency, ChatAccount, Member, MemberAgency, MemberGroup, Plan
-from db.query import Query
+from db.statements import Query
 from domain.access import Who, reaching_agencies
 
 

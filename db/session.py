@@ -16,7 +16,8 @@ processes (the command line while the service runs).
 read-only connections in autocommit (``make_reader``). On SQLite it runs on the event loop
 itself, on a read-only connection: aiosqlite hands every statement to a thread and back, and on
 the 2-core benchmark machine each hand-off costs ~0.4 ms against a few microseconds for an
-indexed SELECT, so a dozen statements cost 5 ms in hand-offs alone (``bench.province``). A WAL reader does not wait for writers; in the rare
+indexed SELECT, and SQLAlchemy's aiosqlite adapter makes four a statement (cursor, execute,
+fetch, close). A WAL reader does not wait for writers; in the rare
 moments it must wait (another process checkpointing or recovering the file) the read gives up at
 once and is run again through aiosqlite, off the loop, with the full busy timeout.
 """
@@ -43,8 +44,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, SingletonThreadPool
 
-from db import sqlite_driver
-from db.query import driver_execute
+from db.statements import driver_execute
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
@@ -100,8 +100,6 @@ def make_engine(url: str, *, immediate: bool = False, **kwargs: Any) -> AsyncEng
     if path and ":memory:" not in path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("connect_args", {"timeout": BUSY_TIMEOUT_MS / 1000})
-    if url.startswith("sqlite+aiosqlite"):
-        kwargs.setdefault("module", sqlite_driver.dbapi())  # one thread hand-off per statement
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "connect", _on_connect)
     begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"

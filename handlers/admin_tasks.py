@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from chat import texts
 from chat.messages import Reply
-from db import queries
+from db import records
 from db.models import Agency, Assignment, Extension, Group, Member, Section, Task
 from db.seed import sync_milestones
 from db.seed_file import MilestoneIn
@@ -147,7 +147,7 @@ async def edit_task(ctx: Context, args: str) -> list[Reply]:
     value = words[2].strip() if len(words) > 2 else ""
     if code is None or field is None or not value:
         return [Reply(texts.TASK_EDIT_USAGE)]
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     old = getattr(task, field) or ""
@@ -252,7 +252,7 @@ async def _assignment(ctx: Context, args: str, *, add: bool) -> list[Reply]:
     if parsed is None:
         return [Reply(texts.ASSIGN_USAGE)]
     code, role, name = parsed
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     target = await _target(ctx, role, name)

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat.messages import Inbound
-from chat.views import TaskView, task_view
-from db import queries
+from chat.views import TaskView, view_of
+from db import facts
 from db.identity import PlanRef, Sender
 from db.models import Member, Plan, Task
 from db.session import Database
@@ -89,9 +89,14 @@ class Context:
     async def read(self, fn: Callable[[Connection], T]) -> T:
         return await self.database.read(fn)
 
-    def roles(self, task: Task) -> frozenset[Role]:
-        return roles_of(self.who, queries.seats(task))
+    def roles(self, view: TaskView) -> frozenset[Role]:
+        return roles_of(self.who, view.facts.seat_list())
 
     async def views(self, tasks: list[Task]) -> list[TaskView]:
-        changes = await queries.history(self.session, [t.id for t in tasks])
-        return [task_view(t, changes[t.id], self.today) for t in tasks]
+        """The tasks as the lists and reminders show them (``db.facts``), in the order given,
+        with what this transaction has written so far."""
+        await self.session.flush()
+        ids = [t.id for t in tasks]
+        found = await self.session.run_sync(lambda s: facts.tasks(s.connection(), ids))
+        by_id = {f.id: f for f in found}
+        return [view_of(by_id[task_id], self.today) for task_id in ids]

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from chat import texts
 from chat.messages import Inbound, Reply
-from db import queries
+from db import records
 from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
@@ -246,4 +246,4 @@ class Engine:
                 SentMessage.message_id == ctx.inbound.reply_to,
             )
         )
-        return await queries.task_by_id(ctx.session, task_id) if task_id is not None else None
+        return await records.task_by_id(ctx.session, task_id) if task_id is not None else None

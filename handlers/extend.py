@@ -9,7 +9,7 @@ import re
 
 from chat import texts
 from chat.messages import Reply
-from db import queries
+from db import records
 from db.models import Extension
 from handlers.audit import append_change, record
 from handlers.context import Context
@@ -37,7 +37,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     reason = match[4].strip()
     if not reason:
         return [Reply(texts.EXTEND_REASON_MISSING)]
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     if not task.milestones:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import texts
 from chat.messages import Inbound, Reply
-from db import queries
+from db import records
 from db.invites import create_invite, redeem
 from db.models import ChatAccount, JoinAttempt, Member
 from domain.people import Person, closest_names, find_person
@@ -56,7 +56,7 @@ async def start(
     if joining is None or not joining.active:
         refused(inbound, "invite code: member inactive")
         return [Reply(texts.INVITE_INVALID)]
-    account = await queries.link_account(
+    account = await records.link_account(
         session, joining, inbound.channel, inbound.user_id, now=now
     )
     account.display_name = inbound.display_name
@@ -81,7 +81,7 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
     """/moi <name>: an admin makes an invite code from chat."""
     if not args.strip():
         return [Reply(texts.INVITE_USAGE)]
-    members = await queries.all_members(ctx.session)
+    members = await records.all_members(ctx.session)
     people = [Person(m.key, m.full_name) for m in members]
     person = find_person(args, people)
     if person is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from chat import texts
 from chat.messages import Reply
-from db import queries
+from db import records
 from db.models import Plan
 from domain.text import fold
 from handlers.context import Context
@@ -36,7 +36,7 @@ async def plans(ctx: Context, args: str) -> list[Reply]:
         return [Reply("\n".join(lines))]
     if wanted in CURRENT_WORDS:
         ctx.member.plan_year = None
-        current = await queries.current_plan(ctx.session, ctx.today.year)
+        current = await records.current_plan(ctx.session, ctx.today.year)
         assert current is not None
         return [Reply(texts.PLAN_RESET.format(code=current.code, year=current.year))]
     year = parse_number(wanted) if len(wanted) == 4 else None

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from chat import texts
 from chat.messages import Reply
-from db import queries
+from db import records
 from db.models import StatusChange
 from domain.access import may_change_status
 from domain.progress import derive_state
@@ -56,14 +56,18 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
     if latest != group[-1].id:
         refused(ctx.inbound, "undo: a newer change exists")
         return [Reply(expired)]
-    task = await queries.task_by_id(ctx.session, target.task_id)
+    task = await records.task_by_id(ctx.session, target.task_id)
     assert task is not None
-    if not may_change_status(ctx.who, ctx.roles(task)):
+    (view,) = await ctx.views([task])
+    if not may_change_status(ctx.who, ctx.roles(view)):
         refused(ctx.inbound, f"undo on {task.code}: no longer allowed")
         return [Reply(texts.UNDO_NOT_YOURS)]
-    before = derive_state(
-        c for c in (await queries.history(ctx.session, [task.id]))[task.id] if c.id < target.id
+    earlier = await ctx.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.task_id == task.id, StatusChange.id < target.id)
+        .order_by(StatusChange.id)
     )
+    before = derive_state(earlier)
     lines = []
     for change in reversed(group):
         revert = append_change(

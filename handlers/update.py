@@ -6,7 +6,7 @@ from __future__ import annotations
 from chat import texts
 from chat.messages import Action, Reply
 from chat.views import TaskView
-from db import queries
+from db import records
 from db.models import Milestone, StatusChange, Task
 from domain.access import Role, may_add_note, may_change_status
 from domain.status import Status
@@ -38,7 +38,7 @@ async def update(ctx: Context, args: str) -> list[Reply]:
     parsed = parse_update(args)
     if not isinstance(parsed, UpdateRequest):
         return [Reply(_error(*parsed))]
-    task = await queries.task_by_code(ctx.session, ctx.plan.id, parsed.code)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, parsed.code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=parsed.code, plan=ctx.plan.code))]
     return await apply(ctx, task, parsed)
@@ -58,7 +58,7 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if len(parsed.text) > MAX_NOTE_CHARS:
         return [Reply(texts.TOO_LONG.format(limit=MAX_NOTE_CHARS))]
     (view,) = await ctx.views([task])
-    roles = ctx.roles(task)
+    roles = ctx.roles(view)
     if parsed.status is None:
         return [_note(ctx, task, view, roles, parsed.text)]
     if not may_change_status(ctx.who, roles):

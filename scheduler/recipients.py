@@ -10,19 +10,24 @@ from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import render, texts
 from chat.messages import Reply
 from chat.reach import reachable
-from chat.views import TaskView, task_view
-from db import queries
-from db.models import Member, Task
+from chat.views import TaskView, view_of
+from db import facts, identity
+from db.facts import TaskFacts
+from db.identity import PlanRef
+from db.models import Member
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion
+
+_MEMBER = select(Member.is_admin, Member.committee_role).where(Member.id == bindparam("id"))
 
 
 class Claim(NamedTuple):
@@ -115,26 +120,30 @@ async def deliveries(
 async def _views(session: AsyncSession, task_ids: list[int], today: date) -> dict[int, TaskView]:
     if not task_ids:
         return {}
-    tasks = (await session.scalars(
-        select(Task).where(Task.id.in_(task_ids)).options(*queries.task_options())
-    )).all()  # fmt: skip
-    changes = await queries.history(session, task_ids)
-    return {t.id: task_view(t, changes[t.id], today) for t in tasks}
+    found = await session.run_sync(lambda s: facts.tasks(s.connection(), task_ids))
+    return {f.id: view_of(f, today) for f in found}
 
 
 async def _digest(session: AsyncSession, member_id: int, name: str, today: date) -> Reply:
-    member = await session.get(Member, member_id)
-    plan = await queries.current_plan(session, today.year)
-    if member is None or plan is None:
+    """The member's tasks as their lists show them (``db.facts``), and the plan's counts for
+    an admin."""
+
+    def read(connection: Connection) -> tuple[PlanRef, list[TaskFacts], list[TaskFacts]] | None:
+        member = connection.execute(_MEMBER, {"id": member_id}).first()
+        plan = identity.plan_of(connection, None, today.year)
+        if member is None or plan is None:
+            return None
+        who = identity.who_of(connection, member_id, member.is_admin, member.committee_role)
+        mine = facts.reaching(connection, plan.id, who, lean=True)
+        everything = facts.whole_plan(connection, plan.id, lean=True) if member.is_admin else []
+        return plan, mine, everything
+
+    found = await session.run_sync(lambda s: read(s.connection()))
+    if found is None:
         return compose.digest(name, today, [], None)
-    who = await queries.who_is(session, member)
-    mine = list(await queries.tasks_reaching(session, plan.id, who))
-    changes = await queries.history(session, [t.id for t in mine])
-    views = [task_view(t, changes[t.id], today) for t in mine]
+    plan, mine, everything = found
     summary = None
-    if member.is_admin:
-        everything = list(await queries.plan_tasks(session, plan.id))
-        all_changes = await queries.history(session, [t.id for t in everything])
-        all_views = [task_view(t, all_changes[t.id], today) for t in everything]
+    if everything:
+        all_views = [view_of(f, today) for f in everything]
         summary = texts.DIGEST_PLAN.format(code=plan.code) + "\n" + render.summary_counts(all_views)
-    return compose.digest(name, today, views, summary)
+    return compose.digest(name, today, [view_of(f, today) for f in mine], summary)

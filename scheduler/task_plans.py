@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import queries
+from db import identity
 from db.models import Extension, Milestone, Plan, StatusChange, Task
 from domain.progress import Change, derive_state
 from domain.status import Status
@@ -20,7 +20,7 @@ from scheduler.planner import MilestonePlan, TaskPlan
 
 async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPlan]:
     """Every task of the current plan: its milestones (after extensions) and what is done."""
-    plan = await queries.current_plan(session, today.year)
+    plan = await session.run_sync(lambda s: identity.plan_of(s.connection(), None, today.year))
     if plan is None:
         return []
     in_plan = Task.plan_id == plan.id

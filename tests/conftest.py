@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from chat.messages import Inbound, Reply
-from db import queries
+from db import records
 from db.migrate import upgrade
 from db.models import Agency, Member
 from db.seed import apply_seed
@@ -180,7 +180,7 @@ class Chat:
         async with self.database.transaction(write=True) as session:
             member = await session.scalar(select(Member).where(Member.key == member_key))
             assert member is not None, member_key
-            await queries.link_account(
+            await records.link_account(
                 session, member, "telegram", account, now=local("2024-01-26 08:00")
             )
         return account

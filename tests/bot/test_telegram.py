@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from chat import texts
-from db import queries
+from db import records
 from db.invites import create_invite
 from db.models import Member, SentMessage, StatusChange, Task
 from db.session import Database
@@ -57,7 +57,7 @@ class Harness:
                 )
                 session.add(member)
                 await session.flush()
-            await queries.link_account(
+            await records.link_account(
                 session, member, "telegram", str(user_id), now=self.clock.now()
             )
 

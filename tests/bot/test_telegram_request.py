@@ -71,3 +71,27 @@ async def test_a_full_pool_is_a_timeout_and_nothing_is_sent(api: FakeBotApi) -> 
         with pytest.raises(NetworkError):  # the fault's 500
             await slow
     assert [c.params["text"] for c in api.calls_of("sendMessage")] == ["chậm"]
+
+
+async def test_a_file_goes_as_multipart_with_its_caption(api: FakeBotApi) -> None:
+    content = "Báo cáo tiến độ".encode() * 100
+    async with _bot(api, JsonRequest()) as bot:
+        await bot.send_document(CHAT, content, filename="bao-cao.xlsx", caption=TEXT)
+    (call,) = api.calls_of("sendDocument")
+    assert call.body_type == "multipart/form-data"
+    assert call.params["caption"] == TEXT
+    assert call.files["document"][0] == "bao-cao.xlsx"
+    assert call.files["document"][2] == content
+
+
+async def test_a_request_shut_down_and_initialized_again_sends_again(api: FakeBotApi) -> None:
+    """PTB initializes and shuts its requests down with the application (a restart of the
+    channel does both): the request opens a new client rather than fail on a closed one."""
+    request = JsonRequest()
+    async with _bot(api, request) as bot:
+        await bot.send_message(CHAT, "một")
+    with pytest.raises(NetworkError, match="not initialized"):  # shut down: nothing goes out
+        await request.post(f"{api.base_url}{api.token}/getMe")
+    async with _bot(api, request) as bot:
+        assert (await bot.send_message(CHAT, "hai")).text == "hai"
+    assert [c.params["text"] for c in api.calls_of("sendMessage")] == ["một", "hai"]

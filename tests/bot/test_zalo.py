@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.telegram_channel import TelegramChannel
 from bot.zalo_channel import ZaloChannel
 from chat import texts
-from db import queries
+from db import records
 from db.invites import create_invite
 from db.models import ChatAccount, Member, StatusChange
 from db.session import Database
@@ -53,7 +53,7 @@ class Zalo:
         async with self.database.transaction(write=True) as session:
             member = await session.scalar(select(Member).where(Member.key == key))
             assert member is not None
-            await queries.link_account(session, member, "zalo", user, now=self.clock.now())
+            await records.link_account(session, member, "zalo", user, now=self.clock.now())
 
 
 def settings_for(api: FakeZaloApi, database: Database, **extra: object) -> Settings:
@@ -178,7 +178,7 @@ async def test_reminders_reach_zalo_and_both_channels(seeded: Database) -> None:
             async with seeded.transaction(write=True) as session:
                 trung = await session.scalar(select(Member).where(Member.key == "nguyen-duc-trung"))
                 assert trung is not None
-                await queries.link_account(session, trung, "telegram", "3001", now=clock.now())
+                await records.link_account(session, trung, "telegram", "3001", now=clock.now())
             service = ReminderService(
                 seeded,
                 clock,

@@ -1,5 +1,4 @@
-"""The read paths: SQLite statements make one thread hand-off each (``db.sqlite_driver``) and
-behave as SQLAlchemy's own adapter; ``Database.read`` runs on SQLite's event loop, read-only, and
+"""The read paths: sessions behave as SQLAlchemy expects; ``Database.read`` runs on SQLite's event loop, read-only, and
 falls back to aiosqlite when the file is locked; on PostgreSQL it runs through the async engine."""
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -72,27 +70,6 @@ async def test_a_locked_file_sends_the_read_off_the_loop(database: Database) -> 
     assert len(seen) == 2  # tried on the loop's connection, then again through aiosqlite
 
 
-@pytest.mark.sqlite_only
-async def test_one_thread_hand_off_per_statement(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counting(
-        self: aiosqlite.Connection, fn: object, *args: object, **kwargs: object
-    ) -> object:
-        calls.append(getattr(fn, "__name__", repr(fn)))
-        return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-    async with database.transaction() as session:
-        await session.execute(text("SELECT 1"))  # the connection is open, BEGIN sent
-        calls.clear()
-        rows = (await session.execute(text("SELECT 1, 'a' UNION ALL SELECT 2, 'b'"))).all()
-        assert calls == ["_run"] and [tuple(r) for r in rows] == [(1, "a"), (2, "b")]
-
-
 async def test_statements_behave_as_sqlalchemy_expects(database: Database) -> None:
     async with database.transaction(write=True) as session:
         plan = Plan(year=2034, code="04/KH-BCĐ", title="Kế hoạch thử")
@@ -123,8 +100,8 @@ async def test_postgresql_reads_go_through_the_async_engine(database: Database) 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 async def test_a_restarted_server_costs_no_read(seeded: Database) -> None:
     """The server drops every connection (a restart, a failover) while the reader's sit in its
-    pool: the next read meets a dead one, SQLAlchemy invalidates the pool, and the read runs
-    again on a fresh connection. No member sees an error for it."""
+    pool: the next read meets a dead one, the pool is replaced (``db.statements.driver_execute``),
+    and the read runs again on a fresh connection. No member sees an error for it."""
 
     def year(connection: Connection) -> int | None:
         found = plan_of(connection, None, 2024)  # a Query: the lean path

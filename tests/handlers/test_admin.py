@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from chat import texts
 from chat.delivery import PermanentFailure
 from chat.messages import Reply
-from db import queries
+from db import facts, records
 from db.models import AdminAction, Agency, Announcement, AnnouncementDelivery, Member, Plan
 from db.session import Database
 from domain.clock import FrozenClock
@@ -91,9 +91,10 @@ async def test_add_a_task_then_assign_edit_and_unassign(chat: Chat, admin: str) 
     detail = await chat.text(vinh, "/nhiemvu II.12")
     assert "Hạn: 15/08/2024" in detail and "Cơ quan thường trực giao: chủ trì Sở Nội vụ" in detail
     async with chat.database.transaction() as session:
-        plan = await queries.current_plan(session, 2024)
+        plan = await records.current_plan(session, 2024)
         assert plan is not None
-        tasks = list(await queries.plan_tasks(session, plan.id))
+        plan_id = plan.id
+        tasks = await session.run_sync(lambda s: facts.whole_plan(s.connection(), plan_id))
     codes = [t.code for t in tasks]
     assert codes.index("II.12") == codes.index("II.11") + 1  # at the end of its section
     assert codes.index("III.1") == codes.index("II.12") + 1

@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import texts
-from db import queries
+from db import records
 from db.models import Plan, StatusChange, Task
 from db.session import Database
 from domain.clock import FrozenClock
@@ -78,7 +79,7 @@ async def test_the_counts_add_up_and_match_the_pure_classifier(
 ) -> None:
     chat, _, _ = office
     async with chat.database.transaction() as session:
-        plan = await queries.current_plan(session, 2024)
+        plan = await records.current_plan(session, 2024)
         assert plan is not None
         report = await plan_report(session, plan, today=date(2024, 4, 5), zone=ZONE)
     assert sum(report.totals.values()) == 42
@@ -129,7 +130,7 @@ async def test_xuat_is_for_admins_and_gives_the_workbook(
 
 async def _workbook(database: Database, today: date) -> bytes:
     async with database.transaction() as session:
-        plan = await queries.current_plan(session, today.year)
+        plan = await records.current_plan(session, today.year)
         assert plan is not None
         report = await plan_report(session, plan, today=today, zone=ZONE)
         return build_workbook(report, plan_title=plan.title, zone=ZONE)
@@ -227,6 +228,17 @@ def _snapshot(tasks: list[Task]) -> list[tuple[object, ...]]:
     ]
 
 
+async def _plan_tasks(session: AsyncSession, plan_id: int) -> list[Task]:
+    """The plan's tasks as ORM records with their relationships, in plan order."""
+    found = await session.scalars(
+        select(Task)
+        .where(Task.plan_id == plan_id)
+        .options(*records.task_options())
+        .order_by(Task.position)
+    )
+    return list(found)
+
+
 async def test_export_then_import_as_2025_gives_the_same_42_tasks(seeded: Database) -> None:
     data = await _workbook(seeded, date(2024, 7, 1))
     async with seeded.transaction(write=True) as session:
@@ -236,8 +248,7 @@ async def test_export_then_import_as_2025_gives_the_same_42_tasks(seeded: Databa
         plans = {p.year: p for p in await session.scalars(select(Plan))}
         assert plans[2025].code == "02/KH-BCĐ"
         assert plans[2025].title.endswith("năm 2025")
-        old = list(await queries.plan_tasks(session, plans[2024].id))
-        new = list(await queries.plan_tasks(session, plans[2025].id))
+        old, new = [await _plan_tasks(session, plans[year].id) for year in (2024, 2025)]
     assert len(new) == 42
     assert _snapshot(new) == _snapshot(old)
     in_the_year = [t for t in new if t.deadline_text == "Trong năm"]
@@ -337,7 +348,7 @@ async def test_a_good_new_workbook_imports_and_a_non_workbook_is_refused(
     async with seeded.transaction() as session:
         plan = await session.scalar(select(Plan).where(Plan.year == 2025))
         assert plan is not None and plan.code == "09/KH-BCĐ"
-        task = await queries.task_by_code(session, plan.id, "I.1")
+        task = await records.task_by_code(session, plan.id, "I.1")
         assert task is not None
         assert [m.due_on for m in task.milestones] == [date(2025, 3, 31)]
         assert [a.member.key for a in task.assignments if a.member] == ["le-hong-vinh"]

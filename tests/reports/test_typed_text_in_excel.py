@@ -15,13 +15,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from db import queries
+from db import records
 from db.models import Plan, Task
 from db.session import Database
 from handlers.engine import Engine
 from reports.import_plan import import_workbook
 from reports.workbook import HEADER_ROW
 from tests.conftest import ZONE, Chat, local
+from tests.reports.test_reports import _plan_tasks
 
 ADMIN = "can-bo-van-phong"
 LINK = '=HYPERLINK("http://evil.example/x","click")'
@@ -57,7 +58,7 @@ async def _office_with_typed_formulas(database: Database) -> tuple[Chat, str]:
         (reply,) = await chat.say(admin, command)
         assert "Đã" in reply.text, (command, reply.text)
     async with database.transaction(write=True) as session:
-        plan = await queries.current_plan(session, 2024)
+        plan = await records.current_plan(session, 2024)
         assert plan is not None
         for code, note in STORED.items():
             await session.execute(
@@ -90,8 +91,8 @@ async def test_typed_text_is_exported_as_text_and_imports_back_unchanged(
         await import_workbook(session, document.data, year=2025, now=local("2025-01-02 08:00"))
     async with seeded.transaction() as session:
         plans = {p.year: p for p in await session.scalars(select(Plan))}
-        old = {t.code: t for t in await queries.plan_tasks(session, plans[2024].id)}
-        new = {t.code: t for t in await queries.plan_tasks(session, plans[2025].id)}
+        old = {t.code: t for t in await _plan_tasks(session, plans[2024].id)}
+        new = {t.code: t for t in await _plan_tasks(session, plans[2025].id)}
         assert set(new) == set(old)
         for code, task in old.items():
             again = new[code]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.telegram_channel import TelegramChannel
-from db import queries
+from db import records
 from db.models import (
     Agency,
     ChatAccount,
@@ -80,7 +80,7 @@ class Stack:
                 )
                 session.add(member)
                 await session.flush()
-            await queries.link_account(
+            await records.link_account(
                 session, member, "telegram", str(user_id), now=self.clock.now()
             )
 

@@ -3,9 +3,10 @@
 On the drivers ``Database.read`` uses (SQLite's synchronous driver on the loop's read
 connection, asyncpg on PostgreSQL's reader) a ``Query`` compiles its statement once per dialect
 and runs it on the driver's cursor, applying the same type conversions SQLAlchemy would (dates,
-aware datetimes, booleans, JSON) and handling errors as SQLAlchemy does (its exceptions, so
+aware datetimes, booleans, JSON) and raising errors as SQLAlchemy does (its exceptions, so
 ``Database.read`` still sees a locked file as an ``OperationalError``; a lost connection
-invalidated). SQLAlchemy's execution machinery (cache key, execution context, result metadata,
+invalidated). Only public interfaces: the pooled connection's DB-API connection and cursor
+(PEP 249), the dialect's type processors and ``is_disconnect``, ``DBAPIError.instance``. SQLAlchemy's execution machinery (cache key, execution context, result metadata,
 row objects) costs 50–100 µs a statement, more than SQLite takes to answer an indexed SELECT,
 and a list message makes six (``bench.province``).
 
@@ -15,6 +16,7 @@ expanding IN lists are refused (``db.id_list.among`` binds a list as one value).
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 
 Row = Sequence[Any]
 Processor = Callable[[Any], Any]
@@ -79,21 +82,29 @@ def _compile(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> 
 
 
 def driver_execute(connection: Connection, sql: str, arguments: Sequence[Any] = ()) -> list[Any]:
-    """``sql`` run on the connection's DB-API cursor, its rows fetched. A driver error goes
-    through SQLAlchemy's own handling, as in ``connection.execute``: raised as SQLAlchemy's
-    exception, and a lost connection (PostgreSQL restarted) invalidated with the pool's older
-    connections, so the next read opens a fresh one."""
+    """``sql`` run on the connection's DB-API cursor, its rows fetched. A driver error is raised
+    as SQLAlchemy's exception (``DBAPIError.instance``, as ``connection.execute`` raises it), and
+    a lost connection (PostgreSQL restarted) is invalidated with the rest of the engine's pool
+    (connections opened before the loss are dead too), so the next read opens a fresh one and
+    ``Database.read`` can run again."""
     dialect = connection.dialect
     raw = connection.connection.dbapi_connection
     assert raw is not None
     cursor = raw.cursor()
     try:
-        if dialect.driver == "asyncpg":  # as its execution context does (DDL since prepared)
-            cursor._invalidate_schema_cache_asof = dialect._invalidate_schema_cache_asof  # type: ignore[attr-defined]
         cursor.execute(sql, arguments)
         rows = list(cursor.fetchall()) if cursor.description is not None else []
-    except dialect.loaded_dbapi.Error as error:  # closes the cursor (or the connection), raises
-        connection._handle_dbapi_exception(error, sql, tuple(arguments), cursor, None)
+    except dialect.loaded_dbapi.Error as error:
+        lost = dialect.is_disconnect(error, raw, cursor)
+        with contextlib.suppress(Exception):  # on a lost connection closing fails too
+            cursor.close()
+        if lost:
+            connection.invalidate(error)
+            connection.engine.dispose(close=False)  # the old pool's connections: dropped
+        raise DBAPIError.instance(
+            sql, tuple(arguments), error, dialect.loaded_dbapi.Error,
+            connection_invalidated=lost, dialect=dialect,
+        ) from error  # fmt: skip
     cursor.close()
     return rows
 

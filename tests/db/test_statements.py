@@ -19,8 +19,8 @@ from sqlalchemy.exc import DBAPIError
 from db import facts, identity
 from db.identity import identify
 from db.models import Milestone, StatusChange, Task
-from db.query import Query, _compile
 from db.session import Database, make_inline_engine
+from db.statements import Query, _compile
 from tests.conftest import POSTGRES_URL, Chat
 
 T = TypeVar("T")
