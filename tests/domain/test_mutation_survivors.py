@@ -227,6 +227,7 @@ def test_replaying_milestone_changes_touches_only_that_milestone() -> None:
         Change("status", 8, Status.DONE, None, AT[2]),  # again: done since the first time
         Change("status", 9, Status.DONE, None, AT[3]),
         Change("status", 9, Status.IN_PROGRESS, None, AT[4]),  # reopened
+        Change("status", 6, Status.IN_PROGRESS, None, AT[4]),  # never done: nothing to reopen
     ]
     assert derive_state(history) == TaskState(
         Status.NOT_STARTED, None, frozenset({7, 8}), AT[4], None, ((7, AT[1]), (8, AT[0]))
