@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from bot.runner import rules_from
 from bot.settings import Settings, parse_offsets
+from scheduler.planner import Rules
+from tests.conftest import ROOT
 
 
 def test_offsets_in_days_and_seconds() -> None:
@@ -36,3 +41,23 @@ def test_a_placeholder_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "changeme")
     with pytest.raises(ValidationError, match="placeholder"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_shipped_reminder_defaults_are_the_documented_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With nothing set, the service reminds 7, 3, 1 and 0 days before a deadline at 08:00
+    local time and escalates after 14 days (README, "Settings"): every other test builds its
+    own rules, so only this one notices a changed default."""
+    for name in ("REMINDER_OFFSETS", "REMINDER_TIME", "BOT_TIMEZONE", "ESCALATE_AFTER_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    rules = rules_from(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert rules == Rules(
+        offsets=(timedelta(days=7), timedelta(days=3), timedelta(days=1), timedelta(days=0)),
+        send_time=time(8, 0),
+        zone=ZoneInfo("Asia/Ho_Chi_Minh"),
+        escalate_after_days=14,
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = re.search(r"^\| `REMINDER_OFFSETS` \| `([^`]+)` \|", readme, re.MULTILINE)
+    assert documented is not None and parse_offsets(documented[1]) == rules.offsets

@@ -67,6 +67,33 @@ def test_reads_printed_and_typed_forms(text: str, expected: list[tuple[date, str
     assert dues(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An explicit "Đợt" label is kept, not replaced by the position.
+        ("Đợt 2 tháng 6/2024", [(date(2024, 6, 30), "Đợt 2")]),
+        (
+            "Đợt 2 tháng 6/2024 - Đợt 3 tháng 12/2024",
+            [(date(2024, 6, 30), "Đợt 2"), (date(2024, 12, 31), "Đợt 3")],
+        ),
+        # Labels follow their dates when the text is not in date order.
+        (
+            "Đợt 2 tháng 12/2024, Đợt 1 tháng 6/2024",
+            [(date(2024, 6, 30), "Đợt 1"), (date(2024, 12, 31), "Đợt 2")],
+        ),
+        # A label names the next date only: the one after it is numbered by its position.
+        (
+            "Đợt 1 tháng 6/2024 và tháng 12/2024",
+            [(date(2024, 6, 30), "Đợt 1"), (date(2024, 12, 31), "Đợt 2")],
+        ),
+    ],
+)
+def test_batch_labels_belong_to_the_next_date(
+    text: str, expected: list[tuple[date, str | None]]
+) -> None:
+    assert dues(text) == expected
+
+
 def test_leap_year_february_depends_on_the_year() -> None:
     assert dues("Tháng 2/2023", 2023) == [(date(2023, 2, 28), None)]
     assert dues("Tháng 2/2028", 2028) == [(date(2028, 2, 29), None)]

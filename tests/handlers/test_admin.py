@@ -284,7 +284,11 @@ async def test_members_view_the_current_plan_unless_they_choose_another(
     assert (await chat.text(vinh, "/kehoach 2025")).startswith(
         "Đồng chí đang xem Kế hoạch 05/KH-BCĐ"
     )
-    assert "05/KH-BCĐ" in await chat.text(vinh, "/nhiemvu")
+    # The 2025 plan has no tasks yet: the list under its heading is empty, not the 2024 tasks.
+    chosen = await chat.text(vinh, "/nhiemvu")
+    assert "05/KH-BCĐ" in chosen
+    assert texts.MY_TASKS_NONE.format(plan="05/KH-BCĐ") in chosen
+    assert "I.1" not in chosen and "02/KH-BCĐ" not in chosen
     assert "Không có kế hoạch năm 2030" in await chat.text(vinh, "/kehoach 2030")
     assert (await chat.text(vinh, "/kehoach hientai")).startswith("Đã trở lại kế hoạch hiện hành")
     assert "02/KH-BCĐ" in await chat.text(vinh, "/nhiemvu")

@@ -20,7 +20,7 @@ from domain.clock import FrozenClock
 from handlers.engine import Engine
 from reports.data import plan_report
 from reports.import_plan import import_workbook
-from reports.importer import ImportFailed
+from reports.importer import MAX_ROWS, ImportFailed, read_sheet
 from reports.workbook import HEADER_ROW, LINE_POINTS, build_workbook, line_count
 from tests.conftest import ZONE, Chat, local
 
@@ -332,6 +332,36 @@ async def test_import_errors_name_sheet_and_row_and_write_nothing(
         async with seeded.transaction(write=True) as session:
             await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
     assert any(e.startswith(error) for e in failure.value.errors), failure.value.errors
+    async with seeded.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Plan)) == 1
+
+
+def _with_tasks(count: int) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Kế hoạch")
+    sheet.append(["Kế hoạch thử"])
+    sheet.append(["Kế hoạch 09/KH-BCĐ năm 2025"])
+    sheet.append(list(texts.XLSX_HEADERS))
+    sheet.append(["I", "Mục một"])
+    for number in range(1, count):
+        sheet.append([str(number), f"Nhiệm vụ {number}", "", "Sở Nội vụ", "", "Quý I/2025", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_a_workbook_over_the_row_cap_is_refused_and_writes_nothing(
+    seeded: Database,
+) -> None:
+    """At most MAX_ROWS filled rows (the section's included) are read; one more is refused
+    before anything is checked or written."""
+    assert len(read_sheet(_with_tasks(MAX_ROWS)).rows) == MAX_ROWS
+    with pytest.raises(ImportFailed) as failure:
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(
+                session, _with_tasks(MAX_ROWS + 1), year=2025, now=local("2025-01-02 08:00")
+            )
+    assert failure.value.errors == [f"sheet 'Kế hoạch': more than {MAX_ROWS} rows"]
     async with seeded.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Plan)) == 1
 
