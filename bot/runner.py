@@ -10,7 +10,7 @@ import sys
 from typing import Protocol
 
 from bot.logs import setup_logging
-from bot.service import open_service
+from bot.service import open_service, web_desk
 from bot.settings import Settings
 from scheduler.announcements import AnnouncementSender
 from scheduler.planner import Rules
@@ -54,7 +54,8 @@ def settle_heap() -> None:
 
 
 async def run_service(settings: Settings) -> int:
-    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+    serves_web = "web_port" in settings.model_fields_set
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None and not serves_web:
         print(NO_TOKEN, file=sys.stderr)
         return 1
     setup_logging(settings.log_level, settings.secrets())
@@ -66,7 +67,13 @@ async def run_service(settings: Settings) -> int:
     channels: list[Channel] = []
     reminders = None
     announcements = None
+    desk = None
     try:
+        if serves_web:
+            from web.server import Background
+
+            desk = Background(web_desk(service), settings.web_host, settings.web_port)
+            await desk.start()
         if settings.telegram_bot_token is not None:
             from bot.telegram_channel import TelegramChannel
 
@@ -107,6 +114,8 @@ async def run_service(settings: Settings) -> int:
             await reminders.stop()
         for channel in reversed(channels):
             await channel.stop()
+        if desk is not None:
+            await desk.stop()
         await service.close()
         log.info("service stopped")
     return 0

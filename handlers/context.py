@@ -39,6 +39,7 @@ class Context:
     now: datetime
     zone: ZoneInfo
     telegram_username: str | None = None
+    web_base_url: str | None = None  # the web desk's address (None: no desk)
 
     def deep_link(self, code: str) -> str | None:
         """The t.me link that opens the bot with ``/start <code>``, when the bot is known."""

@@ -40,6 +40,7 @@ from handlers.task_detail import show_task
 from handlers.types import Inbound, Reply
 from handlers.undo import undo
 from handlers.update import reply_update, update
+from handlers.web_link import web_link
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ ROUTES: dict[str, Route] = {
     "baocao": Route(report),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
+    "web": Route(web_link, writes=True),
     # The standing office's tools.
     "themnv": Route(admin_tasks.add_task, writes=True, admin=True),
     "suanv": Route(admin_tasks.edit_task, writes=True, admin=True),
@@ -101,6 +103,7 @@ class Engine:
         self.clock = clock
         self.zone = zone
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
+        self.web_base_url: str | None = None  # the web desk's address, for /web's links
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -211,7 +214,15 @@ class Engine:
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
             ctx = Context(
-                session, inbound, member, found.who, plan, now, self.zone, self.telegram_username
+                session,
+                inbound,
+                member,
+                found.who,
+                plan,
+                now,
+                self.zone,
+                self.telegram_username,
+                self.web_base_url,
             )
             return await self._dispatch(ctx, command, route)
 

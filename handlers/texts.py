@@ -53,6 +53,7 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /kehoach — xem hoặc chọn kế hoạch (năm) khác
+/web — đường dẫn đăng nhập trang theo dõi nhiệm vụ trên máy tính (15 phút, dùng một lần)
 /caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
 /roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
@@ -172,6 +173,13 @@ def moment(value: datetime, zone: ZoneInfo) -> str:
 def percent(progress: int | None) -> str:
     return f" ({progress}%)" if progress is not None else ""
 
+
+# The web desk (/web).
+WEB_LINK = (
+    "Đường dẫn đăng nhập trang theo dõi nhiệm vụ (chỉ xem), có hiệu lực {minutes} phút và chỉ "
+    "dùng được một lần; không chuyển cho người khác:\n{url}"
+)
+WEB_OFF = "Trang theo dõi nhiệm vụ trên web chưa được bật. Đề nghị liên hệ cơ quan thường trực."
 
 # Joining and leaving.
 JOINED = "Xin chào đồng chí {name}! Tài khoản {channel} này đã được liên kết với Ban Chỉ đạo CCHC tỉnh.\n\n"
