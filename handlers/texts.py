@@ -393,6 +393,16 @@ XLSX_STATUS_DETAIL_EXTENDED = "Gia hạn đến {new} (hạn gốc {old})"
 XLSX_STATUS_DETAIL_LATE = "Quá hạn {days} ngày"
 XLSX_SUMMARY_HEADERS = ("Phân loại", "Số nhiệm vụ", "Tỷ lệ (%)")
 XLSX_SUMMARY_TOTAL = "Tổng số"
+# The document's frame (Nghị định 30/2020/NĐ-CP): header block, date line, signature, page numbers.
+XLSX_GOVERNING_BODY = "UBND TỈNH NGHỆ AN"
+XLSX_ISSUER = "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH TỈNH"
+XLSX_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+XLSX_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+XLSX_DATE_LINE = "Nghệ An, ngày {day} tháng {month} năm {year}"
+XLSX_SIGN_FOR = "TM. BAN CHỈ ĐẠO"
+XLSX_SIGNER = "CƠ QUAN THƯỜNG TRỰC - SỞ NỘI VỤ"
+XLSX_SIGN_HINT = "(Ký, ghi rõ họ tên, đóng dấu)"
+XLSX_PAGE_FOOTER = "Trang &P/&N"
 IMPORT_FLAG_NO_DATE = (
     "Kế hoạch không ghi thời gian hoàn thành đọc được (“{text}”); "
     "đề nghị cơ quan thường trực xác định thời hạn."
