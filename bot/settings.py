@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     escalate_after_days: int = 14  # overdue this long: the standing office and directors are told
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
-    web_host: str = "127.0.0.1"  # the web desk (python -m bot web; run serves it when WEB_PORT is set)
+    web_host: str = (
+        "127.0.0.1"  # the web desk (python -m bot web; run serves it when WEB_PORT is set)
+    )
     web_port: int = Field(default=8080, ge=1, le=65535)
     web_base_url: str | None = None  # how people reach the desk (https behind a proxy), for links
 

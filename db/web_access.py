@@ -100,9 +100,7 @@ class WebUser:
 
 
 _SESSION_MEMBER = Query(
-    select(
-        Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year
-    )
+    select(Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year)
     .join(WebSession, WebSession.member_id == Member.id)
     .where(
         WebSession.token_hash == bindparam("token_hash"),

@@ -47,7 +47,9 @@ def _merged(sheet: Worksheet, row: int, first: int, last: int, value: str, font:
     cell.alignment = _CENTER
 
 
-def letterhead(sheet: Worksheet, day: date, *, left: tuple[int, int], right: tuple[int, int]) -> None:
+def letterhead(
+    sheet: Worksheet, day: date, *, left: tuple[int, int], right: tuple[int, int]
+) -> None:
     """The header block on the sheet's first rows: the issuing body on the left, the national
     name and motto on the right, the place and date under them. Call on an empty sheet."""
     assert sheet.max_row == 1 and sheet["A1"].value is None, "the letterhead comes first"
@@ -63,9 +65,19 @@ def letterhead(sheet: Worksheet, day: date, *, left: tuple[int, int], right: tup
 def sign_off(sheet: Worksheet, *, columns: tuple[int, int]) -> None:
     """The signature block under the last row, within ``columns`` (first, last)."""
     row = sheet.max_row + 2
-    _merged(sheet, row, *columns, texts.XLSX_SIGN_FOR, Font(name=FONT, size=TITLE_POINTS, bold=True))
-    _merged(sheet, row + 1, *columns, texts.XLSX_SIGNER, Font(name=FONT, size=TITLE_POINTS, bold=True))
-    _merged(sheet, row + 2, *columns, texts.XLSX_SIGN_HINT, Font(name=FONT, size=BODY_POINTS, italic=True))
+    _merged(
+        sheet, row, *columns, texts.XLSX_SIGN_FOR, Font(name=FONT, size=TITLE_POINTS, bold=True)
+    )
+    _merged(
+        sheet, row + 1, *columns, texts.XLSX_SIGNER, Font(name=FONT, size=TITLE_POINTS, bold=True)
+    )
+    _merged(
+        sheet,
+        row + 2,
+        *columns,
+        texts.XLSX_SIGN_HINT,
+        Font(name=FONT, size=BODY_POINTS, italic=True),
+    )
     for gap in range(SIGNATURE_GAP):
         sheet.row_dimensions[row + 3 + gap].height = 18
 
@@ -82,9 +94,11 @@ def typeset(sheet: Worksheet, points: int = BODY_POINTS) -> None:
 
 
 def _footer(sheet: Worksheet) -> None:
-    sheet.oddFooter.center.text = texts.XLSX_PAGE_FOOTER
-    sheet.oddFooter.center.font = FONT
-    sheet.oddFooter.center.size = 10
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl gives every sheet one
+    footer.center.text = texts.XLSX_PAGE_FOOTER
+    footer.center.font = FONT
+    footer.center.size = 10
 
 
 def table_inches(widths: Sequence[float]) -> float:

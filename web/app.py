@@ -128,7 +128,9 @@ def _guarded(desk: Desk, handler: PageHandler) -> Callable[[Request], Awaitable[
         today = now.astimezone(desk.zone).date()
         try:
             filters = parse_filters(request.query_params, today=today)
-            page = Page(request, person, person.plan, filters, filters.as_of or today, bool(filters.as_of))
+            page = Page(
+                request, person, person.plan, filters, filters.as_of or today, bool(filters.as_of)
+            )
             return await handler(desk, page)
         except BadFilter as exc:
             return message(texts.ERROR_TITLE, str(exc), 400, person=person)
@@ -143,11 +145,7 @@ async def _report(desk: Desk, page: Page) -> Report:
 
 
 def _common(page: Page, report: Report) -> dict[str, Any]:
-    scope = (
-        texts.SCOPE_PLAN
-        if report.scope is None
-        else texts.SCOPE_MINE.format(name=report.scope)
-    )
+    scope = texts.SCOPE_PLAN if report.scope is None else texts.SCOPE_MINE.format(name=report.scope)
     return {
         "person": page.person,
         "report": report,
@@ -220,7 +218,9 @@ async def task_page(desk: Desk, page: Page) -> Response:
     code = str(page.request.path_params["code"])
     known = len(code) <= 12 and set(code) <= _CODE_CHARS
     view = (
-        await task_view(desk.database, page.plan, code, day=page.day, past=page.past, zone=desk.zone)
+        await task_view(
+            desk.database, page.plan, code, day=page.day, past=page.past, zone=desk.zone
+        )
         if known
         else None
     )
@@ -385,7 +385,9 @@ def create_app(desk: Desk) -> SecurityHeaders:
         Route("/", guarded(overview)),
         Route(
             "/theo-muc",
-            guarded(_breakdown_page(texts.SECTIONS, texts.LABEL_SECTION, "muc", lambda r: r.by_section)),
+            guarded(
+                _breakdown_page(texts.SECTIONS, texts.LABEL_SECTION, "muc", lambda r: r.by_section)
+            ),
         ),
         Route(
             "/theo-lanh-dao",
@@ -397,7 +399,9 @@ def create_app(desk: Desk) -> SecurityHeaders:
         ),
         Route(
             "/theo-co-quan",
-            guarded(_breakdown_page(texts.AGENCIES, texts.LABEL_AGENCY, "coquan", lambda r: r.by_lead)),
+            guarded(
+                _breakdown_page(texts.AGENCIES, texts.LABEL_AGENCY, "coquan", lambda r: r.by_lead)
+            ),
         ),
         Route("/nhiem-vu", guarded(task_list)),
         Route("/nhiem-vu/{code}", guarded(task_page)),

@@ -103,9 +103,7 @@ def parse_filters(params: Mapping[str, str], *, today: date) -> Filters:
     return Filters(category, get("muc"), get("lanhdao"), get("coquan"), as_of, page)
 
 
-def apply(
-    rows: Sequence[Row], filters: Filters, *, unassigned: str
-) -> list[Row]:
+def apply(rows: Sequence[Row], filters: Filters, *, unassigned: str) -> list[Row]:
     """The rows the filters keep. A section, leader or agency that no row has is a bad filter
     (a mistyped or stale bookmark), not an empty list."""
     kept = list(rows)

@@ -41,7 +41,8 @@ class Background:
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._server.serve())
-        while not self._server.started and not self._task.done():
+        # uvicorn tells it has started only by a flag
+        while not self._server.started and not self._task.done():  # noqa: ASYNC110
             await asyncio.sleep(0.01)
         if self._task.done():
             self._task.result()  # a port already taken: raise here, at start-up

@@ -15,6 +15,7 @@ from bot.clock import FrozenClock
 from db import queries
 from db.models import Plan, StatusChange, Task
 from db.session import Database
+from domain.classify import Category
 from handlers import texts
 from handlers.engine import Engine
 from reports.data import plan_report
@@ -353,3 +354,16 @@ def test_line_count_estimates_wrapped_lines() -> None:
     assert line_count("", 10) == 1
     assert line_count("a" * 11, 10) == 1 and line_count("a" * 12, 10) == 2
     assert line_count("một\nhai\nba", 30) == 3
+
+
+def test_chart_colours_tell_late_from_on_time_and_their_counts_are_legible() -> None:
+    from reports.chart import COLOURS, MIN_CONTRAST, contrast, text_colour
+
+    on_time, late = COLOURS[Category.DONE_ON_TIME], COLOURS[Category.DONE_LATE]
+    red, green, _ = (int(late[i : i + 2], 16) for i in (1, 3, 5))
+    assert red > green  # amber, not a shade of the on-time green
+    assert contrast(on_time, late) >= 2  # told apart in greyscale too
+    for category, colour in COLOURS.items():
+        assert contrast(text_colour(colour), colour) >= MIN_CONTRAST, category
+    assert contrast("#ffffff", "#000000") == pytest.approx(21)
+    assert text_colour("#ffb74d") == "#000000" and text_colour("#1565c0") == "#ffffff"

@@ -32,9 +32,13 @@ LEADER = "Thái Thanh Quý"
 
 pytestmark = [
     pytest.mark.sqlite_only,  # its own SQLite file, in a child process
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
+    ),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed"
+)
 
 
 def _free_port() -> int:
@@ -44,7 +48,11 @@ def _free_port() -> int:
 
 
 def _environment(tmp_path: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_", "WEB_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_", "WEB_"))
+    }
     env.update(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
         BOT_NOW=NOW,
@@ -131,7 +139,10 @@ def test_sign_in_overview_click_through_task_reuse_and_sign_out(
             context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="vi-VN")
             page = context.new_page()
             blocked: list[str] = []
-            page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+            page.on(
+                "console",
+                lambda m: blocked.append(m.text) if "Content Security" in m.text else None,
+            )
 
             # No session: no data.
             page.goto(base + "/nhiem-vu")

@@ -138,7 +138,10 @@ async def test_a_member_sees_their_slice_and_may_open_any_task(
         assert "Lê Đức Cường" in mine.text
         other = sorted(set(task_codes(whole.text)) - codes)[0]
         overview = await member.get("/")
-        assert sum(counts(overview.text)[c] for c in ("done_on_time", "done_late", "on_track", "overdue", "no_deadline")) == len(codes)
+        assert sum(
+            counts(overview.text)[c]
+            for c in ("done_on_time", "done_late", "on_track", "overdue", "no_deadline")
+        ) == len(codes)
         # Any task page, as /nhiemvu <code> in the chat; but another member's slice is not a list.
         assert (await member.get(f"/nhiem-vu/{other}")).status_code == 200
         someone_else = await member.get("/nhiem-vu", params={"coquan": "Sở Tư pháp"})
@@ -163,7 +166,9 @@ async def test_security_headers_on_every_answer(desk: Desk, seeded: Database) ->
                 assert answer.headers["cache-control"] == "no-store", path
         page = await browser.get("/")
         assert '<html lang="vi">' in page.text
-        assert "<script" not in page.text and "style=" not in page.text and "<style" not in page.text
+        assert (
+            "<script" not in page.text and "style=" not in page.text and "<style" not in page.text
+        )
 
 
 async def test_unknown_pages_bad_filters_and_unknown_tasks_say_so(
@@ -193,7 +198,9 @@ async def test_unknown_pages_bad_filters_and_unknown_tasks_say_so(
 async def test_every_string_is_escaped(desk: Desk, seeded: Database) -> None:
     async with seeded.transaction(write=True) as session:
         await session.execute(
-            update(Task).where(Task.code == "I.3").values(content='<script>alert("x")</script> & co')
+            update(Task)
+            .where(Task.code == "I.3")
+            .values(content='<script>alert("x")</script> & co')
         )
     async with client(desk) as browser:
         await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
@@ -283,7 +290,9 @@ async def test_100_pages_at_once_all_answer(desk: Desk, seeded: Database) -> Non
             asyncio.gather(*(browser.get(p) for p in paths)), timeout=120
         )
     assert [a.status_code for a in answers] == [200] * 100
-    assert all("Tổng số" in a.text or "Nhiệm vụ I.5" in a.text or "nhiệm vụ" in a.text for a in answers)
+    assert all(
+        "Tổng số" in a.text or "Nhiệm vụ I.5" in a.text or "nhiệm vụ" in a.text for a in answers
+    )
 
 
 async def test_web_in_chat_gives_a_link_that_signs_in(
