@@ -34,7 +34,7 @@ from handlers import texts as chat_texts
 from handlers.views import HistoryLine
 from reports.model import Breakdown, Report, verdict_for
 from web import texts
-from web.data import Viewer, plan_title, report_for, task_view, viewer
+from web.data import Overview, Viewer, overview_for, plan_title, report_for, task_view, viewer
 from web.filters import PAGE_SIZE, BadFilter, Filters, apply, parse_filters
 from web.headers import SecurityHeaders
 
@@ -144,7 +144,7 @@ async def _report(desk: Desk, page: Page) -> Report:
     )
 
 
-def _common(page: Page, report: Report) -> dict[str, Any]:
+def _common(page: Page, report: Report | Overview) -> dict[str, Any]:
     scope = texts.SCOPE_PLAN if report.scope is None else texts.SCOPE_MINE.format(name=report.scope)
     return {
         "person": page.person,
@@ -158,7 +158,9 @@ def _common(page: Page, report: Report) -> dict[str, Any]:
 
 
 async def overview(desk: Desk, page: Page) -> Response:
-    report = await _report(desk, page)
+    report = await overview_for(
+        desk.database, page.person, page.plan, day=page.day, past=page.past, zone=desk.zone
+    )
     return render(
         "overview.html",
         shares=percentages(report.totals),

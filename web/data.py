@@ -7,6 +7,7 @@ that day, so a past review shows what the committee saw then."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,9 +22,11 @@ from db.models import Plan
 from db.session import Database
 from db.web_access import WebUser, session_user
 from domain.access import Who, sees_whole_plan
+from domain.classify import Category
+from domain.progress import derive_state
 from handlers import texts as chat_texts
 from handlers.views import TaskView, view_of
-from reports.model import Report, build_report
+from reports.model import Report, Row, build_report, verdict_from
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,70 @@ async def report_for(
         zone=zone,
         scope=None if whole else person.user.full_name,
         unassigned=chat_texts.REPORT_UNASSIGNED,
+    )
+
+
+OVERDUE_SHOWN = 50  # the overview lists the most overdue; the rest are a click away
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview shows: the counts by category and the most overdue tasks."""
+
+    plan_code: str
+    plan_year: int
+    today: date
+    scope: str | None
+    totals: Counter[Category]
+    count: int
+    overdue: tuple[Row, ...]  # most days late first, at most OVERDUE_SHOWN
+    overdue_count: int
+
+
+async def overview_for(
+    database: Database, person: Viewer, plan: PlanRef, *, day: date, past: bool, zone: ZoneInfo
+) -> Overview:
+    """The /baocao totals for this person and the most overdue tasks, read lean: every task's
+    verdict from its milestones and replayed history (no names, no views), then the shown
+    overdue tasks in full."""
+    whole = person.whole_plan
+
+    def read(connection: Connection) -> list[TaskFacts]:
+        if whole:
+            return facts.whole_plan(connection, plan.id, lean=True)
+        return facts.reaching(connection, plan.id, person.who, lean=True)
+
+    cutoff = end_of_day(day, zone) if past else None
+    found = as_of(await database.read(read), cutoff)
+    verdicts = [
+        (
+            f,
+            verdict_from(
+                derive_state(f.changes),
+                [(m.id, m.due_on, m.current_due) for m in f.milestones],
+                day,
+                zone,
+            ),
+        )
+        for f in found
+    ]
+    totals = Counter(v.category for _, v in verdicts)
+    late = sorted(
+        ((f, v) for f, v in verdicts if v.category == Category.OVERDUE),
+        key=lambda fv: (-(fv[1].days_late or 0), fv[0].position),
+    )
+    shown = [f.id for f, _ in late[:OVERDUE_SHOWN]]
+    full = {f.id: f for f in as_of(await database.read(lambda c: facts.by_ids(c, shown)), cutoff)}
+    rows = tuple(Row(view_of(full[f.id], day), v) for f, v in late[:OVERDUE_SHOWN] if f.id in full)
+    return Overview(
+        plan_code=plan.code,
+        plan_year=plan.year,
+        today=day,
+        scope=None if whole else person.user.full_name,
+        totals=totals,
+        count=len(found),
+        overdue=rows,
+        overdue_count=len(late),
     )
 
 
