@@ -14,6 +14,7 @@ COPY scheduler ./scheduler
 COPY db ./db
 COPY domain ./domain
 COPY reports ./reports
+COPY web ./web
 COPY seed_tasks.json alembic.ini ./
 # Bytecode now, not at each start (the first start would compile it all: ~0.3 s).
 RUN python -m compileall -q bot handlers scheduler db domain reports
