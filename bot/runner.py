@@ -31,7 +31,8 @@ def rules_from(settings: Settings) -> Rules:
 
 
 NO_TOKEN = """No channel is configured: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or
-ZALO_BOT_TOKEN, in the environment or in .env, then run again.
+ZALO_BOT_TOKEN, in the environment or in .env, then run again (with WEB_PORT set, the service
+also serves the web desk; see docs/OPERATIONS.md).
 
 To try the service without a token, open the console on the seeded plan:
     python -m bot chat --as "Lê Hồng Vinh"
