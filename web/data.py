@@ -11,12 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Connection
 
 from db import facts, queries
-from db.facts import TaskFacts
+from db.facts import TaskFacts, Timeline
 from db.identity import PlanRef, plan_of, who_of
 from db.models import Plan
 from db.session import Database
@@ -27,6 +28,8 @@ from domain.progress import derive_state
 from handlers import texts as chat_texts
 from handlers.views import TaskView, view_of
 from reports.model import Report, Row, build_report, verdict_from
+
+Cut = TypeVar("Cut", TaskFacts, Timeline, TaskFacts | Timeline)
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,8 @@ def end_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
-def as_of(found: Sequence[TaskFacts], cutoff: datetime | None) -> list[TaskFacts]:
-    """The facts with the history that existed before ``cutoff`` (None: all of it)."""
+def as_of(found: Sequence[Cut], cutoff: datetime | None) -> list[Cut]:
+    """The tasks with the history that existed before ``cutoff`` (None: all of it)."""
     if cutoff is None:
         return list(found)
     return [f._replace(changes=tuple(c for c in f.changes if c.at < cutoff)) for f in found]
@@ -117,9 +120,9 @@ async def overview_for(
     overdue tasks in full."""
     whole = person.whole_plan
 
-    def read(connection: Connection) -> list[TaskFacts]:
+    def read(connection: Connection) -> Sequence[Timeline | TaskFacts]:
         if whole:
-            return facts.whole_plan(connection, plan.id, lean=True)
+            return facts.plan_timelines(connection, plan.id)
         return facts.reaching(connection, plan.id, person.who, lean=True)
 
     cutoff = end_of_day(day, zone) if past else None
