@@ -15,9 +15,10 @@ COPY db ./db
 COPY domain ./domain
 COPY reports ./reports
 COPY chat ./chat
+COPY web ./web
 COPY seed_tasks.json alembic.ini ./
 # Bytecode now, not at each start (the first start would compile it all: ~0.3 s).
-RUN python -m compileall -q bot handlers scheduler reports chat db domain
+RUN python -m compileall -q bot web handlers scheduler reports chat db domain
 VOLUME ["/app/data"]
 # Migrates and loads the plan (idempotent), then serves.
 CMD ["sh", "-c", "python -m bot seed && exec python -m bot run"]

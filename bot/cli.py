@@ -1,4 +1,5 @@
-"""The command line: run, chat, seed, invite, admin, export, import, backup, remind (see README)."""
+"""The command line: run, chat, seed, invite, admin, export, import, backup, remind, web,
+weblink (see README)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot import console
 from bot.logs import install_hooks, log_loop_exception
 from bot.settings import Settings, SettingsError
 from bot.startup import StartupError
-from bot.wiring import DEFAULT_SEED, Service, open_service
+from bot.wiring import DEFAULT_SEED, Service, open_service, web_desk
 from chat import texts
 from chat.messages import Inbound
 from db import records
@@ -73,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     remind = sub.add_parser("remind", help="show the reminders due at an instant")
     remind.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
     remind.add_argument("--at", type=_instant, help="ISO instant with offset (default: now)")
+    sub.add_parser("web", help="serve the read-only web desk on WEB_HOST:WEB_PORT")
+    weblink = sub.add_parser("weblink", help="print a one-time sign-in URL to the web desk")
+    weblink.add_argument("member", help="member name")
     return parser
 
 
@@ -323,6 +327,38 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _web(settings: Settings) -> int:
+    from bot.logs import setup_logging
+    from web.server import serve
+
+    setup_logging(settings.log_level, settings.secrets())
+    service = await open_service(settings, seed_if_empty=True)
+    try:
+        await serve(web_desk(service), settings.web_host, settings.web_port)
+    finally:
+        await service.close()
+    return 0
+
+
+async def _weblink(settings: Settings, name: str) -> int:
+    from db.web_access import LINK_LIFETIME, create_link
+    from web.app import sign_in_url
+
+    service = await open_service(settings)
+    try:
+        member = await _find_member(service, name)
+        if member is None:
+            return 2
+        async with service.database.transaction(write=True) as session:
+            token = await create_link(session, member.id, now=service.clock.now())
+        minutes = int(LINK_LIFETIME.total_seconds() // 60)
+        print(f"Sign-in link for {member.full_name}, valid {minutes} minutes, single use:")
+        print(sign_in_url(settings.web_url, token))
+        return 0
+    finally:
+        await service.close()
+
+
 async def _run(settings: Settings) -> int:
     from bot.runner import run_service
 
@@ -394,4 +430,8 @@ def _command(settings: Settings, args: argparse.Namespace) -> int:
         return _run_async(_import(settings, args))
     if args.command == "remind":
         return _run_async(_remind(settings, args.at))
+    if args.command == "web":
+        return _run_async(_web(settings))
+    if args.command == "weblink":
+        return _run_async(_weblink(settings, args.member))
     return _run_async(_run(settings))

@@ -14,7 +14,7 @@ from bot.instance_lock import InstanceLock
 from bot.logs import log_loop_exception, setup_logging
 from bot.settings import Settings
 from bot.startup import StartupError, one_line, start_with_retries
-from bot.wiring import open_service
+from bot.wiring import open_service, web_desk
 from chat.delivery import Outbox
 from scheduler.announcements import AnnouncementSender
 from scheduler.planner import Rules
@@ -41,7 +41,8 @@ def rules_from(settings: Settings) -> Rules:
 
 
 NO_TOKEN = """No channel is configured: set TELEGRAM_BOT_TOKEN (from @BotFather) and/or
-ZALO_BOT_TOKEN, in the environment or in .env, then run again.
+ZALO_BOT_TOKEN, in the environment or in .env, then run again (with WEB_PORT set, the service
+also serves the web desk; see docs/OPERATIONS.md).
 
 To try the service without a token, open the console on the seeded plan:
     python -m bot chat --as "Lê Hồng Vinh"
@@ -67,7 +68,8 @@ async def run_service(settings: Settings) -> int:
     """Run until SIGINT or SIGTERM (0). A start-up failure ends in one logged line that says
     what to check (1): a rejected token, a database that cannot be opened, another instance on
     the same SQLite file."""
-    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+    serves_web = "web_port" in settings.model_fields_set
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None and not serves_web:
         print(NO_TOKEN, file=sys.stderr)
         return 1
     setup_logging(settings.log_level, settings.secrets())
@@ -135,7 +137,13 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> int:
     reminders = None
     announcements = None
     housekeeping = Housekeeping(service.database, service.clock)
+    desk = None
     try:
+        if "web_port" in settings.model_fields_set:  # WEB_PORT set: the web desk too
+            from web.server import Background
+
+            desk = Background(web_desk(service), settings.web_host, settings.web_port)
+            await desk.start()
         if settings.telegram_bot_token is not None:
             from bot.telegram_channel import TelegramChannel
 
@@ -184,6 +192,8 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> int:
             await reminders.stop()
         for channel in reversed(channels):
             await channel.stop()
+        if desk is not None:
+            await desk.stop()
         await service.close()
         log.info("service stopped")
     return 0

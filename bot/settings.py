@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     escalate_after_days: int = Field(default=14, ge=1, le=366)
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
+    web_host: str = (
+        "127.0.0.1"  # the web desk (python -m bot web; run serves it when WEB_PORT is set)
+    )
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    web_base_url: str | None = None  # how people reach the desk (https behind a proxy), for links
 
     @field_validator("reminder_offsets", mode="before")
     @classmethod
@@ -113,6 +118,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("needs an http:// or https:// URL")
         return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("WEB_BASE_URL starts with https:// (or http:// on one machine)")
+        return value.strip().rstrip("/")
 
     @field_validator("bot_timezone")
     @classmethod
@@ -172,6 +186,11 @@ class Settings(BaseSettings):
     @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.bot_timezone)
+
+    @property
+    def web_url(self) -> str:
+        """Where the desk is reached: WEB_BASE_URL, else its own host and port."""
+        return self.web_base_url or f"http://{self.web_host}:{self.web_port}"
 
     def sqlite_path(self) -> Path | None:
         """The database file when the URL is a SQLite file, else None."""

@@ -19,6 +19,7 @@ from db.seed_file import load_seed_file
 from db.session import Database
 from domain.clock import SystemClock
 from handlers.engine import Engine
+from web.app import Desk
 
 DEFAULT_SEED = Path(__file__).resolve().parent.parent / "seed_tasks.json"
 log = logging.getLogger(__name__)
@@ -57,4 +58,11 @@ async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Se
                     f"({report.created['task']} tasks).",
                     file=sys.stderr,
                 )
-    return Service(settings, database, clock, Engine(database, clock, settings.zone))
+    engine = Engine(database, clock, settings.zone)
+    engine.web_base_url = settings.web_url  # for /web's sign-in links
+    return Service(settings, database, clock, engine)
+
+
+def web_desk(service: Service) -> Desk:
+    """The web desk on the service's database and clock."""
+    return Desk(service.database, service.clock, service.settings.zone, service.settings.web_url)

@@ -53,6 +53,7 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /kehoach — xem hoặc chọn kế hoạch (năm) khác
+/web — đường dẫn đăng nhập trang theo dõi nhiệm vụ trên máy tính (15 phút, dùng một lần)
 /caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
 /roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
@@ -173,6 +174,13 @@ def moment(value: datetime, zone: ZoneInfo) -> str:
 def percent(progress: int | None) -> str:
     return f" ({progress}%)" if progress is not None else ""
 
+
+# The web desk (/web).
+WEB_LINK = (
+    "Đường dẫn đăng nhập trang theo dõi nhiệm vụ (chỉ xem), có hiệu lực {minutes} phút và chỉ "
+    "dùng được một lần; không chuyển cho người khác:\n{url}"
+)
+WEB_OFF = "Trang theo dõi nhiệm vụ trên web chưa được bật. Đề nghị liên hệ cơ quan thường trực."
 
 # Joining and leaving.
 JOINED = "Xin chào đồng chí {name}! Tài khoản {channel} này đã được liên kết với Ban Chỉ đạo CCHC tỉnh.\n\n"
@@ -389,6 +397,16 @@ XLSX_STATUS_DETAIL_EXTENDED = "Gia hạn đến {new} (hạn gốc {old})"
 XLSX_STATUS_DETAIL_LATE = "Quá hạn {days} ngày"
 XLSX_SUMMARY_HEADERS = ("Phân loại", "Số nhiệm vụ", "Tỷ lệ (%)")
 XLSX_SUMMARY_TOTAL = "Tổng số"
+# The document's frame (Nghị định 30/2020/NĐ-CP): header block, date line, signature, page numbers.
+XLSX_GOVERNING_BODY = "UBND TỈNH NGHỆ AN"
+XLSX_ISSUER = "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH TỈNH"
+XLSX_NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+XLSX_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+XLSX_DATE_LINE = "Nghệ An, ngày {day} tháng {month} năm {year}"
+XLSX_SIGN_FOR = "TM. BAN CHỈ ĐẠO"
+XLSX_SIGNER = "CƠ QUAN THƯỜNG TRỰC - SỞ NỘI VỤ"
+XLSX_SIGN_HINT = "(Ký, ghi rõ họ tên, đóng dấu)"
+XLSX_PAGE_FOOTER = "Trang &P/&N"
 IMPORT_FLAG_NO_DATE = (
     "Kế hoạch không ghi thời gian hoàn thành đọc được (“{text}”); "
     "đề nghị cơ quan thường trực xác định thời hạn."

@@ -156,6 +156,45 @@ def whole_plan(connection: Connection, plan_id: int, *, lean: bool = False) -> l
     return _facts(connection, rows, seats={} if lean else None, authors=not lean)
 
 
+class Timeline(NamedTuple):
+    """What a task's verdict needs, no more: its milestones and its history (no names)."""
+
+    id: int
+    position: int
+    milestones: tuple[MilestoneFacts, ...]
+    changes: tuple[ChangeFacts, ...]
+
+
+_PLAN_TASK_IDS = Query(
+    select(Task.id, Task.position)
+    .where(Task.plan_id == bindparam("plan_id"))
+    .order_by(Task.position)
+)
+
+
+def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
+    """Every task of the plan as a timeline, in plan order: three statements, no text columns
+    (the overview of a whole plan classifies every task and shows few)."""
+    tasks = _PLAN_TASK_IDS.all(connection, {"plan_id": plan_id})
+    ids = [row[0] for row in tasks]
+    if not ids:
+        return []
+    milestones = _milestones(connection, ids)
+    changes = _changes(connection, ids, authors=False)
+    return [
+        Timeline(
+            task_id, position, tuple(milestones.get(task_id, ())), tuple(changes.get(task_id, ()))
+        )
+        for task_id, position in tasks
+    ]
+
+
+def by_ids(connection: Connection, ids: Sequence[int]) -> list[TaskFacts]:
+    """These tasks in full (names of assignees and authors), in plan order."""
+    rows = _BY_ID.all(connection, {"ids": list(ids)}) if ids else []
+    return _facts(connection, [row[:-1] for row in rows], seats=None, authors=True)
+
+
 def _facts(
     connection: Connection,
     tasks: Sequence[Sequence[Any]],

@@ -58,6 +58,7 @@ class Context:
     database: Database
     telegram_username: str | None = None
     orm: Orm | None = None
+    web_base_url: str | None = None  # the web desk's address (None: no desk)
 
     def _orm(self) -> Orm:
         if self.orm is None:

@@ -43,6 +43,7 @@ from handlers.plans import plans
 from handlers.report import export, report
 from handlers.undo import undo
 from handlers.update import reply_update, update
+from handlers.web_link import web_link
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ ROUTES: dict[str, Route] = {
     "baocao": Route(report),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
+    "web": Route(web_link, writes=True),
     # The standing office's tools.
     "themnv": Route(admin_tasks.add_task, writes=True, admin=True),
     "suanv": Route(admin_tasks.edit_task, writes=True, admin=True),
@@ -118,6 +120,7 @@ class Engine:
         self.clock = clock
         self.zone = zone
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
+        self.web_base_url: str | None = None  # the web desk's address, for /web's links
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -207,7 +210,7 @@ class Engine:
             if route.lean(command.args):
                 lean = Context(
                     inbound, found.member, found.who, found.plan, now, self.zone, self.database,
-                    self.telegram_username,
+                    self.telegram_username, web_base_url=self.web_base_url,
                 )  # fmt: skip
                 return await route.handler(lean, command.args)
         async with self.database.transaction(write=writes) as session:
@@ -220,7 +223,7 @@ class Engine:
                 return [Reply(texts.NO_PLAN)]
             ctx = Context(
                 inbound, found.member, found.who, found.plan, now, self.zone, self.database,
-                self.telegram_username, Orm(session, member, plan),
+                self.telegram_username, Orm(session, member, plan), self.web_base_url,
             )  # fmt: skip
             return await self._dispatch(ctx, command, route)
 

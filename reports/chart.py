@@ -19,13 +19,34 @@ WIDTH_PX = 1200
 HEIGHT_PX = 700
 DPI = 100
 LABEL_WIDTH = 34  # characters per line of a bar's label
+# Late completions in amber, never the on-time green; each bar's count is written in white or
+# black, whichever reads better on it (WCAG contrast of at least 4.5:1 either way).
 COLOURS = {
     Category.DONE_ON_TIME: "#2e7d32",
-    Category.DONE_LATE: "#9ccc65",
-    Category.ON_TRACK: "#1e88e5",
-    Category.OVERDUE: "#e53935",
+    Category.DONE_LATE: "#ffb74d",
+    Category.ON_TRACK: "#1565c0",
+    Category.OVERDUE: "#c62828",
     Category.NO_DEADLINE: "#9e9e9e",
 }
+MIN_CONTRAST = 4.5
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of "#rrggbb"."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours (1 to 21)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """White or black, whichever contrasts more with ``background``."""
+    return max(("#ffffff", "#000000"), key=lambda ink: contrast(ink, background))
 
 
 def render_chart(breakdowns: Sequence[Breakdown], title: str) -> bytes:
@@ -54,7 +75,7 @@ def render_chart(breakdowns: Sequence[Breakdown], title: str) -> bytes:
             bars,
             labels=[str(v) if v else "" for v in values],
             label_type="center",
-            color="white",
+            color=text_colour(COLOURS[category]),
             fontsize=9,
         )
         left = [a + b for a, b in zip(left, values, strict=True)]

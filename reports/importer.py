@@ -168,10 +168,15 @@ def _plan_sheet(worksheets: Sequence[Worksheet], shapes: dict[str, Shape]) -> Sh
         errors = _unsaved_formulas(sheet.title, header, shape)
         if errors:
             raise ImportFailed(errors)
-        top = [
-            _text(r[0] if r else None)
-            for r in sheet.iter_rows(max_row=2, max_col=1, values_only=True)
-        ]
+        # The plan's title and number: the two rows above the header (under any letterhead).
+        above = (
+            sheet.iter_rows(
+                min_row=max(1, header - 2), max_row=header - 1, max_col=1, values_only=True
+            )
+            if header > 1
+            else []
+        )
+        top = [_text(r[0] if r else None) for r in above]
         code = _PLAN_CODE.search(top[1] if len(top) > 1 else "")
         rows: list[Cells] = []
         for number, values in _grid(sheet, header, shape).items():

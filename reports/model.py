@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from chat.views import TaskView
 from domain.classify import Category, Verdict, batches_done, classify
+from domain.progress import TaskState
 from domain.status import Status
 
 
@@ -49,13 +50,23 @@ class Report:
 
 
 def verdict_for(view: TaskView, today: date, zone: ZoneInfo) -> Verdict:
-    state = view.state
+    return verdict_from(
+        view.state, [(m.id, m.original or m.due, m.due) for m in view.milestones], today, zone
+    )
+
+
+def verdict_from(
+    state: TaskState,
+    milestones: Sequence[tuple[int, date, date]],
+    today: date,
+    zone: ZoneInfo,
+) -> Verdict:
+    """The verdict from a task's replayed state and its milestones as (id, the plan's date,
+    the current date): what ``verdict_for`` judges, without building a whole view."""
     done_on = {mid: at.astimezone(zone).date() for mid, at in state.milestone_done_at}
     task_done = state.status == Status.DONE
     task_done_on = state.done_at.astimezone(zone).date() if state.done_at else None
-    batches = batches_done(
-        [(m.id, m.original or m.due, m.due) for m in view.milestones], done_on, task_done_on
-    )
+    batches = batches_done(milestones, done_on, task_done_on)
     return classify(batches, task_done=task_done, today=today)
 
 

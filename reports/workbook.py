@@ -16,21 +16,22 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chat import texts
 from domain.classify import CATEGORY_ORDER, Category, percentages
 from domain.status import Status
+from reports import print_layout
 from reports.model import Breakdown, Report, Row
 
-WIDTHS = (7, 55, 32, 28, 32, 18, 24, 26, 10, 17, 32)
-SUMMARY_WIDTHS = (48, 16, 16, 16, 16, 16, 16)
-HEADER_ROW = 3
-LINE_POINTS = 15  # a line of 11-point text
+# Sized for A3 landscape at 12 pt printed at 10 pt or more (reports.print_layout).
+WIDTHS = (5, 44, 25, 21, 25, 13, 19, 26, 8, 12, 24)
+SUMMARY_WIDTHS = (44, 13, 13, 13, 13, 13, 11)
+HEADER_ROW = 3 + print_layout.LETTERHEAD_ROWS
+LINE_POINTS = 17  # a line of 12-point Times New Roman, with room for a wider wrap
 FILLS = {
     Category.DONE_ON_TIME: "C8E6C9",
-    Category.DONE_LATE: "DCEDC8",
+    Category.DONE_LATE: "FFE0B2",  # amber: done, but late (not the on-time green)
     Category.ON_TRACK: "BBDEFB",
     Category.OVERDUE: "FFCDD2",
     Category.NO_DEADLINE: "EEEEEE",
@@ -103,6 +104,7 @@ def _row(
 
 def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInfo) -> None:
     sheet.title = texts.XLSX_SHEET_PLAN.format(year=report.plan_year)
+    print_layout.letterhead(sheet, report.today, left=(1, 3), right=(8, 11))
     sheet.append([plan_title])
     sheet.append(
         [
@@ -112,9 +114,11 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
         ]
     )
     last = get_column_letter(len(texts.XLSX_HEADERS))
-    for number in (1, 2):
+    for number in (HEADER_ROW - 2, HEADER_ROW - 1):
         sheet.merge_cells(f"A{number}:{last}{number}")
-        sheet[f"A{number}"].font = Font(bold=number == 1, size=13 if number == 1 else 11)
+        sheet[f"A{number}"].font = Font(bold=True, size=14 if number == HEADER_ROW - 2 else 13)
+        sheet[f"A{number}"].alignment = Alignment(horizontal="center", wrap_text=True)
+        sheet.row_dimensions[number].height = 22
     header = _row(sheet, texts.XLSX_HEADERS, bold=True)
     for cell in sheet[header]:
         cell.alignment = _CENTER
@@ -151,12 +155,9 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
         sheet.cell(number, 1).alignment = _CENTER
         sheet.cell(number, 8).fill = PatternFill("solid", fgColor=FILLS[row.verdict.category])
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{sheet.max_row}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    print_layout.sign_off(sheet, columns=(8, 11))
+    print_layout.typeset(sheet)
+    print_layout.print_plan(sheet, header_row=HEADER_ROW, widths=WIDTHS)
 
 
 def _table(sheet: Worksheet, title: str, breakdowns: Sequence[Breakdown]) -> None:
@@ -191,6 +192,9 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     _table(sheet, texts.REPORT_BY_LEAD, report.by_lead)
     for index, width in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    print_layout.sign_off(sheet, columns=(4, 7))
+    print_layout.typeset(sheet)
+    print_layout.print_summary(sheet, columns=len(SUMMARY_WIDTHS))
 
 
 def as_text(sheet: Worksheet) -> None:

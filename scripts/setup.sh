@@ -7,4 +7,4 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements-dev.lock -e '.[dev]'
 # Bytecode now, not at each start (where PYTHONDONTWRITEBYTECODE is set, every start compiles).
-.venv/bin/python -m compileall -q bot handlers scheduler reports chat db domain bench fakes > /dev/null
+.venv/bin/python -m compileall -q bot web handlers scheduler reports chat db domain bench fakes > /dev/null

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reports.workbook import HEADER_ROW
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.sqlite_only  # its own SQLite file, in a child process
@@ -205,12 +206,13 @@ def test_export_import_and_admin_from_the_command_line(tmp_path: Path) -> None:
     assert "created nothing; updated nothing" in again.stdout
 
     sheet = workbook["Kế hoạch 2024"]
-    sheet["D6"] = "Sở Không Tồn Tại"
+    row = HEADER_ROW + 3  # under the header: section I, I.1, then I.2
+    sheet[f"D{row}"] = "Sở Không Tồn Tại"
     workbook.save(tmp_path / "bad.xlsx")
     failed = bot(tmp_path, "import", "bad.xlsx", "--plan", "2026")
     assert failed.returncode == 1
     assert "import failed, nothing written" in failed.stderr
-    assert "sheet 'Kế hoạch 2024', row 6: unknown agency 'Sở Không Tồn Tại'" in failed.stderr
+    assert f"sheet 'Kế hoạch 2024', row {row}: unknown agency 'Sở Không Tồn Tại'" in failed.stderr
     assert "created" not in bot(tmp_path, "import", "missing.xlsx", "--plan", "2026").stdout
 
     refused = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/chuathamgia")

@@ -16,6 +16,7 @@ from chat import texts
 from db import records
 from db.models import Plan, StatusChange, Task
 from db.session import Database
+from domain.classify import Category
 from domain.clock import FrozenClock
 from handlers.engine import Engine
 from reports.data import plan_report
@@ -140,10 +141,11 @@ async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock
     chat, _, _ = office
     workbook = load_workbook(io.BytesIO(await _workbook(chat.database, date(2024, 4, 5))))
     sheet = workbook["Kế hoạch 2024"]
-    assert sheet["A1"].value == (
+    assert sheet[f"A{HEADER_ROW - 2}"].value == (
         "Kế hoạch công tác của Ban Chỉ đạo cải cách hành chính tỉnh Nghệ An năm 2024"
     )
-    assert "02/KH-BCĐ" in sheet["A2"].value and "05/04/2024" in sheet["A2"].value
+    above = str(sheet[f"A{HEADER_ROW - 1}"].value)
+    assert "02/KH-BCĐ" in above and "05/04/2024" in above
     headers = [c.value for c in sheet[HEADER_ROW]]
     assert headers == list(texts.XLSX_HEADERS)
     assert headers[:7] == [
@@ -156,7 +158,9 @@ async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock
         "Sản phẩm",
     ]
     assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
-    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    rows = [
+        r for r in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if any(r[:7])
+    ]  # the table (the signature block under it is in the status columns)
     assert len(rows) == 42 + 4
     sections = [r for r in rows if r[0] in ("I", "II", "III", "IV")]
     assert [r[1] for r in sections] == [
@@ -179,7 +183,10 @@ async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock
     }
     assert heights["Công tác lãnh đạo, c"] == LINE_POINTS + 3  # section I: one line
     assert heights["Ban hành Đề án cải t"] >= 5 * LINE_POINTS  # I.6: long text, a flag
-    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A3
+    assert setup.scale is not None and 12 * setup.scale / 100 >= 10  # printed at 10 pt or more
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.column_dimensions["B"].width >= 40
     fills = {
         str(sheet.cell(n, 8).value).split("\n")[0]: sheet.cell(n, 8).fill.fgColor.rgb
@@ -388,3 +395,16 @@ def test_line_count_estimates_wrapped_lines() -> None:
     assert line_count("", 10) == 1
     assert line_count("a" * 11, 10) == 1 and line_count("a" * 12, 10) == 2
     assert line_count("một\nhai\nba", 30) == 3
+
+
+def test_chart_colours_tell_late_from_on_time_and_their_counts_are_legible() -> None:
+    from reports.chart import COLOURS, MIN_CONTRAST, contrast, text_colour
+
+    on_time, late = COLOURS[Category.DONE_ON_TIME], COLOURS[Category.DONE_LATE]
+    red, green, _ = (int(late[i : i + 2], 16) for i in (1, 3, 5))
+    assert red > green  # amber, not a shade of the on-time green
+    assert contrast(on_time, late) >= 2  # told apart in greyscale too
+    for category, colour in COLOURS.items():
+        assert contrast(text_colour(colour), colour) >= MIN_CONTRAST, category
+    assert contrast("#ffffff", "#000000") == pytest.approx(21)
+    assert text_colour("#ffb74d") == "#000000" and text_colour("#1565c0") == "#ffffff"

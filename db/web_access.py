@@ -1,0 +1,140 @@
+"""Sign-in to the web desk: one-time links (15 minutes, single use) and browser sessions
+(8 hours). Tokens are 256 random bits handed out once; only their SHA-256 is stored, so a copy
+of the database opens no door. The caller owns the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Member, WebLink, WebSession
+from db.statements import Query
+
+LINK_LIFETIME = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=8)
+MAX_TOKEN_CHARS = 128  # longer input is not a token of ours: refused before hashing
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+async def create_link(session: AsyncSession, member_id: int, *, now: datetime) -> str:
+    """A new sign-in token for the member (the URL is the caller's business)."""
+    token = new_token()
+    session.add(
+        WebLink(
+            member_id=member_id,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=now + LINK_LIFETIME,
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def redeem_link(session: AsyncSession, token: str, *, now: datetime) -> str | None:
+    """Use the link once: a new session token for its active member, or None for a wrong,
+    used or expired link. The link is marked used in the same conditional UPDATE that checks
+    it, so two browsers racing with one link cannot both get in."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    member_id = await session.scalar(
+        update(WebLink)
+        .where(
+            WebLink.token_hash == token_hash(token),
+            WebLink.used_at.is_(None),
+            WebLink.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(WebLink.member_id)
+    )
+    if member_id is None:
+        return None
+    member = await session.get(Member, member_id)
+    if member is None or not member.active:
+        return None
+    session_token = new_token()
+    session.add(
+        WebSession(
+            member_id=member_id,
+            token_hash=token_hash(session_token),
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    await session.flush()
+    return session_token
+
+
+async def end_session(session: AsyncSession, token: str, *, now: datetime) -> None:
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return
+    await session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == token_hash(token), WebSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+@dataclass(frozen=True)
+class WebUser:
+    """The member behind a live browser session, as plain values."""
+
+    member_id: int
+    full_name: str
+    is_admin: bool
+    committee_role: str | None
+    plan_year: int | None
+
+
+_SESSION_MEMBER = Query(
+    select(Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year)
+    .join(WebSession, WebSession.member_id == Member.id)
+    .where(
+        WebSession.token_hash == bindparam("token_hash"),
+        WebSession.ended_at.is_(None),
+        WebSession.expires_at > bindparam("now"),
+        Member.active.is_(True),
+    )
+)
+
+
+def session_user(connection: Connection, token: str, now: datetime) -> WebUser | None:
+    """The active member of a live session (None: no such session, ended, expired, or the member
+    was removed). Read on every request: one indexed statement."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    row = _SESSION_MEMBER.first(connection, {"token_hash": token_hash(token), "now": now})
+    return WebUser(*row) if row is not None else None
+
+
+_LINK_MEMBER = Query(
+    select(Member.full_name)
+    .join(WebLink, WebLink.member_id == Member.id)
+    .where(
+        WebLink.token_hash == bindparam("token_hash"),
+        WebLink.used_at.is_(None),
+        WebLink.expires_at > bindparam("now"),
+        Member.active.is_(True),
+    )
+)
+
+
+def link_holder(connection: Connection, token: str, now: datetime) -> str | None:
+    """The name of the member a live, unused link is for (None: no such link); uses nothing."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    row = _LINK_MEMBER.first(connection, {"token_hash": token_hash(token), "now": now})
+    return str(row[0]) if row is not None else None

@@ -1,0 +1,315 @@
+"""The web desk over plain HTTP (httpx on the ASGI app, a real database): access, slices,
+headers, filters, unknown pages, escaping, the as-of day, and many pages at once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from datetime import timedelta
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import update
+
+from db.models import Task
+from db.session import Database
+from domain.clock import FrozenClock
+from handlers.engine import Engine
+from tests.conftest import ZONE, Chat, local
+from tests.web.desk import BASE, client, counts, link_for, sign_in, task_codes
+from web.app import COOKIE, Desk
+
+DATA_PAGES = (
+    "/",
+    "/theo-muc",
+    "/theo-lanh-dao",
+    "/theo-co-quan",
+    "/nhiem-vu",
+    "/nhiem-vu/I.1",
+    "/bieu-do.png",
+    "/bao-cao.xlsx",
+)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(local("2024-09-27 08:00"))
+
+
+@pytest.fixture
+def desk(seeded: Database, clock: FrozenClock) -> Desk:
+    return Desk(seeded, clock, ZONE, BASE)
+
+
+async def test_without_a_session_no_page_shows_data(desk: Desk) -> None:
+    async with client(desk) as browser:
+        for path in DATA_PAGES:
+            page = await browser.get(path)
+            assert page.status_code == 401, path
+            assert "Cần đăng nhập" in page.text and "/web" in page.text
+            assert "I.1" not in page.text and "Sở Nội vụ" not in page.text
+
+
+async def test_a_forged_or_ended_session_cookie_is_refused(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        browser.cookies.set(COOKIE, "x" * 43)
+        assert (await browser.get("/")).status_code == 401
+        browser.cookies.set(COOKIE, "y" * 5000)  # too long to be ours: refused before hashing
+        assert (await browser.get("/")).status_code == 401
+        browser.cookies.clear()
+        real = await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        assert (await browser.get("/")).status_code == 200
+        signed_out = await browser.post("/dang-xuat")
+        assert signed_out.status_code == 303 and signed_out.headers["location"] == "/da-dang-xuat"
+        assert COOKIE not in browser.cookies
+        browser.cookies.set(COOKIE, real)  # the old cookie, kept by someone: dead
+        assert (await browser.get("/")).status_code == 401
+
+
+async def test_a_link_signs_in_once_and_expires_after_15_minutes(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    async with client(desk) as browser:
+        token = await link_for(seeded, "thai-thanh-quy", clock.now())
+        page = await browser.get(f"/dang-nhap/{token}")
+        assert page.status_code == 200 and "Thái Thanh Quý" in page.text
+        assert COOKIE not in browser.cookies  # showing the page (a link preview) uses nothing
+        first = await browser.post("/dang-nhap", data={"token": token})
+        assert first.status_code == 303
+        cookie = first.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=28800" in cookie
+        assert "Secure" not in cookie  # plain http base URL
+        again = await browser.post("/dang-nhap", data={"token": token})
+        assert again.status_code == 410 and "đã được dùng hoặc đã hết hạn" in again.text
+        assert (await browser.get(f"/dang-nhap/{token}")).status_code == 410
+        late = await link_for(seeded, "thai-thanh-quy", clock.now())
+        clock.advance(timedelta(minutes=15, seconds=1))
+        assert (await browser.get(f"/dang-nhap/{late}")).status_code == 410
+        assert (await browser.post("/dang-nhap", data={"token": late})).status_code == 410
+        assert (await browser.post("/dang-nhap", data={"token": "bogus"})).status_code == 410
+
+
+async def test_the_session_lasts_8_hours(desk: Desk, seeded: Database, clock: FrozenClock) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", clock.now())
+        clock.advance(timedelta(hours=7, minutes=59))
+        assert (await browser.get("/")).status_code == 200
+        clock.advance(timedelta(minutes=2))
+        assert (await browser.get("/")).status_code == 401
+
+
+async def test_the_cookie_is_secure_behind_https(seeded: Database, clock: FrozenClock) -> None:
+    desk = Desk(seeded, clock, ZONE, "https://desk.example.vn")
+    transport = httpx.ASGITransport(app=__import__("web.app").app.create_app(desk))
+    async with httpx.AsyncClient(transport=transport, base_url="https://desk.example.vn") as b:
+        token = await link_for(seeded, "thai-thanh-quy", clock.now())
+        answer = await b.post("/dang-nhap", data={"token": token})
+        assert answer.status_code == 303 and "Secure" in answer.headers["set-cookie"]
+
+
+async def test_a_sign_in_posted_from_another_site_is_refused(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        token = await link_for(seeded, "thai-thanh-quy", desk.clock.now())
+        forged = await browser.post(
+            "/dang-nhap", data={"token": token}, headers={"sec-fetch-site": "cross-site"}
+        )
+        assert forged.status_code == 403 and COOKIE not in browser.cookies
+        other = await browser.post(
+            "/dang-nhap", data={"token": token}, headers={"origin": "https://evil.example"}
+        )
+        assert other.status_code == 403
+        ok = await browser.post("/dang-nhap", data={"token": token}, headers={"origin": BASE})
+        assert ok.status_code == 303  # the refused attempts did not use the link up
+
+
+async def test_a_member_sees_their_slice_and_may_open_any_task(
+    desk: Desk, seeded: Database
+) -> None:
+    async with client(desk) as leader, client(desk) as member:
+        await sign_in(leader, seeded, "thai-thanh-quy", desk.clock.now())
+        await sign_in(member, seeded, "le-duc-cuong", desk.clock.now())
+        whole = await leader.get("/nhiem-vu")
+        assert "42 nhiệm vụ" in whole.text and "Toàn bộ kế hoạch" in whole.text
+        mine = await member.get("/nhiem-vu")
+        codes = set(task_codes(mine.text))
+        assert codes and codes < set(task_codes(whole.text))
+        assert "Lê Đức Cường" in mine.text
+        other = sorted(set(task_codes(whole.text)) - codes)[0]
+        overview = await member.get("/")
+        assert sum(
+            counts(overview.text)[c]
+            for c in ("done_on_time", "done_late", "on_track", "overdue", "no_deadline")
+        ) == len(codes)
+        # Any task page, as /nhiemvu <code> in the chat; but another member's slice is not a list.
+        assert (await member.get(f"/nhiem-vu/{other}")).status_code == 200
+        someone_else = await member.get("/nhiem-vu", params={"coquan": "Sở Tư pháp"})
+        assert someone_else.status_code == 400
+        assert "không có cơ quan “Sở Tư pháp” trong phạm vi đang xem" in someone_else.text
+
+
+async def test_security_headers_on_every_answer(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        for path in (*DATA_PAGES, "/khong-co", "/static/desk.css", "/da-dang-xuat"):
+            answer = await browser.get(path)
+            csp = answer.headers["content-security-policy"]
+            assert "unsafe-inline" not in csp and "default-src 'none'" in csp, path
+            assert "script-src" not in csp  # no script at all
+            assert answer.headers["x-frame-options"] == "DENY"
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert answer.headers["referrer-policy"] == "no-referrer"
+            if path.startswith("/static/"):
+                assert "no-store" not in answer.headers["cache-control"]
+            else:
+                assert answer.headers["cache-control"] == "no-store", path
+        page = await browser.get("/")
+        assert '<html lang="vi">' in page.text
+        assert (
+            "<script" not in page.text and "style=" not in page.text and "<style" not in page.text
+        )
+
+
+async def test_unknown_pages_bad_filters_and_unknown_tasks_say_so(
+    desk: Desk, seeded: Database
+) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        cases = {
+            "/khong-co": (404, "Không có trang này"),
+            "/nhiem-vu/IX.99": (404, "Không tìm thấy nhiệm vụ “IX.99” trong kế hoạch 02/KH-BCĐ"),
+            "/nhiem-vu/%3Cb%3E": (404, "Không tìm thấy nhiệm vụ “&lt;b&gt;”"),
+            "/nhiem-vu?loai=xyz": (400, "không có phân loại “xyz”"),
+            "/nhiem-vu?muc=IX": (400, "không có mục “IX”"),
+            "/nhiem-vu?lanhdao=Ai+%C4%91%C3%B3": (400, "không có lãnh đạo “Ai đó”"),
+            "/?ngay=31/02/2024": (400, "ngày “31/02/2024” không đúng"),
+            "/?ngay=2030-01-01": (400, "ngày 01/01/2030 chưa đến"),
+            "/nhiem-vu?trang=99": (400, "số trang “99” không đúng"),
+        }
+        for path, (status, text) in cases.items():
+            answer = await browser.get(path)
+            assert answer.status_code == status, path
+            assert text in answer.text, (path, answer.text)
+            assert '<html lang="vi">' in answer.text
+        assert (await browser.post("/")).status_code == 405  # nothing to change here
+
+
+async def test_every_string_is_escaped(desk: Desk, seeded: Database) -> None:
+    async with seeded.transaction(write=True) as session:
+        await session.execute(
+            update(Task)
+            .where(Task.code == "I.3")
+            .values(content='<script>alert("x")</script> & co')
+        )
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        for path in ("/nhiem-vu", "/nhiem-vu/I.3", "/"):
+            page = await browser.get(path)
+            assert "<script>" not in page.text, path
+        detail = await browser.get("/nhiem-vu/I.3")
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; co" in detail.text
+
+
+async def test_the_overview_counts_are_the_chats_baocao(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    quy = await chat.link("thai-thanh-quy")
+    await chat.say(quy, "/capnhat I.1 hoàn thành Kế hoạch số 02/KH-BCĐ")  # done late
+    text = await chat.text(quy, "/baocao")
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", clock.now())
+        found = counts((await browser.get("/")).text)
+    for category, label in (
+        ("done_on_time", "Hoàn thành đúng hạn"),
+        ("done_late", "Hoàn thành quá hạn"),
+        ("on_track", "Đang thực hiện trong hạn"),
+        ("overdue", "Quá hạn chưa hoàn thành"),
+        ("no_deadline", "Không có thời hạn"),
+    ):
+        match = re.search(rf"• {label}: (\d+) ", text)
+        assert match is not None, label
+        assert found[category] == int(match[1]), category
+    assert found["done_late"] == 1 and found["all"] == 42
+
+
+async def test_the_overview_links_each_count_to_its_tasks(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        overview = (await browser.get("/")).text
+        found = counts(overview)
+        listed = await browser.get("/nhiem-vu", params={"loai": "overdue"})
+        assert len(task_codes(listed.text)) == found["overdue"] > 0
+        assert f"{found['overdue']} nhiệm vụ" in listed.text
+        by_section = await browser.get("/nhiem-vu", params={"muc": "III", "loai": "on_track"})
+        assert by_section.status_code == 200
+        assert all(code.startswith("III.") for code in task_codes(by_section.text))
+
+
+async def test_as_of_a_past_day_the_later_history_is_left_out(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    office = await chat.add_member(
+        "van-phong", "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True
+    )
+    await chat.say(office, "/capnhat III.1 hoàn thành")  # on 27/09
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", clock.now())
+        today = counts((await browser.get("/")).text)
+        before = counts((await browser.get("/", params={"ngay": "2024-09-26"})).text)
+        assert today["done_on_time"] == before["done_on_time"] + 1
+        task = await browser.get("/nhiem-vu/III.1", params={"ngay": "26/09/2024"})
+        assert "Số liệu đến ngày 26/09/2024" in task.text and "Chưa có cập nhật nào." in task.text
+        assert "Chưa có cập nhật nào." not in (await browser.get("/nhiem-vu/III.1")).text
+        early = counts((await browser.get("/", params={"ngay": "2024-01-15"})).text)
+        assert early["overdue"] == 0  # nothing was due yet in mid-January
+
+
+async def test_the_excel_download_is_the_persons_report(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "le-duc-cuong", desk.clock.now())
+        answer = await browser.get("/bao-cao.xlsx")
+        assert answer.status_code == 200
+        assert "attachment" in answer.headers["content-disposition"]
+        workbook = load_workbook(io.BytesIO(answer.content))
+        assert len(workbook.sheetnames) == 2
+        mine = len(task_codes((await browser.get("/nhiem-vu")).text))
+        text = "\n".join(
+            str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row if c.value
+        )
+        assert "Lê Đức Cường" in text or mine < 42
+
+
+async def test_100_pages_at_once_all_answer(desk: Desk, seeded: Database) -> None:
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", desk.clock.now())
+        paths = ["/", "/nhiem-vu", "/theo-muc", "/nhiem-vu/I.5", "/theo-co-quan"] * 20
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(browser.get(p) for p in paths)), timeout=120
+        )
+    assert [a.status_code for a in answers] == [200] * 100
+    assert all(
+        "Tổng số" in a.text or "Nhiệm vụ I.5" in a.text or "nhiệm vụ" in a.text for a in answers
+    )
+
+
+async def test_web_in_chat_gives_a_link_that_signs_in(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    engine = Engine(seeded, clock, ZONE)
+    engine.web_base_url = BASE
+    chat = Chat(seeded, engine)
+    cuong = await chat.link("le-duc-cuong")
+    text = await chat.text(cuong, "/web")
+    assert "15 phút" in text and "một lần" in text
+    url = text.strip().splitlines()[-1]
+    assert url.startswith(f"{BASE}/dang-nhap/")
+    token = url.rsplit("/", 1)[1]
+    async with client(desk) as browser:
+        assert (await browser.post("/dang-nhap", data={"token": token})).status_code == 303
+        assert "Lê Đức Cường" in (await browser.get("/")).text
+    off = Chat(seeded, Engine(seeded, clock, ZONE))
+    assert "chưa được bật" in await off.text(cuong, "/web")
+    assert "/web" in await chat.text(cuong, "/trogiup")

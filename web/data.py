@@ -1,0 +1,179 @@
+"""What the desk reads: who is behind a browser session, and the report they may see, as of a
+day. The same read model as the chat (``db.facts`` through ``handlers.views`` into
+``reports.model``), so the desk's counts are the chat's /baocao counts.
+
+"As of a day": the history is cut at the end of that local day and every task is classified on
+that day, so a past review shows what the committee saw then."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Connection
+
+from chat import texts as chat_texts
+from chat.views import TaskView, view_of
+from db import facts, records
+from db.facts import TaskFacts, Timeline
+from db.identity import PlanRef, plan_of, who_of
+from db.models import Plan
+from db.session import Database
+from db.web_access import WebUser, session_user
+from domain.access import Who, sees_whole_plan
+from domain.classify import Category
+from domain.progress import derive_state
+from reports.model import Report, Row, build_report, verdict_from
+
+Cut = TypeVar("Cut", TaskFacts, Timeline, TaskFacts | Timeline)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in person: the member, what reaches them, the plan they look at."""
+
+    user: WebUser
+    who: Who
+    plan: PlanRef | None
+
+    @property
+    def whole_plan(self) -> bool:
+        return sees_whole_plan(self.who)
+
+
+async def viewer(database: Database, token: str, *, now: datetime, zone: ZoneInfo) -> Viewer | None:
+    """The person behind a session cookie; None without a live session."""
+    year = now.astimezone(zone).year
+
+    def read(connection: Connection) -> Viewer | None:
+        user = session_user(connection, token, now)
+        if user is None:
+            return None
+        who = who_of(connection, user.member_id, user.is_admin, user.committee_role)
+        return Viewer(user, who, plan_of(connection, user.plan_year, year))
+
+    return await database.read(read)
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant after ``day`` in the service's zone."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def as_of(found: Sequence[Cut], cutoff: datetime | None) -> list[Cut]:
+    """The tasks with the history that existed before ``cutoff`` (None: all of it)."""
+    if cutoff is None:
+        return list(found)
+    return [f._replace(changes=tuple(c for c in f.changes if c.at < cutoff)) for f in found]
+
+
+async def report_for(
+    database: Database, person: Viewer, plan: PlanRef, *, day: date, past: bool, zone: ZoneInfo
+) -> Report:
+    """The report the chat's /baocao gives this person (the whole plan or their slice), as of
+    ``day`` (``past``: the history after that day is left out)."""
+    whole = person.whole_plan
+
+    def read(connection: Connection) -> list[TaskFacts]:
+        if whole:
+            return facts.whole_plan(connection, plan.id)
+        return facts.reaching(connection, plan.id, person.who)
+
+    found = as_of(await database.read(read), end_of_day(day, zone) if past else None)
+    return build_report(
+        [view_of(f, day) for f in found],
+        plan_code=plan.code,
+        plan_year=plan.year,
+        today=day,
+        zone=zone,
+        scope=None if whole else person.user.full_name,
+        unassigned=chat_texts.REPORT_UNASSIGNED,
+    )
+
+
+OVERDUE_SHOWN = 50  # the overview lists the most overdue; the rest are a click away
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the overview shows: the counts by category and the most overdue tasks."""
+
+    plan_code: str
+    plan_year: int
+    today: date
+    scope: str | None
+    totals: Counter[Category]
+    count: int
+    overdue: tuple[Row, ...]  # most days late first, at most OVERDUE_SHOWN
+    overdue_count: int
+
+
+async def overview_for(
+    database: Database, person: Viewer, plan: PlanRef, *, day: date, past: bool, zone: ZoneInfo
+) -> Overview:
+    """The /baocao totals for this person and the most overdue tasks, read lean: every task's
+    verdict from its milestones and replayed history (no names, no views), then the shown
+    overdue tasks in full."""
+    whole = person.whole_plan
+
+    def read(connection: Connection) -> Sequence[Timeline | TaskFacts]:
+        if whole:
+            return facts.plan_timelines(connection, plan.id)
+        return facts.reaching(connection, plan.id, person.who, lean=True)
+
+    cutoff = end_of_day(day, zone) if past else None
+    found = as_of(await database.read(read), cutoff)
+    verdicts = [
+        (
+            f,
+            verdict_from(
+                derive_state(f.changes),
+                [(m.id, m.due_on, m.current_due) for m in f.milestones],
+                day,
+                zone,
+            ),
+        )
+        for f in found
+    ]
+    totals = Counter(v.category for _, v in verdicts)
+    late = sorted(
+        ((f, v) for f, v in verdicts if v.category == Category.OVERDUE),
+        key=lambda fv: (-(fv[1].days_late or 0), fv[0].position),
+    )
+    shown = [f.id for f, _ in late[:OVERDUE_SHOWN]]
+    full = {f.id: f for f in as_of(await database.read(lambda c: facts.by_ids(c, shown)), cutoff)}
+    rows = tuple(Row(view_of(full[f.id], day), v) for f, v in late[:OVERDUE_SHOWN] if f.id in full)
+    return Overview(
+        plan_code=plan.code,
+        plan_year=plan.year,
+        today=day,
+        scope=None if whole else person.user.full_name,
+        totals=totals,
+        count=len(found),
+        overdue=rows,
+        overdue_count=len(late),
+    )
+
+
+async def task_view(
+    database: Database, plan: PlanRef, code: str, *, day: date, past: bool, zone: ZoneInfo
+) -> TaskView | None:
+    """One task of the plan in full (any member may open any task, as in the chat)."""
+    async with database.transaction() as session:
+        task = await records.task_by_code(session, plan.id, code)
+        if task is None:
+            return None
+        ids = [task.id]
+        (found,) = await session.run_sync(lambda s: facts.tasks(s.connection(), ids))
+    (cut,) = as_of([found], end_of_day(day, zone) if past else None)
+    return view_of(cut, day)
+
+
+async def plan_title(database: Database, plan: PlanRef) -> str:
+    async with database.transaction() as session:
+        row = await session.get(Plan, plan.id)
+        return row.title if row is not None else plan.code
