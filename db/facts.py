@@ -58,6 +58,9 @@ class ChangeFacts(NamedTuple):
     reference: str | None
     at: datetime
     who: str | None
+    completed_on: date | None = None
+    evidence: str | None = None
+    confirmation: str | None = None
 
 
 class TaskFacts(NamedTuple):  # a named tuple: a frozen dataclass is ~5x slower to build
@@ -239,6 +242,7 @@ def _history(author: Any) -> Any:
         StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
         StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
         StatusChange.note, StatusChange.reference, StatusChange.at, author,
+        StatusChange.completed_on, StatusChange.evidence, StatusChange.confirmation,
     ).where(among(StatusChange.task_id, "ids")).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 
@@ -277,7 +281,8 @@ def task_facts(task: Task, changes: Sequence[StatusChange]) -> TaskFacts:
         ),
         changes=tuple(
             ChangeFacts(c.kind, c.milestone_id, c.old_status, c.new_status, c.progress, c.note,
-                        c.reference, c.at, c.member.full_name if c.member else None)
+                        c.reference, c.at, c.member.full_name if c.member else None,
+                        c.completed_on, c.evidence, c.confirmation)
             for c in changes
         ),
     )  # fmt: skip

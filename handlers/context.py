@@ -39,6 +39,7 @@ class Context:
     now: datetime
     zone: ZoneInfo
     telegram_username: str | None = None
+    confirm_completion: bool = False  # CONFIRM_COMPLETION: an agency's completion awaits the office
 
     def deep_link(self, code: str) -> str | None:
         """The t.me link that opens the bot with ``/start <code>``, when the bot is known."""

@@ -33,10 +33,10 @@ from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import my_tasks
-from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
+from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command, parse_plain
 from handlers.plans import plans
 from handlers.report import export, report
-from handlers.task_detail import show_task
+from handlers.task_detail import ask_completion, show_task
 from handlers.types import Inbound, Reply
 from handlers.undo import undo
 from handlers.update import reply_update, update
@@ -64,6 +64,7 @@ class Route:
 ROUTES: dict[str, Route] = {
     "nhiemvu": Route(show_task, glance=my_tasks, glance_if=is_my_tasks),
     "capnhat": Route(update, writes=True),
+    "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
     "quahan": Route(glance=overdue),
     "sapden": Route(glance=upcoming),
@@ -96,10 +97,13 @@ GROUP_COMMANDS = {"trogiup", "help", "start"}
 
 
 class Engine:
-    def __init__(self, database: Database, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, zone: ZoneInfo, *, confirm_completion: bool = False
+    ) -> None:
         self.database = database
         self.clock = clock
         self.zone = zone
+        self.confirm_completion = confirm_completion  # CONFIRM_COMPLETION
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
 
@@ -154,6 +158,8 @@ class Engine:
         if len(inbound.text) > MAX_INPUT_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         command = parse_command(inbound.text)
+        if command is None and not inbound.is_group:
+            command = parse_plain(inbound.text)  # "I.5 xong", "xong I.5"
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
                 return []
@@ -211,7 +217,15 @@ class Engine:
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
             ctx = Context(
-                session, inbound, member, found.who, plan, now, self.zone, self.telegram_username
+                session,
+                inbound,
+                member,
+                found.who,
+                plan,
+                now,
+                self.zone,
+                self.telegram_username,
+                self.confirm_completion,
             )
             return await self._dispatch(ctx, command, route)
 

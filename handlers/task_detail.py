@@ -15,7 +15,7 @@ from handlers.types import Action, Reply
 def status_actions(code: str) -> tuple[Action, ...]:
     return (
         Action(texts.ACTION_IN_PROGRESS, f"/capnhat {code} {texts.STATUS[Status.IN_PROGRESS]}"),
-        Action(texts.ACTION_DONE, f"/capnhat {code} {texts.STATUS[Status.DONE]}"),
+        Action(texts.ACTION_DONE, f"/hoanthanh {code}"),
         Action(texts.ACTION_BLOCKED, f"/capnhat {code} {texts.STATUS[Status.BLOCKED]}"),
     )
 
@@ -30,3 +30,20 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     (view,) = await ctx.views([task])
     actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
     return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]
+
+
+async def ask_completion(ctx: Context, args: str) -> list[Reply]:
+    """After a "Hoàn thành" tap: ask for the day it was done ("Hôm nay" is one tap) and the
+    document (optional, by replying)."""
+    code = parse_code(args)
+    if code is None:
+        return [Reply(texts.TASK_CODE_MISSING.format(example="/hoanthanh I.5"))]
+    task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    done = texts.STATUS[Status.DONE]
+    actions = (
+        Action(texts.ACTION_TODAY, f"/capnhat {code} {done} hôm nay"),
+        Action(texts.ACTION_YESTERDAY, f"/capnhat {code} {done} hôm qua"),
+    )
+    return [Reply(texts.ASK_COMPLETION.format(code=code), actions, task_code=code)]

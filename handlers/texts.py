@@ -98,7 +98,7 @@ REFUSED_STATUS_COORDINATING = (
     " Cơ quan phối hợp có thể gửi ghi chú tiến độ: /capnhat {code} ghi chú <nội dung>"
 )
 UPDATED = "Đã cập nhật nhiệm vụ {code}: {old} → {new}{progress}."
-UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ({due})."
+UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ngày {day} (hạn {due})."
 UNCHANGED = "Nhiệm vụ {code} đã ở tình trạng {status}{progress}; không có gì thay đổi."
 NOTE_SAVED = "Đã ghi chú vào nhiệm vụ {code}: “{note}”"
 NOTE_MISSING = "Đề nghị ghi nội dung ghi chú, ví dụ: /capnhat {code} ghi chú đã gửi số liệu"
@@ -108,6 +108,27 @@ REFUSED_NOTE = (
 )
 WITH_REFERENCE = "\nSản phẩm: {reference}"
 WITH_NOTE = "\nGhi chú: {note}"
+WITH_EVIDENCE = "\nVăn bản, kết quả: {evidence}"
+COMPLETED_ON = "\nNgày hoàn thành: {day}"
+COMPLETION_ERRORS = {
+    "bad_date": "Ngày không hợp lệ. Đề nghị ghi ngày dạng dd/mm/yyyy, ví dụ: ngày 25/01/2024.",
+    "future": "Ngày hoàn thành không thể sau hôm nay ({today}). Đề nghị kiểm tra lại ngày.",
+    "before_plan": (
+        "Ngày hoàn thành không thể trước năm của kế hoạch ({year}). Đề nghị kiểm tra lại ngày."
+    ),
+}
+COMPLETION_DAY_OFFICE_ONLY = (
+    "Nhiệm vụ {code} đã được báo hoàn thành. Muốn sửa ngày hoàn thành, đề nghị báo cơ quan "
+    "thường trực (Sở Nội vụ)."
+)
+COMPLETION_DAY_CORRECTED = "Đã sửa ngày hoàn thành của nhiệm vụ {code}: {old} → {new}."
+ASK_COMPLETION = (
+    "Nhiệm vụ {code} hoàn thành ngày nào? Chọn “Hôm nay”, hoặc trả lời tin nhắn này với ngày "
+    "và văn bản (nếu có), ví dụ:\nngày 25/01/2024 Quyết định số 45/QĐ-UBND"
+)
+ACTION_TODAY = "Hôm nay"
+ACTION_YESTERDAY = "Hôm qua"
+AWAITING_CONFIRMATION = "\n⏳ Chờ cơ quan thường trực xác nhận."
 
 MY_TASKS_TITLE = "Nhiệm vụ của đồng chí {name}"
 PLAN_LINE = "Kế hoạch {code} năm {year} · tính đến {today}"
@@ -137,6 +158,10 @@ DETAIL_DUE = "Hạn: {due}"
 DETAIL_MILESTONES = "Các đợt:"
 EXTENDED_FROM = " (gia hạn, hạn ban đầu {original})"
 DETAIL_PRODUCT = "Sản phẩm: {product}"
+DETAIL_COMPLETED_ON = "Ngày hoàn thành: {day}"
+DETAIL_EVIDENCE = "Văn bản, kết quả: {evidence}"
+STATUS_AWAITING = "Chờ xác nhận"
+DETAIL_AWAITING = "⏳ Chờ cơ quan thường trực xác nhận hoàn thành."
 DETAIL_NOTE = "Ghi chú kế hoạch: {note}"
 DETAIL_FLAG = "⚑ Lưu ý: {flag}"
 DETAIL_STATUS = "Tình trạng: {icon} {status}{progress}"
@@ -144,6 +169,7 @@ DETAIL_STANDING = "Tiến độ so với hạn: {standing}"
 DETAIL_HISTORY = "Thay đổi gần đây:"
 DETAIL_NO_HISTORY = "Chưa có cập nhật nào."
 HISTORY_STATUS = "• {at} · {who}: {old} → {new}{progress}{extra}"
+HISTORY_DONE_ON = " (ngày hoàn thành {day})"
 HISTORY_MILESTONE = "• {at} · {who}: {label} hoàn thành{extra}"
 HISTORY_NOTE = "• {at} · {who} ghi chú: “{note}”"
 SOMEONE = "(không rõ)"
@@ -213,7 +239,7 @@ SECTION_HEADING = "MỤC {code}. {title}"
 
 # Replies to a bot message, undo.
 UPDATE_HINT = "\nĐể thêm ghi chú hoặc số hiệu văn bản: trả lời tin nhắn này, hoặc gửi /capnhat {code} ghi chú <nội dung>."
-REFERENCE_SAVED = "Đã ghi số hiệu/sản phẩm cho nhiệm vụ {code}: “{reference}”"
+REFERENCE_SAVED = "Đã ghi văn bản, kết quả cho nhiệm vụ {code}: “{reference}”"
 ACTION_UNDO = "↩️ Hoàn tác"
 UNDONE = "Đã hoàn tác: nhiệm vụ {code} trở lại {status}{progress}."
 UNDONE_MILESTONE = "Đã hoàn tác: {label} của nhiệm vụ {code} chưa hoàn thành."
@@ -375,6 +401,7 @@ XLSX_HEADERS = (
     "Cơ quan phối hợp",
     "Thời gian hoàn thành",
     "Sản phẩm",
+    "Văn bản, kết quả",
     "Tình trạng",
     "Tiến độ (%)",
     "Cập nhật lần cuối",

@@ -116,12 +116,17 @@ def read_sheet(data: bytes) -> Sheet:
         if header is None:
             continue
         top = [_text(r[0] if r else None) for r in sheet.iter_rows(max_row=2, values_only=True)]
+        titles = next(sheet.iter_rows(min_row=header, max_row=header, values_only=True))
+        folded_titles = [fold(_text(v)) for v in titles]
+        notes_title = fold(texts.XLSX_HEADERS[-1])  # after a column added since, found by name
+        notes = folded_titles.index(notes_title) if notes_title in folded_titles else 10
+        width = max(len(titles), 11)
         code = _PLAN_CODE.search(top[1] if len(top) > 1 else "")
         rows: list[Cells] = []
         for number, values in enumerate(
             sheet.iter_rows(min_row=header + 1, values_only=True), start=header + 1
         ):
-            cells = [_text(v) for v in (*values, *([None] * 11))[:11]]
+            cells = [_text(v) for v in (*values, *([None] * width))[:width]]
             if not any(cells[:7]):
                 continue
             if len(rows) >= MAX_ROWS:
@@ -137,7 +142,7 @@ def read_sheet(data: bytes) -> Sheet:
                     coordinating,
                     deadline,
                     product,
-                    cells[10],
+                    cells[notes],
                 )
             )
         return Sheet(

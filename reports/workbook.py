@@ -24,7 +24,8 @@ from domain.status import Status
 from handlers import texts
 from reports.model import Breakdown, Report, Row
 
-WIDTHS = (7, 55, 32, 28, 32, 18, 24, 26, 10, 17, 32)
+WIDTHS = (7, 55, 32, 28, 32, 18, 24, 30, 26, 10, 17, 32)
+STATUS_COLUMN = 9
 SUMMARY_WIDTHS = (48, 16, 16, 16, 16, 16, 16)
 HEADER_ROW = 3
 LINE_POINTS = 15  # a line of 11-point text
@@ -67,9 +68,17 @@ def status_cell(row: Row) -> str:
                 new=texts.day(verdict.extended_due), old=texts.day(verdict.original_due)
             )
         )
-    reference = next((h.reference for h in reversed(view.history) if h.reference), None)
-    if reference:
-        lines.append(texts.WITH_REFERENCE.strip().format(reference=reference))
+    if view.state.awaiting_confirmation:
+        lines.append(texts.STATUS_AWAITING)
+    return "\n".join(lines)
+
+
+def evidence_cell(row: Row) -> str:
+    """The document or result that shows the task done, and the day it was done."""
+    view = row.view
+    lines = [view.evidence] if view.evidence else []
+    if view.state.status == Status.DONE and view.state.done_on:
+        lines.append(texts.DETAIL_COMPLETED_ON.format(day=texts.day(view.state.done_on)))
     return "\n".join(lines)
 
 
@@ -142,6 +151,7 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
                 "; ".join(view.coordinating),
                 view.deadline_text or "",
                 view.product or "",
+                evidence_cell(row),
                 status_cell(row),
                 progress,
                 updated.astimezone(zone).strftime("%d/%m/%Y %H:%M") if updated else "",
@@ -149,7 +159,9 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
             ],
         )
         sheet.cell(number, 1).alignment = _CENTER
-        sheet.cell(number, 8).fill = PatternFill("solid", fgColor=FILLS[row.verdict.category])
+        sheet.cell(number, STATUS_COLUMN).fill = PatternFill(
+            "solid", fgColor=FILLS[row.verdict.category]
+        )
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{sheet.max_row}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
