@@ -148,7 +148,7 @@ def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text
         found = parse_completion(text, today=ctx.today)
         if isinstance(found, Completion) and found.evidence is None and found.note:
             found = Completion(found.day, Evidence(found.note), "")
-        if isinstance(found, Completion) and found.evidence is not None and found.day is None:
+        if isinstance(found, Completion) and found.evidence is not None:
             append_change(
                 ctx, task, kind="note", milestone_id=None, **evidence_fields(found.evidence)
             )
