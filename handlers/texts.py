@@ -272,6 +272,10 @@ REMIND_ESCALATION = (
 )
 ESCALATION_LIST = "🚨 {count} nhiệm vụ quá hạn kéo dài · {today}"
 ESCALATION_LIST_FOOTER = "Xem chi tiết: /nhiemvu <mã>. Danh sách đầy đủ: /quahan"
+REMIND_ESCALATION_OWN = "🚨 Quá hạn {days} ngày · {code} · nhiệm vụ đồng chí chỉ đạo"
+REMIND_ESCALATION_OWN_ASK = (
+    "Cơ quan thường trực đã được báo. Đề nghị đồng chí đôn đốc cơ quan chủ trì hoàn thành."
+)
 REMIND_COORDINATION = "📨 Đề nghị phối hợp · {code}"
 REMIND_CHECKIN = "📋 Cập nhật tiến độ định kỳ · {code} (theo lộ trình)"
 REMIND_DUE = "{label}Hạn {due} · {left}"
@@ -290,9 +294,15 @@ REMIND_FOOTER = (
 DIGEST_TITLE = "📅 Bản tin tuần · đồng chí {name} · {today}"
 DIGEST_OVERDUE = "QUÁ HẠN ({count})"
 DIGEST_UPCOMING = "ĐẾN HẠN TRONG 30 NGÀY ({count})"
+# Beside the whole plan's counts (the office's digest), the lists say whose they are.
+DIGEST_OVERDUE_MINE = "QUÁ HẠN · nhiệm vụ liên quan đến đồng chí ({count})"
+DIGEST_UPCOMING_MINE = "ĐẾN HẠN TRONG 30 NGÀY · nhiệm vụ liên quan đến đồng chí ({count})"
 DIGEST_NOTHING = "Không có nhiệm vụ quá hạn hoặc đến hạn trong 30 ngày tới."
+DIGEST_NOTHING_MINE = (
+    "Không có nhiệm vụ liên quan đến đồng chí quá hạn hoặc đến hạn trong 30 ngày tới."
+)
 DIGEST_FOOTER = "Tắt bản tin tuần: /bantin tat"
-DIGEST_PLAN = "TOÀN KẾ HOẠCH {code}"
+DIGEST_PLAN = "TOÀN KẾ HOẠCH {code} (mọi nhiệm vụ; danh sách đầy đủ: /quahan, /tatca)"
 BLOCKED_REPORT = (
     "⚠️ Không gửi được nhắc việc cho đồng chí {name} qua {channel}: {reason}. "
     "Đề nghị liên hệ trực tiếp."
@@ -376,6 +386,8 @@ REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
 REPORT_FOOTER = (
     "Cơ quan thường trực: /xuat — tệp Excel báo cáo. Biểu đồ theo người chỉ đạo: /baocao chidao"
 )
+REPORT_FOOTER_MEMBER = "Biểu đồ theo người chỉ đạo: /baocao chidao"
+REPORT_AWAITING = "• Báo hoàn thành, chờ xác nhận (chưa tính là hoàn thành): {count} ({codes})"
 REPORT_CHART_CAPTION = "Biểu đồ: {title}"
 REPORT_CHART_SAVED = "Biểu đồ đã lưu: {path}"
 REPORT_FILE_SAVED = "Tệp đã lưu: {path}"

@@ -341,7 +341,11 @@ class ReminderService:
             targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
             if len(items) == 1:
                 occasion, reminder_id = items[0]
-                reply = messages.reminder(views[occasion.task_id], occasion, today)
+                view = views[occasion.task_id]
+                directors = (await task_audience(session, occasion.task_id)).directors
+                reply = messages.reminder(
+                    view, occasion, today, recipient_directs=member_id in directors
+                )
                 task_id: int | None = occasion.task_id
             else:
                 reply = messages.escalations([views[o.task_id] for o, _ in items], today)

@@ -119,6 +119,11 @@ async def test_xuat_is_for_admins_and_gives_the_workbook(
     vinh = await chat.link("le-hong-vinh")
     (refused,) = await chat.say(vinh, "/xuat")
     assert refused.text == texts.ADMIN_ONLY and not refused.files
+    # /baocao points only the office to /xuat: a member is not sent to a command refused to him.
+    (member_report,) = await chat.say(vinh, "/baocao")
+    assert "/xuat" not in member_report.text and "/baocao chidao" in member_report.text
+    (office_report,) = await chat.say(admin, "/baocao")
+    assert "/xuat" in office_report.text
     (reply,) = await chat.say(admin, "/xuat")
     (document,) = reply.files
     assert document.kind == "document"
