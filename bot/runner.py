@@ -79,6 +79,7 @@ async def run_service(settings: Settings) -> int:
             zalo = ZaloChannel(service.engine, settings)
             await zalo.start()
             channels.append(zalo)
+        service.engine.outboxes = {c.channel: c for c in channels}  # notices for others
         reminders = ReminderService(
             service.database,
             service.clock,

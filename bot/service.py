@@ -47,4 +47,5 @@ async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Se
                     f"({report.created['task']} tasks).",
                     file=sys.stderr,
                 )
-    return Service(settings, database, clock, Engine(database, clock, settings.zone))
+    engine = Engine(database, clock, settings.zone, confirm_completion=settings.confirm_completion)
+    return Service(settings, database, clock, engine)

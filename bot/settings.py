@@ -54,6 +54,8 @@ class Settings(BaseSettings):
         default=parse_offsets("7d,3d,1d,0d")
     )
     reminder_time: time = time(8, 0)
+    # An agency's completion shows "chờ xác nhận" until the standing office confirms it.
+    confirm_completion: bool = False
     escalate_after_days: int = 14  # overdue this long: the standing office and directors are told
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from db.session import Database
 from handlers import admin_people, admin_tasks, preferences, texts
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
+from handlers.confirm import confirm, give_back
 from handlers.context import Context, Glance
 from handlers.extend import extend
 from handlers.help import show_help
@@ -44,6 +46,14 @@ from handlers.update import reply_update, update
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
+
+
+class Outbox(Protocol):
+    """A channel that can send a reply to any of its chats (a notice for someone else)."""
+
+    async def deliver(self, chat_id: str, reply: Reply) -> str: ...
+
+
 GlanceHandler = Callable[[Glance, str], Awaitable[list[Reply]]]
 
 
@@ -66,6 +76,8 @@ ROUTES: dict[str, Route] = {
     "capnhat": Route(update, writes=True),
     "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
+    "xacnhan": Route(confirm, writes=True, admin=True),
+    "tralai": Route(give_back, writes=True, admin=True),
     "quahan": Route(glance=overdue),
     "sapden": Route(glance=upcoming),
     "tatca": Route(glance=whole_plan),
@@ -106,16 +118,35 @@ class Engine:
         self.confirm_completion = confirm_completion  # CONFIRM_COMPLETION
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
+        self.outboxes: dict[str, Outbox] = {}  # notices for others, by channel (set at start)
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one message. Never raises; an empty list means a deliberate silence."""
+        """Answer one message. Never raises; an empty list means a deliberate silence. Notices
+        for other people (``Reply.to``) go out through their channel, after the commit."""
         try:
-            return await self._handle(inbound)
+            replies = await self._handle(inbound)
         except Exception:
             log.exception(
                 "command failed", extra={"channel": inbound.channel, "chat": inbound.chat_id}
             )
             return [Reply(texts.INTERNAL_ERROR)]
+        for notice in (r for r in replies if r.to is not None):
+            await self._notify(notice)
+        return [r for r in replies if r.to is None]
+
+    async def _notify(self, notice: Reply) -> None:
+        assert notice.to is not None
+        channel, chat_id = notice.to
+        outbox = self.outboxes.get(channel)
+        if outbox is None:
+            log.warning("notice not sent: no %s channel", channel)
+            return
+        try:
+            message_id = await outbox.deliver(chat_id, replace(notice, to=None))
+            if notice.task_code:
+                await self.remember(channel, chat_id, message_id, notice.task_code)
+        except Exception:  # the notice is a courtesy: the change is already committed
+            log.exception("notice not sent", extra={"channel": channel, "chat": chat_id})
 
     async def remember(self, channel: str, chat_id: str, message_id: str, task_code: str) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task."""

@@ -7,6 +7,7 @@ from db import queries
 from domain.access import may_change_status
 from domain.status import Status
 from handlers import render, texts
+from handlers.confirm import office_actions
 from handlers.context import Context
 from handlers.parse import parse_code
 from handlers.types import Action, Reply
@@ -29,6 +30,8 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
     actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
+    if ctx.who.is_admin and view.state.awaiting_confirmation:
+        actions = office_actions(code) + actions
     return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]
 
 

@@ -75,7 +75,8 @@ Cơ quan thường trực:
 /themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
 /themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
-/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị"""
+/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
+/xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -127,6 +128,24 @@ ASK_COMPLETION = (
     "và văn bản (nếu có), ví dụ:\nngày 25/01/2024 Quyết định số 45/QĐ-UBND"
 )
 ACTION_TODAY = "Hôm nay"
+ACTION_CONFIRM = "✅ Xác nhận"
+ACTION_RETURN = "↩️ Trả lại"
+CONFIRM_NONE = "Không có báo cáo hoàn thành nào chờ xác nhận."
+CONFIRM_LIST = "Báo cáo hoàn thành chờ xác nhận ({count}):"
+CONFIRM_LINE = "• {code} · hoàn thành ngày {day} {evidence}"
+CONFIRM_NOT_AWAITING = "Nhiệm vụ {code} không có báo cáo hoàn thành nào đang chờ xác nhận."
+CONFIRMED = "Đã xác nhận nhiệm vụ {code} hoàn thành ngày {day}."
+CONFIRMED_NOTICE = "✅ Cơ quan thường trực đã xác nhận nhiệm vụ {code} hoàn thành ngày {day}."
+RETURN_REASON_MISSING = "Đề nghị ghi lý do trả lại, ví dụ: /tralai {code} chưa có văn bản ban hành"
+RETURNED = "Đã trả lại báo cáo hoàn thành nhiệm vụ {code} (lý do: {reason}); nhiệm vụ trở lại Đang thực hiện."
+RETURNED_NOTICE = (
+    "↩️ Cơ quan thường trực trả lại báo cáo hoàn thành nhiệm vụ {code}. Lý do: {reason}\n"
+    "Nhiệm vụ trở lại Đang thực hiện; khi hoàn thành, đề nghị báo lại."
+)
+PENDING_NOTICE = (
+    "⏳ Nhiệm vụ {code} được báo hoàn thành ngày {day} ({who}){evidence}. Đề nghị xác nhận "
+    "hoặc trả lại."
+)
 ACTION_YESTERDAY = "Hôm qua"
 AWAITING_CONFIRMATION = "\n⏳ Chờ cơ quan thường trực xác nhận."
 

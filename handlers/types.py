@@ -42,3 +42,4 @@ class Reply:
     actions: tuple[Action, ...] = field(default=())
     task_code: str | None = None  # replying to this message talks about this task
     files: tuple[Attachment, ...] = field(default=())  # sent after the text
+    to: tuple[str, str] | None = None  # a notice for someone else: (channel, chat id)

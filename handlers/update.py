@@ -21,6 +21,7 @@ from domain.progress import PENDING
 from domain.status import Status
 from handlers import texts
 from handlers.audit import append_change, refused
+from handlers.confirm import tell_office
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, parse_update
 from handlers.types import Action, Reply
@@ -102,6 +103,17 @@ def evidence_fields(evidence: Evidence | None) -> dict[str, Any]:
     }
 
 
+async def _office_notices(ctx: Context, task: Task, reply: Reply) -> list[Reply]:
+    """When the completion just recorded awaits confirmation, the office is asked."""
+    if texts.AWAITING_CONFIRMATION not in reply.text:
+        return []
+    (view,) = await ctx.views([task])
+    if not view.state.awaiting_confirmation:
+        return []
+    day = texts.day(view.state.done_on) if view.state.done_on else texts.NONE
+    return await tell_office(ctx, task.code, day, view.evidence)
+
+
 def _awaits_confirmation(ctx: Context) -> bool:
     return ctx.confirm_completion and not ctx.who.is_admin
 
@@ -134,9 +146,11 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
             return [Reply(found, task_code=task.code)]
         completion = found
     if parsed.batch is not None:
-        return [await _complete_batch(ctx, task, view, parsed, completion)]
+        reply = await _complete_batch(ctx, task, view, parsed, completion)
+        return [reply, *await _office_notices(ctx, task, reply)]
     if completion is not None:
-        return [await _complete(ctx, task, view, parsed, completion)]
+        reply = await _complete(ctx, task, view, parsed, completion)
+        return [reply, *await _office_notices(ctx, task, reply)]
     return [await _change_status(ctx, task, view, parsed)]
 
 
