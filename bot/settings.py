@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     confirm_completion: bool = False
     escalate_after_days: int = 14  # overdue this long: the standing office and directors are told
     log_level: str = "INFO"
-    reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
+    reports_dir: Path = Path("data/reports")
+    files_dir: Path = Path(
+        "data/files"
+    )  # files that back a completion (/tailieu)  # the console saves charts and workbooks here
 
     @field_validator("reminder_offsets", mode="before")
     @classmethod

@@ -154,5 +154,9 @@ async def give_back(ctx: Context, args: str) -> list[Reply]:
         confirmation=RETURNED,
     )
     text = texts.RETURNED.format(code=task.code, reason=reason)
-    notice = Reply(texts.RETURNED_NOTICE.format(code=task.code, reason=reason), task_code=task.code)
+    notice = Reply(
+        texts.RETURNED_NOTICE.format(code=task.code, reason=reason),
+        (Action(texts.ACTION_DONE, f"/hoanthanh {task.code}"),),  # to report it done again
+        task_code=task.code,
+    )
     return [Reply(text, task_code=task.code), *await notices_to(ctx, pending.member_id, notice)]

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,7 @@ from handlers.announce import announce
 from handlers.audit import refused, show_audit
 from handlers.confirm import confirm, give_back
 from handlers.context import Context, Glance
+from handlers.evidence_files import receive, send_back
 from handlers.extend import extend
 from handlers.help import show_help
 from handlers.join import invite, leave, start
@@ -77,6 +79,7 @@ ROUTES: dict[str, Route] = {
     "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
     "xacnhan": Route(confirm, writes=True, admin=True),
+    "tailieu": Route(send_back),
     "tralai": Route(give_back, writes=True, admin=True),
     "quahan": Route(glance=overdue),
     "sapden": Route(glance=upcoming),
@@ -110,12 +113,19 @@ GROUP_COMMANDS = {"trogiup", "help", "start"}
 
 class Engine:
     def __init__(
-        self, database: Database, clock: Clock, zone: ZoneInfo, *, confirm_completion: bool = False
+        self,
+        database: Database,
+        clock: Clock,
+        zone: ZoneInfo,
+        *,
+        confirm_completion: bool = False,
+        files_dir: Path = Path("data/files"),
     ) -> None:
         self.database = database
         self.clock = clock
         self.zone = zone
         self.confirm_completion = confirm_completion  # CONFIRM_COMPLETION
+        self.files_dir = files_dir  # files that back a completion
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
         self.outboxes: dict[str, Outbox] = {}  # notices for others, by channel (set at start)
@@ -188,8 +198,8 @@ class Engine:
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         if len(inbound.text) > MAX_INPUT_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
-        command = parse_command(inbound.text)
-        if command is None and not inbound.is_group:
+        command = parse_command(inbound.text) if inbound.file is None else None
+        if command is None and not inbound.is_group and inbound.file is None:
             command = parse_plain(inbound.text)  # "I.5 xong", "xong I.5"
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
@@ -197,7 +207,11 @@ class Engine:
             refused(inbound, "group chat")
             return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
-        writes = (route.writes if route else command is not None) or inbound.reply_to is not None
+        writes = (
+            (route.writes if route else command is not None)
+            or inbound.reply_to is not None
+            or inbound.file is not None
+        )
         replies = await self._answer(inbound, command, route, writes)
         if writes:
             for listener in self.on_change:
@@ -226,7 +240,7 @@ class Engine:
         if found is None:
             refused(inbound, "not linked")
             return [Reply(texts.NOT_LINKED)]
-        if not inbound.text.strip():
+        if not inbound.text.strip() and inbound.file is None:
             return [Reply(texts.EMPTY)]
         if found.plan is None:
             return [Reply(texts.NO_PLAN)]
@@ -257,12 +271,15 @@ class Engine:
                 self.zone,
                 self.telegram_username,
                 self.confirm_completion,
+                self.files_dir,
             )
             return await self._dispatch(ctx, command, route)
 
     async def _dispatch(
         self, ctx: Context, command: Command | None, route: Route | None
     ) -> list[Reply]:
+        if ctx.inbound.file is not None:
+            return await receive(ctx, ctx.inbound.file, await self._replied_task(ctx))
         if command is None:
             task = await self._replied_task(ctx)
             if task is not None:

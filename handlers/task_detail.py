@@ -9,7 +9,8 @@ from domain.status import Status
 from handlers import render, texts
 from handlers.confirm import office_actions
 from handlers.context import Context
-from handlers.parse import parse_code
+from handlers.evidence_files import file_lines, task_files
+from handlers.parse import UpdateRequest, parse_code
 from handlers.types import Action, Reply
 
 
@@ -32,7 +33,10 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
     if ctx.who.is_admin and view.state.awaiting_confirmation:
         actions = office_actions(code) + actions
-    return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]
+    text = "\n".join(
+        [render.task_detail(view, ctx.zone), *file_lines(await task_files(ctx, task), ctx.zone)]
+    )
+    return [Reply(text, actions, task_code=code)]
 
 
 async def ask_completion(ctx: Context, args: str) -> list[Reply]:
@@ -44,6 +48,11 @@ async def ask_completion(ctx: Context, args: str) -> list[Reply]:
     task = await queries.task_by_code(ctx.session, ctx.plan.id, code)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    roles = ctx.roles(task)
+    if not may_change_status(ctx.who, roles):
+        from handlers.update import apply  # the same refusal as a status change
+
+        return await apply(ctx, task, UpdateRequest(code, Status.DONE))
     done = texts.STATUS[Status.DONE]
     actions = (
         Action(texts.ACTION_TODAY, f"/capnhat {code} {done} hôm nay"),

@@ -76,6 +76,7 @@ Cơ quan thường trực:
 /themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
+/tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
 /xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
@@ -281,7 +282,36 @@ MENU = (
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
-UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ. Gửi /trogiup để xem các lệnh."
+UNSUPPORTED = (
+    "Bot chỉ đọc tin nhắn chữ, ảnh và tệp văn bản (gửi ảnh, tệp bằng cách trả lời tin nhắn về "
+    "nhiệm vụ). Gửi /trogiup để xem các lệnh."
+)
+FILE_NO_TASK = (
+    "Chưa rõ tệp này thuộc nhiệm vụ nào. Đề nghị gửi lại bằng cách trả lời (reply) tin nhắn của "
+    "bot về nhiệm vụ, hoặc gửi ngay sau khi báo hoàn thành."
+)
+FILE_REFUSED = (
+    "Đồng chí không thể gửi tệp cho nhiệm vụ {code}: chỉ người chỉ đạo, cơ quan chủ trì và cơ "
+    "quan thường trực."
+)
+FILE_REFUSALS = {
+    "too_large": "Tệp quá lớn: tối đa 10 MB.",
+    "kind": (
+        "Chỉ nhận tệp văn bản và ảnh: PDF, Word, Excel, OpenDocument, JPEG, PNG. "
+        "Không nhận tệp chạy được (exe, script…)."
+    ),
+    "executable": "Tệp này là chương trình chạy được, không phải văn bản: bot không nhận.",
+    "empty": "Tệp rỗng: bot không nhận.",
+}
+FILE_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Đề nghị gửi lại sau ít phút."
+FILE_SAVED = "📎 Đã lưu tệp “{name}” ({size}) cho nhiệm vụ {code}."
+FILE_NOTE = "Gửi tệp: {name}"
+FILE_CAPTION = "{code} · {name}"
+FILES_NONE = "Nhiệm vụ {code} chưa có tệp nào."
+FILES_SENT = "Tệp của nhiệm vụ {code}: {count} tệp."
+FILES_REFUSED = "Tệp của nhiệm vụ {code} chỉ gửi cho người chỉ đạo nhiệm vụ và cơ quan thường trực."
+DETAIL_FILES = "Tệp kèm theo ({count}), xem bằng /tailieu:"
+DETAIL_FILE_LINE = "   📎 {name} · {size} · {at} · {who}"
 
 # Reminders and digests.
 REMIND_DEADLINE = "🔔 Nhắc việc · {code}"
@@ -367,7 +397,8 @@ EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
 CHOICES_INTRO = "Trả lời bằng số:"
 CHOICE_LINE = "{number}. {label}"
 ZALO_UNSUPPORTED = (
-    "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
+    "Trên Zalo, bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Ảnh, tệp văn bản "
+    "kèm theo nhiệm vụ: đề nghị gửi qua Telegram. Gửi /trogiup để xem các lệnh."
 )
 
 # Reports (/baocao, /xuat).
