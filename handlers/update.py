@@ -73,9 +73,18 @@ async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
         return await apply(ctx, task, parsed)
     if parsed[0] != UpdateError.NO_STATUS:
         return [Reply(_error(*parsed))]
-    if starts_with_day(text):  # the answer to "hoàn thành ngày nào?": a day, then a document
+    if _answers_which_day(ctx, text):  # "hoàn thành ngày nào?" -> "ngày 25/01/2024 QĐ số …"
         return await apply(ctx, task, UpdateRequest(task.code, Status.DONE, text=text.strip()))
     return await apply(ctx, task, UpdateRequest(task.code, None, text=text.strip()))
+
+
+def _answers_which_day(ctx: Context, text: str) -> bool:
+    """A reply that is only a day (and perhaps a document) answers "hoàn thành ngày nào?";
+    a day followed by anything else ("ngày 25/06/2024 họp Ban") is a note, never a guess."""
+    if not starts_with_day(text):
+        return False
+    found = parse_completion(text, today=ctx.today)
+    return not isinstance(found, Completion) or not found.note
 
 
 def _completion(ctx: Context, text: str) -> Completion | str:

@@ -207,6 +207,17 @@ async def test_a_reply_with_a_day_to_the_question_completes_on_that_day(
     assert "Ngày hoàn thành: 25/01/2024" in text and "Quyết định số 45/QĐ-UBND" in text
 
 
+async def test_a_reply_with_a_day_and_other_words_is_a_note_not_a_completion(
+    office: tuple[Chat, str],
+) -> None:
+    chat, _ = office
+    vinh = await chat.link("le-hong-vinh")
+    await chat.engine.remember("telegram", vinh, "701", "I.5")
+    text = await chat.text_reply(vinh, "ngày 25/06/2024 họp Ban chỉ đạo", "701")
+    assert text.startswith("Đã ghi chú vào nhiệm vụ I.5")
+    assert (await last_change(chat.database, "I.5")).new_status is None
+
+
 async def test_a_batch_keeps_its_completion_day(office: tuple[Chat, str]) -> None:
     chat, admin = office
     text = await chat.text(admin, "/capnhat I.8 đợt 1 hoàn thành ngày 28/06/2024")
