@@ -107,7 +107,7 @@ def evidence_fields(evidence: Evidence | None) -> dict[str, Any]:
     return {
         "evidence": evidence.text,
         "evidence_kind": evidence.kind,
-        "evidence_number": evidence.number,
+        "evidence_number": evidence.number[:64] if evidence.number else None,  # the column's size
         "evidence_date": evidence.on,
     }
 

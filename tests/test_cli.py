@@ -71,7 +71,7 @@ def test_the_console_lists_vinhs_tasks_on_the_morning_of_20_march(tmp_path: Path
     listed = re.findall(r"^• ([IV]+\.\d+b?) ·", blocks[0], flags=re.M)
     assert len(listed) == 17 and listed[0] == "I.5"
     assert "⚠️ Quá hạn 5 ngày (hạn 31/03/2024)" in blocks[0]
-    assert "  ↳ Hoàn thành: /capnhat I.5 Hoàn thành" in blocks[1]
+    assert "  ↳ Hoàn thành: /hoanthanh I.5" in blocks[1]  # asks the day it was done
     assert "/trogiup" in blocks[2]
 
 

@@ -226,3 +226,15 @@ async def test_a_batch_keeps_its_completion_day(office: tuple[Chat, str]) -> Non
     assert text.startswith(
         "Đã ghi nhận Đợt 1 của nhiệm vụ I.8 hoàn thành ngày 15/06/2024 (hạn 30/06/2024)."
     )
+
+
+async def test_an_overlong_document_number_is_kept_within_its_column(
+    office: tuple[Chat, str],
+) -> None:
+    chat, admin = office
+    number = "45/" + "QĐ-" * 40 + "UBND"
+    text = await chat.text(admin, f"/capnhat I.3 hoàn thành Quyết định số {number}")
+    assert "→ Hoàn thành (100%)" in text
+    change = await last_change(chat.database, "I.3")
+    assert change.evidence == f"Quyết định số {number}"  # kept whole as written
+    assert change.evidence_number is not None and len(change.evidence_number) == 64
