@@ -39,7 +39,11 @@ def due_phrase(view: TaskView) -> str:
 
 def status_phrase(view: TaskView) -> str:
     status = view.state.status
-    return f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}{texts.percent(view.state.progress)}"
+    awaiting = texts.LIST_AWAITING if view.state.awaiting_confirmation else ""
+    return (
+        f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}"
+        f"{texts.percent(view.state.progress)}{awaiting}"
+    )
 
 
 def task_line(view: TaskView) -> str:

@@ -198,6 +198,8 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         sheet.cell(number, 1).fill = PatternFill("solid", fgColor=FILLS[category])
     total = [texts.XLSX_SUMMARY_TOTAL, len(report.rows), 100.0 if report.rows else 0.0]
     _row(sheet, total, bold=True, widths=SUMMARY_WIDTHS)
+    if report.awaiting:  # counted apart: not done until the office confirms
+        _row(sheet, [texts.XLSX_SUMMARY_AWAITING, len(report.awaiting)], widths=SUMMARY_WIDTHS)
     _table(sheet, texts.REPORT_BY_SECTION, report.by_section)
     _table(sheet, texts.REPORT_BY_DIRECTOR, report.by_director)
     _table(sheet, texts.REPORT_BY_LEAD, report.by_lead)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,18 @@ async def test_tailieu_is_for_directors_and_the_office(office: Harness) -> None:
     assert answer.text == texts.FILES_REFUSED.format(code="I.5")
     (none,) = await tg.ask(ADMIN, "/tailieu I.5")
     assert none.text == texts.FILES_NONE.format(code="I.5")
+
+
+async def test_a_photo_right_after_completing_backs_that_task(office: Harness) -> None:
+    tg = office
+    (done,) = await tg.ask(ADMIN, "/capnhat I.3 hoàn thành ngày 25/01/2024")
+    assert done.text is not None and "Ngày hoàn thành: 25/01/2024" in done.text
+    tg.api.push_photo(ADMIN, data=b"\xff\xd8\xff\xe0 signed page")  # no reply: the task just done
+    saved = (await tg.api.wait_sent(ADMIN, 2))[-1]
+    assert saved.text is not None and saved.text.startswith("📎 Đã lưu tệp “anh-")
+    assert saved.text.endswith("cho nhiệm vụ I.3.")
+    tg.clock.advance(timedelta(hours=1))  # later, a photo about nothing is not filed anywhere
+    tg.api.push_photo(ADMIN)
+    assert (await tg.api.wait_sent(ADMIN, 3))[-1].text == texts.FILE_NO_TASK
+    async with tg.database.transaction() as session:
+        assert len((await session.scalars(select(EvidenceFile))).all()) == 1

@@ -4,7 +4,10 @@ confirmed."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
@@ -43,6 +46,12 @@ async def test_a_completion_awaits_the_office_and_is_counted_apart(
     assert [a.command for a in listing.actions] == ["/xacnhan I.5", "/tralai I.5"]
     (detail,) = await chat.say(admin, "/nhiemvu I.5")
     assert [a.label for a in detail.actions[:2]] == [texts.ACTION_CONFIRM, texts.ACTION_RETURN]
+    mine = await chat.text(vinh, "/nhiemvu")
+    assert "✅ Hoàn thành (100%) · ⏳ chờ xác nhận" in mine  # the lists say it too
+    (export,) = await chat.say(admin, "/xuat")
+    workbook = load_workbook(io.BytesIO(export.files[0].data))
+    summary = [r for r in workbook["Tổng hợp"].iter_rows(values_only=True) if r[0]]
+    assert (texts.XLSX_SUMMARY_AWAITING, 1) in [tuple(r[:2]) for r in summary]
 
 
 async def test_the_office_confirms_in_one_tap_and_the_reported_day_counts(
