@@ -58,6 +58,9 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /trogiup — hướng dẫn này
 
 Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
+Hoặc gõ thẳng mã nhiệm vụ: "I.5 xong", "xong I.5", "I.5 60% đã trình dự thảo".
+Báo hoàn thành kèm ngày và văn bản: /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
+Ảnh, tệp văn bản (PDF, Word, Excel) kèm theo: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
 
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
