@@ -223,6 +223,15 @@ def parse_completion(text: str, *, today: date) -> Completion | CompletionError:
     return Completion(day, evidence, "" if empty else note)
 
 
+_UNSURE = re.compile(r"(?:^|\s)(chua|mot phan|khong|gan|sap|mai|dang)(?![a-z])")
+
+
+def sounds_unsure(note: str) -> bool:
+    """A note that takes the completion back ("xong một phần", "chưa ký", "sắp xong"): the
+    bot asks instead of recording the task done."""
+    return bool(_UNSURE.search(fold(note)))
+
+
 def starts_with_day(text: str) -> bool:
     """True when ``text`` opens with a completion day ("hôm nay", "ngày 25/01/2024", a date)."""
     folded = fold(nfc(text))

@@ -132,6 +132,12 @@ ASK_COMPLETION = (
     "và văn bản (nếu có), ví dụ:\nngày 25/01/2024 Quyết định số 45/QĐ-UBND"
 )
 ACTION_TODAY = "Hôm nay"
+ACTION_DONE_TODAY = "Đã hoàn thành hôm nay"
+ACTION_IN_PROGRESS_ONLY = "Vẫn đang thực hiện"
+DONE_UNSURE = (
+    "Chưa rõ nhiệm vụ {code} đã hoàn thành hẳn chưa (“{note}”). Đề nghị chọn bên dưới, "
+    "hoặc gửi lại, ví dụ: {code} 80% {note}"
+)
 ACTION_CONFIRM = "✅ Xác nhận"
 ACTION_RETURN = "↩️ Trả lại"
 CONFIRM_NONE = "Không có báo cáo hoàn thành nào chờ xác nhận."

@@ -15,6 +15,7 @@ from domain.completion import (
     Evidence,
     check_day,
     parse_completion,
+    sounds_unsure,
     starts_with_day,
 )
 from domain.progress import PENDING
@@ -52,6 +53,17 @@ def _ask(code: str) -> Reply:
     from handlers.task_detail import status_actions
 
     return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code), task_code=code)
+
+
+def _ask_done(code: str, note: str) -> Reply:
+    done = texts.STATUS[Status.DONE]
+    actions = (
+        Action(texts.ACTION_DONE_TODAY, f"/capnhat {code} {done} hôm nay"),
+        Action(
+            texts.ACTION_IN_PROGRESS_ONLY, f"/capnhat {code} {texts.STATUS[Status.IN_PROGRESS]}"
+        ),
+    )
+    return Reply(texts.DONE_UNSURE.format(code=code, note=note), actions, task_code=code)
 
 
 async def update(ctx: Context, args: str) -> list[Reply]:
@@ -153,6 +165,8 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
         found = _completion(ctx, parsed.text)
         if isinstance(found, str):
             return [Reply(found, task_code=task.code)]
+        if sounds_unsure(found.note):  # "xong một phần", "sắp xong": ask, never guess
+            return [_ask_done(task.code, found.note)]
         completion = found
     if parsed.batch is not None:
         reply = await _complete_batch(ctx, task, view, parsed, completion)

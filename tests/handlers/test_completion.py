@@ -238,3 +238,26 @@ async def test_an_overlong_document_number_is_kept_within_its_column(
     change = await last_change(chat.database, "I.3")
     assert change.evidence == f"Quyết định số {number}"  # kept whole as written
     assert change.evidence_number is not None and len(change.evidence_number) == 64
+
+
+@pytest.mark.parametrize(
+    "phrase", ["I.5 xong một phần", "I.5 xong nhưng chưa ký", "xong gần hết I.5"]
+)
+async def test_a_completion_taken_back_in_the_same_breath_is_asked_about(
+    office: tuple[Chat, str], phrase: str
+) -> None:
+    chat, _ = office
+    vinh = await chat.link("le-hong-vinh")
+    (reply,) = await chat.say(vinh, phrase)
+    assert reply.text.startswith("Chưa rõ nhiệm vụ I.5 đã hoàn thành hẳn chưa")
+    assert [a.label for a in reply.actions] == ["Đã hoàn thành hôm nay", "Vẫn đang thực hiện"]
+    async with chat.database.transaction() as session:
+        assert await session.scalar(select(StatusChange.id)) is None  # nothing guessed
+
+
+async def test_almost_done_is_not_done(office: tuple[Chat, str]) -> None:
+    chat, _ = office
+    vinh = await chat.link("le-hong-vinh")
+    (reply,) = await chat.say(vinh, "I.5 sắp xong")
+    assert reply.text.startswith("Chưa rõ tình trạng mới của nhiệm vụ I.5")
+    assert reply.actions  # the status choices, one tap each
