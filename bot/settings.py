@@ -64,10 +64,13 @@ class Settings(BaseSettings):
         default=parse_offsets("7d,3d,1d,0d")
     )
     reminder_time: time = time(8, 0)
+    # An agency's completion shows "chờ xác nhận" until the standing office confirms it.
+    confirm_completion: bool = False
     # overdue this long: the standing office and directors are told
     escalate_after_days: int = Field(default=14, ge=1, le=366)
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
+    files_dir: Path = Path("data/files")  # files that back a completion (/tailieu)
     web_host: str = (
         "127.0.0.1"  # the web desk (python -m bot web; run serves it when WEB_PORT is set)
     )

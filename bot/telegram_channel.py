@@ -55,7 +55,8 @@ from bot.settings import Settings
 from bot.telegram_request import JsonRequest
 from chat import texts
 from chat.delivery import PermanentFailure
-from chat.messages import Action, Attachment, Inbound, Reply
+from chat.messages import Action, Attachment, Inbound, InboundFile, Reply
+from domain.files import check_file
 from handlers.engine import Engine
 
 CHANNEL = "telegram"
@@ -127,6 +128,14 @@ class TelegramChannel:
             )
         )
         self.app.add_handler(CallbackQueryHandler(self._on_button))
+        self.app.add_handler(
+            MessageHandler(
+                filters.UpdateType.MESSAGE
+                & (filters.Document.ALL | filters.PHOTO)
+                & filters.ChatType.PRIVATE,
+                self._on_file,
+            )
+        )
         self.app.add_handler(
             MessageHandler(
                 filters.UpdateType.MESSAGE & ~filters.TEXT & filters.ChatType.PRIVATE,
@@ -226,7 +235,13 @@ class TelegramChannel:
         )
 
     async def send_file(self, chat_id: int, attachment: Attachment) -> Message:
-        """A chart as a photo, anything else as a document; retried like text."""
+        """A chart as a photo, anything else as a document (a file Telegram already has, by
+        its id); retried like text."""
+        if attachment.file_id is not None:
+            file_id = attachment.file_id
+            return await self._with_retries(
+                lambda: self.app.bot.send_document(chat_id, file_id, caption=attachment.caption)
+            )
         if attachment.kind == "photo":
             return await self._with_retries(
                 lambda: self.app.bot.send_photo(
@@ -295,6 +310,48 @@ class TelegramChannel:
         )
         replies = await self.engine.handle(inbound)
         await self.send(chat.id, replies)
+
+    async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or document: checked by name and size, downloaded, then handed to the
+        engine with the message it answers (the download happens before any transaction)."""
+        message, user, chat = update.message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None or user.is_bot:
+            return
+        if message.document is not None:
+            doc = message.document
+            file_id, size, mime = doc.file_id, doc.file_size, doc.mime_type
+            name = doc.file_name or f"tep-{doc.file_unique_id}"
+        elif message.photo:
+            photo = message.photo[-1]  # the largest size
+            file_id, size, mime = photo.file_id, photo.file_size, "image/jpeg"
+            name = f"anh-{photo.file_unique_id}.jpg"
+        else:
+            return
+        problem = check_file(name, size)
+        if problem is not None:
+            await self.send(chat.id, [Reply(texts.FILE_REFUSALS[problem])])
+            return
+        try:
+            data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("file download failed: %s", exc)
+            await self.send(chat.id, [Reply(texts.FILE_DOWNLOAD_FAILED)])
+            return
+        replied = message.reply_to_message
+        inbound = Inbound(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user_id=str(user.id),
+            text=message.caption or "",
+            reply_to=str(replied.message_id)
+            if replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == context.bot.id
+            else None,
+            display_name=user.full_name,
+            file=InboundFile(file_id, name, mime, data),
+        )
+        await self.send(chat.id, await self.engine.handle(inbound))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

@@ -58,7 +58,7 @@ async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Se
                     f"({report.created['task']} tasks).",
                     file=sys.stderr,
                 )
-    engine = Engine(database, clock, settings.zone)
+    engine = Engine(database, clock, settings.zone, confirm_completion=settings.confirm_completion)
     engine.web_base_url = settings.web_url  # for /web's sign-in links
     return Service(settings, database, clock, engine)
 

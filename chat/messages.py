@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class InboundFile:
+    """A file a person sent (a photo or a document), downloaded by the channel."""
+
+    file_id: str  # the platform's id, to send it back without uploading
+    file_name: str
+    mime_type: str | None
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One message from a person, whatever the channel."""
 
@@ -16,6 +26,7 @@ class Inbound:
     is_group: bool = False
     reply_to: str | None = None  # the id of the bot message this one answers, if any
     display_name: str | None = None
+    file: InboundFile | None = None  # a photo or document sent with the message
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class Attachment:
     filename: str
     data: bytes = field(repr=False)
     caption: str | None = None
+    file_id: str | None = None  # Telegram's id of a file it already has: sent without upload
 
 
 @dataclass(frozen=True)
@@ -44,3 +56,4 @@ class Reply:
     # (never looked up again by code, which names another task in another year's plan).
     task_id: int | None = None
     files: tuple[Attachment, ...] = field(default=())  # sent after the text
+    to: tuple[str, str] | None = None  # a notice for someone else: (channel, chat id)

@@ -39,7 +39,11 @@ def due_phrase(view: TaskView) -> str:
 
 def status_phrase(view: TaskView) -> str:
     status = view.state.status
-    return f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}{texts.percent(view.state.progress)}"
+    awaiting = texts.LIST_AWAITING if view.state.awaiting_confirmation else ""
+    return (
+        f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}"
+        f"{texts.percent(view.state.progress)}{awaiting}"
+    )
 
 
 def task_line(view: TaskView) -> str:
@@ -110,6 +114,13 @@ def _history_line(line: HistoryLine, zone: ZoneInfo) -> str:
     at = texts.moment(line.at, zone)
     who = line.who or texts.SOMEONE
     extra = ""
+    reported_on = line.at.astimezone(zone).date()
+    if (
+        line.completed_on
+        and line.new_status == Status.DONE.value
+        and line.completed_on != reported_on
+    ):
+        extra += texts.HISTORY_DONE_ON.format(day=texts.day(line.completed_on))
     if line.reference:
         extra += f" — {line.reference}"
     if line.note and line.kind == "status":
@@ -166,9 +177,14 @@ def task_detail(view: TaskView, zone: ZoneInfo) -> str:
             status=texts.STATUS[view.state.status],
             progress=texts.percent(view.state.progress),
         ),
-        texts.DETAIL_STANDING.format(standing=due_phrase(view)),
-        "",
     ]
+    if view.state.status == Status.DONE and view.state.done_on:
+        lines.append(texts.DETAIL_COMPLETED_ON.format(day=texts.day(view.state.done_on)))
+    if view.evidence:
+        lines.append(texts.DETAIL_EVIDENCE.format(evidence=view.evidence))
+    if view.state.awaiting_confirmation:
+        lines.append(texts.DETAIL_AWAITING)
+    lines += [texts.DETAIL_STANDING.format(standing=due_phrase(view)), ""]
     if view.history:
         lines.append(texts.DETAIL_HISTORY)
         lines += [_history_line(h, zone) for h in view.history[-HISTORY_LINES:][::-1]]

@@ -59,6 +59,9 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /trogiup — hướng dẫn này
 
 Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
+Hoặc gõ thẳng mã nhiệm vụ: "I.5 xong", "xong I.5", "I.5 60% đã trình dự thảo".
+Báo hoàn thành kèm ngày và văn bản: /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
+Ảnh, tệp văn bản (PDF, Word, Excel) kèm theo: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
 
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
@@ -76,7 +79,9 @@ Cơ quan thường trực:
 /themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
 /themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
-/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị"""
+/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
+/tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
+/xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -99,7 +104,7 @@ REFUSED_STATUS_COORDINATING = (
     " Cơ quan phối hợp có thể gửi ghi chú tiến độ: /capnhat {code} ghi chú <nội dung>"
 )
 UPDATED = "Đã cập nhật nhiệm vụ {code}: {old} → {new}{progress}."
-UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ({due})."
+UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ngày {day} (hạn {due})."
 UNCHANGED = "Nhiệm vụ {code} đã ở tình trạng {status}{progress}; không có gì thay đổi."
 NOTE_SAVED = "Đã ghi chú vào nhiệm vụ {code}: “{note}”"
 NOTE_MISSING = "Đề nghị ghi nội dung ghi chú, ví dụ: /capnhat {code} ghi chú đã gửi số liệu"
@@ -109,6 +114,51 @@ REFUSED_NOTE = (
 )
 WITH_REFERENCE = "\nSản phẩm: {reference}"
 WITH_NOTE = "\nGhi chú: {note}"
+WITH_EVIDENCE = "\nVăn bản, kết quả: {evidence}"
+COMPLETED_ON = "\nNgày hoàn thành: {day}"
+COMPLETION_ERRORS = {
+    "bad_date": "Ngày không hợp lệ. Đề nghị ghi ngày dạng dd/mm/yyyy, ví dụ: ngày 25/01/2024.",
+    "future": "Ngày hoàn thành không thể sau hôm nay ({today}). Đề nghị kiểm tra lại ngày.",
+    "before_plan": (
+        "Ngày hoàn thành không thể trước năm của kế hoạch ({year}). Đề nghị kiểm tra lại ngày."
+    ),
+}
+COMPLETION_DAY_OFFICE_ONLY = (
+    "Nhiệm vụ {code} đã được báo hoàn thành. Muốn sửa ngày hoàn thành, đề nghị báo cơ quan "
+    "thường trực (Sở Nội vụ)."
+)
+COMPLETION_DAY_CORRECTED = "Đã sửa ngày hoàn thành của nhiệm vụ {code}: {old} → {new}."
+ASK_COMPLETION = (
+    "Nhiệm vụ {code} hoàn thành ngày nào? Chọn “Hôm nay”, hoặc trả lời tin nhắn này với ngày "
+    "và văn bản (nếu có), ví dụ:\nngày 25/01/2024 Quyết định số 45/QĐ-UBND"
+)
+ACTION_TODAY = "Hôm nay"
+ACTION_DONE_TODAY = "Đã hoàn thành hôm nay"
+ACTION_IN_PROGRESS_ONLY = "Vẫn đang thực hiện"
+DONE_UNSURE = (
+    "Chưa rõ nhiệm vụ {code} đã hoàn thành hẳn chưa (“{note}”). Đề nghị chọn bên dưới, "
+    "hoặc gửi lại, ví dụ: {code} 80% {note}"
+)
+ACTION_CONFIRM = "✅ Xác nhận"
+ACTION_RETURN = "↩️ Trả lại"
+CONFIRM_NONE = "Không có báo cáo hoàn thành nào chờ xác nhận."
+CONFIRM_LIST = "Báo cáo hoàn thành chờ xác nhận ({count}):"
+CONFIRM_LINE = "• {code} · hoàn thành ngày {day} {evidence}"
+CONFIRM_NOT_AWAITING = "Nhiệm vụ {code} không có báo cáo hoàn thành nào đang chờ xác nhận."
+CONFIRMED = "Đã xác nhận nhiệm vụ {code} hoàn thành ngày {day}."
+CONFIRMED_NOTICE = "✅ Cơ quan thường trực đã xác nhận nhiệm vụ {code} hoàn thành ngày {day}."
+RETURN_REASON_MISSING = "Đề nghị ghi lý do trả lại, ví dụ: /tralai {code} chưa có văn bản ban hành"
+RETURNED = "Đã trả lại báo cáo hoàn thành nhiệm vụ {code} (lý do: {reason}); nhiệm vụ trở lại Đang thực hiện."
+RETURNED_NOTICE = (
+    "↩️ Cơ quan thường trực trả lại báo cáo hoàn thành nhiệm vụ {code}. Lý do: {reason}\n"
+    "Nhiệm vụ trở lại Đang thực hiện; khi hoàn thành, đề nghị báo lại."
+)
+PENDING_NOTICE = (
+    "⏳ Nhiệm vụ {code} được báo hoàn thành ngày {day} ({who}){evidence}. Đề nghị xác nhận "
+    "hoặc trả lại."
+)
+ACTION_YESTERDAY = "Hôm qua"
+AWAITING_CONFIRMATION = "\n⏳ Chờ cơ quan thường trực xác nhận."
 
 MY_TASKS_TITLE = "Nhiệm vụ của đồng chí {name}"
 PLAN_LINE = "Kế hoạch {code} năm {year} · tính đến {today}"
@@ -138,6 +188,12 @@ DETAIL_DUE = "Hạn: {due}"
 DETAIL_MILESTONES = "Các đợt:"
 EXTENDED_FROM = " (gia hạn, hạn ban đầu {original})"
 DETAIL_PRODUCT = "Sản phẩm: {product}"
+DETAIL_COMPLETED_ON = "Ngày hoàn thành: {day}"
+DETAIL_EVIDENCE = "Văn bản, kết quả: {evidence}"
+STATUS_AWAITING = "Chờ xác nhận"
+LIST_AWAITING = " · ⏳ chờ xác nhận"
+XLSX_SUMMARY_AWAITING = "Trong đó báo hoàn thành, chờ xác nhận (chưa tính là hoàn thành)"
+DETAIL_AWAITING = "⏳ Chờ cơ quan thường trực xác nhận hoàn thành."
 DETAIL_NOTE = "Ghi chú kế hoạch: {note}"
 DETAIL_FLAG = "⚑ Lưu ý: {flag}"
 DETAIL_STATUS = "Tình trạng: {icon} {status}{progress}"
@@ -145,6 +201,7 @@ DETAIL_STANDING = "Tiến độ so với hạn: {standing}"
 DETAIL_HISTORY = "Thay đổi gần đây:"
 DETAIL_NO_HISTORY = "Chưa có cập nhật nào."
 HISTORY_STATUS = "• {at} · {who}: {old} → {new}{progress}{extra}"
+HISTORY_DONE_ON = " (ngày hoàn thành {day})"
 HISTORY_MILESTONE = "• {at} · {who}: {label} hoàn thành{extra}"
 HISTORY_NOTE = "• {at} · {who} ghi chú: “{note}”"
 HISTORY_REFERENCE = "• {at} · {who} ghi số hiệu/sản phẩm: “{reference}”"
@@ -222,7 +279,7 @@ SECTION_HEADING = "MỤC {code}. {title}"
 
 # Replies to a bot message, undo.
 UPDATE_HINT = "\nĐể thêm ghi chú hoặc số hiệu văn bản: trả lời tin nhắn này, hoặc gửi /capnhat {code} ghi chú <nội dung>."
-REFERENCE_SAVED = "Đã ghi số hiệu/sản phẩm cho nhiệm vụ {code}: “{reference}”"
+REFERENCE_SAVED = "Đã ghi văn bản, kết quả cho nhiệm vụ {code}: “{reference}”"
 ACTION_UNDO = "↩️ Hoàn tác"
 UNDONE = "Đã hoàn tác: nhiệm vụ {code} trở lại {status}{progress}."
 UNDONE_MILESTONE = "Đã hoàn tác: {label} của nhiệm vụ {code} chưa hoàn thành."
@@ -245,7 +302,36 @@ MENU = (
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
-UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ. Gửi /trogiup để xem các lệnh."
+UNSUPPORTED = (
+    "Bot chỉ đọc tin nhắn chữ, ảnh và tệp văn bản (gửi ảnh, tệp bằng cách trả lời tin nhắn về "
+    "nhiệm vụ). Gửi /trogiup để xem các lệnh."
+)
+FILE_NO_TASK = (
+    "Chưa rõ tệp này thuộc nhiệm vụ nào. Đề nghị gửi lại bằng cách trả lời (reply) tin nhắn của "
+    "bot về nhiệm vụ, hoặc gửi ngay sau khi báo hoàn thành."
+)
+FILE_REFUSED = (
+    "Đồng chí không thể gửi tệp cho nhiệm vụ {code}: chỉ người chỉ đạo, cơ quan chủ trì và cơ "
+    "quan thường trực."
+)
+FILE_REFUSALS = {
+    "too_large": "Tệp quá lớn: tối đa 10 MB.",
+    "kind": (
+        "Chỉ nhận tệp văn bản và ảnh: PDF, Word, Excel, OpenDocument, JPEG, PNG. "
+        "Không nhận tệp chạy được (exe, script…)."
+    ),
+    "executable": "Tệp này là chương trình chạy được, không phải văn bản: bot không nhận.",
+    "empty": "Tệp rỗng: bot không nhận.",
+}
+FILE_DOWNLOAD_FAILED = "Không tải được tệp từ Telegram. Đề nghị gửi lại sau ít phút."
+FILE_SAVED = "📎 Đã lưu tệp “{name}” ({size}) cho nhiệm vụ {code}."
+FILE_NOTE = "Gửi tệp: {name}"
+FILE_CAPTION = "{code} · {name}"
+FILES_NONE = "Nhiệm vụ {code} chưa có tệp nào."
+FILES_SENT = "Tệp của nhiệm vụ {code}: {count} tệp."
+FILES_REFUSED = "Tệp của nhiệm vụ {code} chỉ gửi cho người chỉ đạo nhiệm vụ và cơ quan thường trực."
+DETAIL_FILES = "Tệp kèm theo ({count}), xem bằng /tailieu:"
+DETAIL_FILE_LINE = "   📎 {name} · {size} · {at} · {who}"
 
 # Reminders and digests.
 REMIND_DEADLINE = "🔔 Nhắc việc · {code}"
@@ -255,6 +341,10 @@ REMIND_ESCALATION = (
 )
 ESCALATION_LIST = "🚨 {count} nhiệm vụ quá hạn kéo dài · {today}"
 ESCALATION_LIST_FOOTER = "Xem chi tiết: /nhiemvu <mã>. Danh sách đầy đủ: /quahan"
+REMIND_ESCALATION_OWN = "🚨 Quá hạn {days} ngày · {code} · nhiệm vụ đồng chí chỉ đạo"
+REMIND_ESCALATION_OWN_ASK = (
+    "Cơ quan thường trực đã được báo. Đề nghị đồng chí đôn đốc cơ quan chủ trì hoàn thành."
+)
 REMIND_COORDINATION = "📨 Đề nghị phối hợp · {code}"
 REMIND_CHECKIN = "📋 Cập nhật tiến độ định kỳ · {code} (theo lộ trình)"
 REMIND_DUE = "{label}Hạn {due} · {left}"
@@ -273,9 +363,15 @@ REMIND_FOOTER = (
 DIGEST_TITLE = "📅 Bản tin tuần · đồng chí {name} · {today}"
 DIGEST_OVERDUE = "QUÁ HẠN ({count})"
 DIGEST_UPCOMING = "ĐẾN HẠN TRONG 30 NGÀY ({count})"
+# Beside the whole plan's counts (the office's digest), the lists say whose they are.
+DIGEST_OVERDUE_MINE = "QUÁ HẠN · nhiệm vụ liên quan đến đồng chí ({count})"
+DIGEST_UPCOMING_MINE = "ĐẾN HẠN TRONG 30 NGÀY · nhiệm vụ liên quan đến đồng chí ({count})"
 DIGEST_NOTHING = "Không có nhiệm vụ quá hạn hoặc đến hạn trong 30 ngày tới."
+DIGEST_NOTHING_MINE = (
+    "Không có nhiệm vụ liên quan đến đồng chí quá hạn hoặc đến hạn trong 30 ngày tới."
+)
 DIGEST_FOOTER = "Tắt bản tin tuần: /bantin tat"
-DIGEST_PLAN = "TOÀN KẾ HOẠCH {code}"
+DIGEST_PLAN = "TOÀN KẾ HOẠCH {code} (mọi nhiệm vụ; danh sách đầy đủ: /quahan, /tatca)"
 BLOCKED_REPORT = (
     "⚠️ Không gửi được nhắc việc cho đồng chí {name} qua {channel}: {reason}. "
     "Đề nghị liên hệ trực tiếp."
@@ -324,7 +420,8 @@ EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
 CHOICES_INTRO = "Trả lời bằng số:"
 CHOICE_LINE = "{number}. {label}"
 ZALO_UNSUPPORTED = (
-    "Bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Gửi /trogiup để xem các lệnh."
+    "Trên Zalo, bot chỉ đọc tin nhắn chữ (không đọc ảnh, nhãn dán hay tệp). Ảnh, tệp văn bản "
+    "kèm theo nhiệm vụ: đề nghị gửi qua Telegram. Gửi /trogiup để xem các lệnh."
 )
 
 # Reports (/baocao, /xuat).
@@ -362,6 +459,8 @@ REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
 REPORT_FOOTER = (
     "Cơ quan thường trực: /xuat — tệp Excel báo cáo. Biểu đồ theo người chỉ đạo: /baocao chidao"
 )
+REPORT_FOOTER_MEMBER = "Biểu đồ theo người chỉ đạo: /baocao chidao"
+REPORT_AWAITING = "• Báo hoàn thành, chờ xác nhận (chưa tính là hoàn thành): {count} ({codes})"
 REPORT_CHART_CAPTION = "Biểu đồ: {title}"
 REPORT_CHART_SAVED = "Biểu đồ đã lưu: {path}"
 REPORT_FILE_SAVED = "Tệp đã lưu: {path}"
@@ -387,6 +486,7 @@ XLSX_HEADERS = (
     "Cơ quan phối hợp",
     "Thời gian hoàn thành",
     "Sản phẩm",
+    "Văn bản, kết quả",
     "Tình trạng",
     "Tiến độ (%)",
     "Cập nhật lần cuối",

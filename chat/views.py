@@ -24,7 +24,9 @@ class HistoryLine:
     milestone_label: str | None
     progress: int | None
     note: str | None
-    reference: str | None
+    reference: str | None  # the document or result given with it
+    completed_on: date | None = None
+    confirmation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,14 @@ class TaskView:
         return _names(self.facts, Role.COORDINATING)
 
     @cached_property
+    def evidence(self) -> str | None:
+        """The latest document or result given for the task (before 0007: its reference)."""
+        for c in reversed(self.facts.changes):
+            if c.evidence or c.reference:
+                return c.evidence or c.reference
+        return None
+
+    @cached_property
     def history(self) -> tuple[HistoryLine, ...]:
         labels = {m.id: m.label for m in self.facts.milestones}
         return tuple(
@@ -107,7 +117,9 @@ class TaskView:
                 milestone_label=labels.get(c.milestone_id) if c.milestone_id else None,
                 progress=c.progress,
                 note=c.note,
-                reference=c.reference,
+                reference=c.evidence or c.reference,
+                completed_on=c.completed_on,
+                confirmation=c.confirmation,
             )
             for c in self.facts.changes
         )

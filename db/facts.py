@@ -58,6 +58,9 @@ class ChangeFacts(NamedTuple):
     note: str | None
     reference: str | None
     at: datetime
+    completed_on: date | None
+    evidence: str | None
+    confirmation: str | None
     who: str | None
 
 
@@ -189,12 +192,6 @@ def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
     ]
 
 
-def by_ids(connection: Connection, ids: Sequence[int]) -> list[TaskFacts]:
-    """These tasks in full (names of assignees and authors), in plan order."""
-    rows = _BY_ID.all(connection, {"ids": list(ids)}) if ids else []
-    return _facts(connection, [row[:-1] for row in rows], seats=None, authors=True)
-
-
 def _facts(
     connection: Connection,
     tasks: Sequence[Sequence[Any]],
@@ -285,7 +282,8 @@ def _history(author: Any) -> Any:
     return select(
         StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
         StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
-        StatusChange.note, StatusChange.reference, StatusChange.at, author,
+        StatusChange.note, StatusChange.reference, StatusChange.at,
+        StatusChange.completed_on, StatusChange.evidence, StatusChange.confirmation, author,
     ).where(among(StatusChange.task_id, "ids")).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 

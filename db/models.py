@@ -258,7 +258,38 @@ class StatusChange(Base):
     new_status: Mapped[str | None] = mapped_column(String(32))
     progress: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
-    reference: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)  # before 0007: the result, as typed
+    # A completion: the day it was really done, and the document or result that shows it.
+    completed_on: Mapped[date | None]
+    evidence: Mapped[str | None] = mapped_column(Text)  # as written: "Quyết định số 45/…"
+    evidence_kind: Mapped[str | None] = mapped_column(String(64))  # "Quyết định"
+    evidence_number: Mapped[str | None] = mapped_column(String(64))  # "45/QĐ-UBND"
+    evidence_date: Mapped[date | None]
+    # "pending": a completion the office has yet to confirm (CONFIRM_COMPLETION);
+    # "returned": the office sent a completion back (a status change with the reason as note).
+    confirmation: Mapped[str | None] = mapped_column(String(16))
+
+    member: Mapped[Member | None] = relationship()
+
+
+class EvidenceFile(Base):
+    """A file that backs a task's completion: kept under the data directory, with the
+    platform's file id (to send it back without uploading) and a checksum."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (Index("ix_evidence_files_task", "task_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(256))  # the platform's id of the file
+    file_name: Mapped[str] = mapped_column(String(256))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)  # relative to the files directory
+    at: Mapped[datetime]
 
     member: Mapped[Member | None] = relationship()
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from db import identity
-from db.models import Assignment, ChatAccount, Member, Milestone, Plan, Task
+from db.models import Assignment, ChatAccount, Member, Milestone, Plan, StatusChange, Task
 
 
 async def link_account(
@@ -64,3 +64,15 @@ async def task_by_id(session: AsyncSession, task_id: int) -> Task | None:
         select(Task).where(Task.id == task_id).options(*task_options())
     )
     return task
+
+
+async def task_changes(session: AsyncSession, task_id: int) -> list[StatusChange]:
+    """A task's history as ORM rows, oldest first: for a command that acts on one of them
+    (the completion an admin confirms or returns)."""
+    rows = await session.scalars(
+        select(StatusChange)
+        .where(StatusChange.task_id == task_id)
+        .options(selectinload(StatusChange.member))
+        .order_by(StatusChange.id)
+    )
+    return list(rows)

@@ -27,6 +27,7 @@ _PHRASES: tuple[tuple[str, Status], ...] = (
     ("vuong mac", Status.BLOCKED),
     ("vuong", Status.BLOCKED),
     ("da hoan thanh", Status.DONE),
+    ("da xong", Status.DONE),
     ("hoan thanh", Status.DONE),
     ("xong", Status.DONE),
 )
@@ -35,14 +36,23 @@ _PHRASE_RE = re.compile(
 )
 
 
+# Words a phone message may open with before the status: "ok xong ạ", "dạ hoàn thành rồi".
+_LEAD_IN = re.compile(
+    r"^(?:(?:ok|oke|okay|okie|vang|da|roi|bao cao|em|anh|chi)(?![a-z0-9])[\s,.!:;\-–]*){1,3}"
+)
+
+
 def parse_status_prefix(text: str) -> tuple[Status, str] | None:
     """Read a status at the start of ``text``; return it and the rest of the text (original case).
 
-    "Đang thực hiện 60% đã trình dự thảo" -> (IN_PROGRESS, "60% đã trình dự thảo").
+    "Đang thực hiện 60% đã trình dự thảo" -> (IN_PROGRESS, "60% đã trình dự thảo");
+    "ok xong ạ" -> (DONE, "ạ").
     """
+    text = nfc(text)
     folded = fold(text)
-    match = _PHRASE_RE.match(folded)
-    if not match:
-        return None
-    status = dict(_PHRASES)[match[1]]
-    return status, nfc(text)[match.end() :].strip()
+    lead = _LEAD_IN.match(folded)
+    for start in (0, lead.end()) if lead else (0,):
+        match = _PHRASE_RE.match(folded[start:])
+        if match:
+            return dict(_PHRASES)[match[1]], text[start + match.end() :].strip()
+    return None

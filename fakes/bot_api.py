@@ -18,7 +18,8 @@ bytes, "message is not modified", unknown message to edit, invalid command names
 Not faked: parse_mode (text is kept as sent), entities of bot messages, allowed_updates
 filtering, inline_message_id edits, UTF-16 lengths, real flood control, per-chat message ids
 (they are global here), replies to unknown messages (ignored), case-insensitive method names,
-file downloads (`base_file_url` serves nothing), chunked bodies, other methods (404).
+chunked bodies, other methods (404). Files users send (`push_document`, `push_photo`) are
+kept: `getFile` gives their path and `base_file_url` serves their bytes, as Telegram does.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from email.parser import BytesParser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 JsonDict = dict[str, Any]
 FileTuple = tuple[str, str, bytes]  # an uploaded file: (filename, content type, content)
@@ -146,11 +147,30 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):  # clients hanging up, or the fake stopping
             super().handle()
 
+    def _download(self, parts: list[str]) -> None:
+        """GET /file/bot<token>/<file_path>: the bytes of a file a user sent."""
+        fake = self.fake
+        with fake._cond:
+            found = fake._file_paths.get(unquote("/".join(parts[3:])))
+        if unquote(parts[2])[3:] != fake.token or found is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(found)))
+        self.end_headers()
+        self.wfile.write(found)
+
     def do_GET(self) -> None:
         fake, url = self.fake, urlsplit(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         parts = url.path.split("/")  # "", "bot<token>", "<method>"
         answer: tuple[int, JsonDict] | None
+        if len(parts) > 3 and parts[1] == "file" and parts[2].startswith("bot"):
+            self._download(parts)
+            return
         if fake._stopping.is_set():  # a kept-alive connection outliving stop()
             answer = None
         elif len(parts) != 3 or not parts[1].startswith("bot"):
@@ -202,6 +222,8 @@ class FakeBotApi:
         self._outage_until, self._outage_status = 0.0, 500
         self._update_id = self._message_id = self._file_id = self._query_id = 0
         self._method = ""  # the method being answered (handlers run under the lock)
+        self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, bytes)
+        self._file_paths: dict[str, bytes] = {}  # file_path -> bytes
 
     def start(self) -> FakeBotApi:
         if self._server is not None:
@@ -320,14 +342,55 @@ class FakeBotApi:
         chat = {"id": chat_id, "type": "channel", "title": "Test channel"}
         return self._push("channel_post", chat, {"sender_chat": chat, "text": text})
 
-    def push_photo(self, user_id: int, *, chat_id: int | None = None, caption: str = "") -> int:
-        """A photo message, without text (and without caption unless one is given)."""
+    def _keep_file(self, file_id: str, name: str, data: bytes) -> None:
+        path = f"documents/{file_id}-{re.sub(r'[^A-Za-z0-9._-]', '_', name)}"
+        self._files[file_id] = (path, data)
+        self._file_paths[path] = data
+
+    def push_photo(
+        self,
+        user_id: int,
+        *,
+        chat_id: int | None = None,
+        caption: str = "",
+        data: bytes = b"\xff\xd8\xff\xe0 photo",
+        reply_to: int | None = None,
+    ) -> int:
+        """A photo message, without text (and without caption unless one is given); its
+        bytes can be downloaded through getFile."""
         with self._cond:
             self._file_id += 1
             size = {"file_id": f"PHOTO-{self._file_id}", "file_unique_id": f"UP{self._file_id}"}
-            photo = [{**size, "width": w, "height": w} for w in (90, 320)]
+            self._keep_file(size["file_id"], "photo.jpg", data)
+            photo = [{**size, "width": w, "height": w, "file_size": len(data)} for w in (90, 320)]
             content: JsonDict = {"from": _user(user_id), "photo": photo}
             content.update({"caption": caption} if caption else {})
+            if reply_to is not None:
+                content["reply_to_message"] = _shallow(self._messages[reply_to])
+            return self._push("message", _chat(chat_id or user_id), content)
+
+    def push_document(
+        self,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        mime_type: str = "application/pdf",
+        *,
+        chat_id: int | None = None,
+        caption: str = "",
+        reply_to: int | None = None,
+    ) -> int:
+        """A document a user sends (optionally as a reply); its bytes can be downloaded."""
+        with self._cond:
+            self._file_id += 1
+            file_id = f"DOC-{self._file_id}"
+            self._keep_file(file_id, file_name, data)
+            document: JsonDict = {"file_id": file_id, "file_unique_id": f"UD{self._file_id}"}
+            document.update(file_name=file_name, mime_type=mime_type, file_size=len(data))
+            content: JsonDict = {"from": _user(user_id), "document": document}
+            content.update({"caption": caption} if caption else {})
+            if reply_to is not None:
+                content["reply_to_message"] = _shallow(self._messages[reply_to])
             return self._push("message", _chat(chat_id or user_id), content)
 
     def push_sticker(self, user_id: int, *, chat_id: int | None = None, emoji: str = "👍") -> int:
@@ -482,6 +545,9 @@ class FakeBotApi:
             raise _bad(f"there is no {kind} in the request")
         media: JsonDict = {"file_id": file_id, "file_unique_id": f"U{file_id}"}
         media.update({"file_size": len(upload[2])} if upload else {})
+        known = None if upload else self._files.get(file_id)  # resent by id: the stored file
+        if known is not None:
+            media.update(file_size=len(known[1]), file_name=known[0].split("-", 2)[-1])
         if kind == "photo":
             content["photo"] = [{**media, "width": 1, "height": 1}]
         else:
@@ -510,6 +576,15 @@ class FakeBotApi:
                 return self._bot_message(params, files, {"text": _check_text(params.get("text"))})
             case "sendPhoto" | "sendDocument":
                 return self._send_media(name[4:].lower(), params, files)
+            case "getFile":
+                found = self._files.get(str(params.get("file_id") or ""))
+                if found is None:
+                    raise _bad("wrong file_id or the file is temporarily unavailable")
+                file_id = str(params["file_id"])
+                return {"file_id": file_id, "file_unique_id": f"U{file_id}"} | {
+                    "file_size": len(found[1]),
+                    "file_path": found[0],
+                }
             case "editMessageText":
                 return self._edit(params, _check_text(params.get("text")))
             case "editMessageReplyMarkup":

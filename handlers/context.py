@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -76,6 +77,9 @@ class Context:
     @property
     def plan(self) -> Plan:
         return self._orm().plan
+
+    confirm_completion: bool = False  # CONFIRM_COMPLETION: an agency's completion awaits the office
+    files_dir: Path = Path("data/files")  # where files that back a completion are kept
 
     def deep_link(self, code: str) -> str | None:
         """The t.me link that opens the bot with ``/start <code>``, when the bot is known."""

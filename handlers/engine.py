@@ -17,11 +17,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from chat import texts
+from chat.delivery import Outbox
 from chat.messages import Inbound, Reply
 from db import records
 from db.identity import identify
@@ -32,15 +34,18 @@ from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
+from handlers.confirm import confirm, give_back
 from handlers.context import Context, Orm
+from handlers.evidence_files import receive, send_back
 from handlers.extend import extend
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import tasks
-from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
+from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command, parse_plain
 from handlers.plans import plans
 from handlers.report import export, report
+from handlers.task_detail import ask_completion
 from handlers.undo import undo
 from handlers.update import reply_update, update
 from handlers.web_link import web_link
@@ -71,7 +76,11 @@ class Route:
 ROUTES: dict[str, Route] = {
     "nhiemvu": Route(tasks, lean=is_my_tasks),
     "capnhat": Route(update, writes=True),
+    "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
+    "xacnhan": Route(confirm, writes=True, admin=True),
+    "tailieu": Route(send_back),
+    "tralai": Route(give_back, writes=True, admin=True),
     "quahan": Route(overdue, lean=always),
     "sapden": Route(upcoming, lean=always),
     "tatca": Route(whole_plan, lean=always),
@@ -115,23 +124,52 @@ def cleaned(inbound: Inbound) -> Inbound:
 
 
 class Engine:
-    def __init__(self, database: Database, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        zone: ZoneInfo,
+        *,
+        confirm_completion: bool = False,
+        files_dir: Path = Path("data/files"),
+    ) -> None:
         self.database = database
         self.clock = clock
         self.zone = zone
+        self.confirm_completion = confirm_completion  # CONFIRM_COMPLETION
+        self.files_dir = files_dir  # files that back a completion
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.web_base_url: str | None = None  # the web desk's address, for /web's links
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
+        self.outboxes: dict[str, Outbox] = {}  # notices for others, by channel (set at start)
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
-        """Answer one message. Never raises; an empty list means a deliberate silence."""
+        """Answer one message. Never raises; an empty list means a deliberate silence. Notices
+        for other people (``Reply.to``) go out through their channel, after the commit."""
         try:
-            return await self._handle(inbound)
+            replies = await self._handle(inbound)
         except Exception:
             log.exception(
                 "command failed", extra={"channel": inbound.channel, "chat": inbound.chat_id}
             )
             return [Reply(texts.INTERNAL_ERROR)]
+        for notice in (r for r in replies if r.to is not None):
+            await self._notify(notice)
+        return [r for r in replies if r.to is None]
+
+    async def _notify(self, notice: Reply) -> None:
+        assert notice.to is not None
+        channel, chat_id = notice.to
+        outbox = self.outboxes.get(channel)
+        if outbox is None:
+            log.warning("notice not sent: no %s channel", channel)
+            return
+        try:
+            message_id = await outbox.deliver(chat_id, replace(notice, to=None))
+            if notice.task_id is not None:
+                await self.remember(channel, chat_id, message_id, notice.task_id)
+        except Exception:  # the notice is a courtesy: the change is already committed
+            log.exception("notice not sent", extra={"channel": channel, "chat": chat_id})
 
     async def remember(self, channel: str, chat_id: str, message_id: str, task_id: int) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task:
@@ -163,14 +201,20 @@ class Engine:
         if len(inbound.text) > MAX_INPUT_CHARS:  # refused as sent, before any reading
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         inbound = cleaned(inbound)
-        command = parse_command(inbound.text)
+        command = parse_command(inbound.text) if inbound.file is None else None
+        if command is None and not inbound.is_group and inbound.file is None:
+            command = parse_plain(inbound.text)  # "I.5 xong", "xong I.5"
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
                 return []
             refused(inbound, "group chat")
             return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
-        writes = (route.writes if route else command is not None) or inbound.reply_to is not None
+        writes = (
+            (route.writes if route else command is not None)
+            or inbound.reply_to is not None
+            or inbound.file is not None
+        )
         replies = await self._answer(inbound, command, route, writes)
         if writes:
             for listener in self.on_change:
@@ -199,7 +243,7 @@ class Engine:
         if found is None:
             refused(inbound, "not linked")
             return [Reply(texts.NOT_LINKED)]
-        if not inbound.text.strip():
+        if not inbound.text.strip() and inbound.file is None:
             return [Reply(texts.EMPTY)]
         if found.plan is None:
             return [Reply(texts.NO_PLAN)]
@@ -224,12 +268,15 @@ class Engine:
             ctx = Context(
                 inbound, found.member, found.who, found.plan, now, self.zone, self.database,
                 self.telegram_username, Orm(session, member, plan), self.web_base_url,
+                self.confirm_completion, self.files_dir,
             )  # fmt: skip
             return await self._dispatch(ctx, command, route)
 
     async def _dispatch(
         self, ctx: Context, command: Command | None, route: Route | None
     ) -> list[Reply]:
+        if ctx.inbound.file is not None:
+            return await receive(ctx, ctx.inbound.file, await self._replied_task(ctx))
         if command is None:
             task = await self._replied_task(ctx)
             if task is not None:

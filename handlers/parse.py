@@ -63,6 +63,32 @@ def parse_number(text: str, limit: int = MAX_ID) -> int | None:
     return number if number <= limit else None
 
 
+# A task code written in running text: the section's numeral, a dot or dash, the number.
+_CODE_TOKEN = r"(?:iv|iii|ii|i)\s*[.\-]\s*\d{1,2}[a-z]?"
+_STARTS_WITH_CODE = re.compile(rf"^({_CODE_TOKEN})(?![a-z0-9])[\s,.:;\-–]*")
+_ENDS_WITH_CODE = re.compile(rf"[\s,.:;\-–]+({_CODE_TOKEN})[\s.!?]*$")
+
+
+def parse_plain(text: str) -> Command | None:
+    """Plain text that starts or ends with a task code is about that task: "I.5" alone opens
+    it; "I.5 xong", "xong I.5", "I.5 60% đã trình dự thảo", "I.5 vướng: …" update it."""
+    text = clean(text)
+    folded = fold(text)
+    head = _STARTS_WITH_CODE.match(folded)
+    if head:
+        code = parse_code(folded[head.start(1) : head.end(1)])
+        rest = text[head.end() :].strip()
+    else:
+        tail = _ENDS_WITH_CODE.search(folded)
+        if tail is None:
+            return None
+        code = parse_code(folded[tail.start(1) : tail.end(1)])
+        rest = text[: tail.start()].strip()
+    if code is None:
+        return None
+    return Command("capnhat", f"{code} {rest}") if rest else Command("nhiemvu", code)
+
+
 def is_my_tasks(args: str) -> bool:
     return fold(args).strip(" .!?") in _MY_TASKS_ARGS
 

@@ -55,7 +55,7 @@ async def report(ctx: Context, args: str) -> list[Reply]:
     by_director = fold(args).replace(" ", "") in BY_DIRECTOR
     data = await _report(ctx)
     chart = await asyncio.to_thread(_chart, data, by_director)
-    return [Reply(render_report(data), files=(chart,) if chart else ())]
+    return [Reply(render_report(data, office=ctx.who.is_admin), files=(chart,) if chart else ())]
 
 
 async def export(ctx: Context, args: str) -> list[Reply]:

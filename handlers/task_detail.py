@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from chat import render, texts
 from chat.actions import status_actions
-from chat.messages import Reply
+from chat.messages import Action, Reply
 from db import records
 from domain.access import may_change_status
+from domain.status import Status
+from handlers.confirm import office_actions
 from handlers.context import Context
-from handlers.parse import parse_code
+from handlers.evidence_files import file_lines, task_files
+from handlers.parse import UpdateRequest, parse_code
 
 
 async def show_task(ctx: Context, args: str) -> list[Reply]:
@@ -21,4 +24,32 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
     actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(view)) else ()
-    return [Reply(render.task_detail(view, ctx.zone), actions, task_id=task.id)]
+    if ctx.who.is_admin and view.state.awaiting_confirmation:
+        actions = office_actions(code) + actions
+    text = "\n".join(
+        [render.task_detail(view, ctx.zone), *file_lines(await task_files(ctx, task), ctx.zone)]
+    )
+    return [Reply(text, actions, task_id=task.id)]
+
+
+async def ask_completion(ctx: Context, args: str) -> list[Reply]:
+    """After a "Hoàn thành" tap: ask for the day it was done ("Hôm nay" is one tap) and the
+    document (optional, by replying)."""
+    code = parse_code(args)
+    if code is None:
+        return [Reply(texts.TASK_CODE_MISSING.format(example="/hoanthanh I.5"))]
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    (view,) = await ctx.views([task])
+    roles = ctx.roles(view)
+    if not may_change_status(ctx.who, roles):
+        from handlers.update import apply  # the same refusal as a status change
+
+        return await apply(ctx, task, UpdateRequest(code, Status.DONE))
+    done = texts.STATUS[Status.DONE]
+    actions = (
+        Action(texts.ACTION_TODAY, f"/capnhat {code} {done} hôm nay"),
+        Action(texts.ACTION_YESTERDAY, f"/capnhat {code} {done} hôm qua"),
+    )
+    return [Reply(texts.ASK_COMPLETION.format(code=code), actions, task_id=task.id)]

@@ -3,14 +3,29 @@ it, or add a note. Every change is appended to the history; nothing is overwritt
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from chat import texts
+from chat.actions import status_actions
 from chat.messages import Action, Reply
 from chat.views import TaskView
 from db import records
 from db.models import Milestone, StatusChange, Task
 from domain.access import Role, may_add_note, may_change_status
+from domain.completion import (
+    Completion,
+    CompletionError,
+    Evidence,
+    check_day,
+    parse_completion,
+    sounds_unsure,
+    starts_with_day,
+)
+from domain.progress import PENDING
 from domain.status import Status
 from handlers.audit import append_change, refused
+from handlers.confirm import tell_office
 from handlers.context import Context
 from handlers.parse import UpdateError, UpdateRequest, clean, parse_update
 
@@ -34,9 +49,27 @@ def _refusal(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role]) -
     return text
 
 
+def _ask(code: str) -> Reply:
+    """Not sure what the person meant: ask with the status choices instead of guessing."""
+    return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code))
+
+
+def _ask_done(code: str, note: str, task_id: int) -> Reply:
+    done = texts.STATUS[Status.DONE]
+    actions = (
+        Action(texts.ACTION_DONE_TODAY, f"/capnhat {code} {done} hôm nay"),
+        Action(
+            texts.ACTION_IN_PROGRESS_ONLY, f"/capnhat {code} {texts.STATUS[Status.IN_PROGRESS]}"
+        ),
+    )
+    return Reply(texts.DONE_UNSURE.format(code=code, note=note), actions, task_id=task_id)
+
+
 async def update(ctx: Context, args: str) -> list[Reply]:
     parsed = parse_update(args)
     if not isinstance(parsed, UpdateRequest):
+        if parsed[0] == UpdateError.NO_STATUS and parsed[1] is not None:
+            return [_ask(parsed[1])]
         return [Reply(_error(*parsed))]
     task = await records.task_by_code(ctx.session, ctx.plan.id, parsed.code)
     if task is None:
@@ -51,7 +84,69 @@ async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
         return await apply(ctx, task, parsed)
     if parsed[0] != UpdateError.NO_STATUS:
         return [Reply(_error(*parsed))]
+    if _answers_which_day(ctx, text):  # "hoàn thành ngày nào?" -> "ngày 25/01/2024 QĐ số …"
+        return await apply(ctx, task, UpdateRequest(task.code, Status.DONE, text=clean(text)))
     return await apply(ctx, task, UpdateRequest(task.code, None, text=clean(text)))
+
+
+def _answers_which_day(ctx: Context, text: str) -> bool:
+    """A reply that is only a day (and perhaps a document) answers "hoàn thành ngày nào?";
+    a day followed by anything else ("ngày 25/06/2024 họp Ban") is a note, never a guess."""
+    if not starts_with_day(text):
+        return False
+    found = parse_completion(text, today=ctx.today)
+    return not isinstance(found, Completion) or not found.note
+
+
+def _completion(ctx: Context, text: str) -> Completion | str:
+    """The completion day and document in ``text``, or why they cannot be taken."""
+    found = parse_completion(text, today=ctx.today)
+    if isinstance(found, CompletionError):
+        return texts.COMPLETION_ERRORS[found].format(year=ctx.plan.year, today=texts.day(ctx.today))
+    if found.day is not None:
+        error = check_day(found.day, today=ctx.today, plan_year=ctx.plan.year)
+        if error is not None:
+            return texts.COMPLETION_ERRORS[error].format(
+                year=ctx.plan.year, today=texts.day(ctx.today)
+            )
+    return found
+
+
+def evidence_fields(evidence: Evidence | None) -> dict[str, Any]:
+    if evidence is None:
+        return {}
+    return {
+        "evidence": evidence.text,
+        "evidence_kind": evidence.kind,
+        "evidence_number": evidence.number[:64] if evidence.number else None,  # the column's size
+        "evidence_date": evidence.on,
+    }
+
+
+async def _office_notices(ctx: Context, task: Task, reply: Reply) -> list[Reply]:
+    """When the completion just recorded awaits confirmation, the office is asked."""
+    if texts.AWAITING_CONFIRMATION not in reply.text:
+        return []
+    (view,) = await ctx.views([task])
+    if not view.state.awaiting_confirmation:
+        return []
+    day = texts.day(view.state.done_on) if view.state.done_on else texts.NONE
+    return await tell_office(ctx, task, day, view.evidence)
+
+
+def _awaits_confirmation(ctx: Context) -> bool:
+    return ctx.confirm_completion and not ctx.who.is_admin
+
+
+def _done_lines(completion: Completion, day: date, pending: bool) -> str:
+    text = texts.COMPLETED_ON.format(day=texts.day(day))
+    if completion.evidence is not None:
+        text += texts.WITH_EVIDENCE.format(evidence=completion.evidence.text)
+    if completion.note:
+        text += texts.WITH_NOTE.format(note=completion.note)
+    if pending:
+        text += texts.AWAITING_CONFIRMATION
+    return text
 
 
 async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
@@ -64,8 +159,20 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if not may_change_status(ctx.who, roles):
         refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
+    completion = None
+    if parsed.status == Status.DONE:
+        found = _completion(ctx, parsed.text)
+        if isinstance(found, str):
+            return [Reply(found, task_id=task.id)]
+        if sounds_unsure(found.note):  # "xong một phần", "sắp xong": ask, never guess
+            return [_ask_done(task.code, found.note, task.id)]
+        completion = found
     if parsed.batch is not None:
-        return [await _complete_batch(ctx, task, view, parsed)]
+        reply = await _complete_batch(ctx, task, view, parsed, completion)
+        return [reply, *await _office_notices(ctx, task, reply)]
+    if completion is not None:
+        reply = await _complete(ctx, task, view, parsed, completion)
+        return [reply, *await _office_notices(ctx, task, reply)]
     return [await _change_status(ctx, task, view, parsed)]
 
 
@@ -73,9 +180,18 @@ def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text
     if not may_add_note(ctx.who, roles):
         refused(ctx.inbound, f"note on {task.code}")
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
-    if view.state.status == Status.DONE:  # after "Hoàn thành", the text is the product's reference
-        append_change(ctx, task, kind="note", milestone_id=None, reference=text)
-        return Reply(texts.REFERENCE_SAVED.format(code=task.code, reference=text), task_id=task.id)
+    if view.state.status == Status.DONE:  # after "Hoàn thành", the text is its document
+        found = parse_completion(text, today=ctx.today)
+        if isinstance(found, Completion) and found.evidence is None and found.note:
+            found = Completion(found.day, Evidence(found.note), "")
+        if isinstance(found, Completion) and found.evidence is not None:
+            append_change(
+                ctx, task, kind="note", milestone_id=None, **evidence_fields(found.evidence)
+            )
+            return Reply(
+                texts.REFERENCE_SAVED.format(code=task.code, reference=found.evidence.text),
+                task_id=task.id,
+            )
     append_change(ctx, task, kind="note", milestone_id=None, note=text)
     return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_id=task.id)
 
@@ -104,7 +220,6 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
             ),
             task_id=task.id,
         )
-    done = req.status == Status.DONE
     change = append_change(
         ctx,
         task,
@@ -113,8 +228,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
         old_status=state.status.value,
         new_status=req.status.value,
         progress=progress,
-        note=None if done else (req.text or None),
-        reference=(req.text or None) if done else None,
+        note=req.text or None,
     )
     text = texts.UPDATED.format(
         code=task.code,
@@ -123,9 +237,58 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
         progress=texts.percent(progress),
     )
     if req.text:
-        text += (texts.WITH_REFERENCE if done else texts.WITH_NOTE).format(
-            reference=req.text, note=req.text
+        text += texts.WITH_NOTE.format(note=req.text)
+    return await _confirm(ctx, task, text, change)
+
+
+async def _complete(
+    ctx: Context, task: Task, view: TaskView, req: UpdateRequest, completion: Completion
+) -> Reply:
+    """Mark the task done on the day it was done, with its document. Given again for a task
+    already done, it corrects the day or adds the document (the day: the office only)."""
+    state = view.state
+    day = completion.day or ctx.today
+    if state.status == Status.DONE:
+        if completion.day is None or completion.day == state.done_on:
+            if completion.evidence is None and not completion.note:
+                return Reply(
+                    texts.UNCHANGED.format(
+                        code=task.code, status=texts.STATUS[Status.DONE], progress=""
+                    ),
+                    task_id=task.id,
+                )
+            day = state.done_on or ctx.today
+        elif not ctx.who.is_admin:
+            refused(ctx.inbound, f"completion day of {task.code}")
+            return Reply(texts.COMPLETION_DAY_OFFICE_ONLY.format(code=task.code))
+    pending = _awaits_confirmation(ctx) and state.status != Status.DONE
+    change = append_change(
+        ctx,
+        task,
+        kind="status",
+        milestone_id=None,
+        old_status=state.status.value,
+        new_status=Status.DONE.value,
+        progress=100,
+        note=completion.note or None,
+        completed_on=day,
+        confirmation=PENDING if pending else None,
+        **evidence_fields(completion.evidence),
+    )
+    if state.status == Status.DONE and completion.day not in (None, state.done_on):
+        text = texts.COMPLETION_DAY_CORRECTED.format(
+            code=task.code,
+            old=texts.day(state.done_on) if state.done_on else texts.NONE,
+            new=texts.day(day),
         )
+    else:
+        text = texts.UPDATED.format(
+            code=task.code,
+            old=texts.STATUS[state.status],
+            new=texts.STATUS[Status.DONE],
+            progress=texts.percent(100),
+        )
+    text += _done_lines(completion, day, pending)
     return await _confirm(ctx, task, text, change)
 
 
@@ -137,14 +300,21 @@ def _milestone(task: Task, batch: int) -> Milestone | None:
     return task.milestones[batch - 1] if 1 <= batch <= len(task.milestones) else None
 
 
-async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
+async def _complete_batch(
+    ctx: Context,
+    task: Task,
+    view: TaskView,
+    req: UpdateRequest,
+    completion: Completion | None,
+) -> Reply:
     label = texts.BATCH.format(number=req.batch)
     milestone = _milestone(task, req.batch or 0) if len(task.milestones) > 1 else None
     if milestone is None:
         labels = ", ".join(m.label or texts.day(m.due_on) for m in task.milestones) or texts.NONE
         return Reply(texts.MILESTONE_NOT_FOUND.format(code=task.code, label=label, labels=labels))
-    if req.status != Status.DONE:
+    if req.status != Status.DONE or completion is None:
         return Reply(texts.MILESTONE_ONLY_DONE.format(code=task.code))
+    day = completion.day or ctx.today
     change = append_change(
         ctx,
         task,
@@ -152,13 +322,20 @@ async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateR
         milestone_id=milestone.id,
         old_status=view.state.status.value,
         new_status=Status.DONE.value,
-        reference=req.text or None,
+        completed_on=day,
+        note=completion.note or None,
+        **evidence_fields(completion.evidence),
     )
     open_left = [m for m in view.milestones if not m.done and m.id != milestone.id]
     text = texts.UPDATED_MILESTONE.format(
-        label=milestone.label or label, code=task.code, due=texts.day(milestone.due_on)
+        label=milestone.label or label,
+        code=task.code,
+        day=texts.day(day),
+        due=texts.day(milestone.due_on),
     )
+    pending = False
     if not open_left and view.state.status != Status.DONE:
+        pending = _awaits_confirmation(ctx)
         append_change(
             ctx,
             task,
@@ -167,6 +344,8 @@ async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateR
             old_status=view.state.status.value,
             new_status=Status.DONE.value,
             progress=100,
+            completed_on=day,
+            confirmation=PENDING if pending else None,
         )
         text += "\n" + texts.UPDATED.format(
             code=task.code,
@@ -174,6 +353,10 @@ async def _complete_batch(ctx: Context, task: Task, view: TaskView, req: UpdateR
             new=texts.STATUS[Status.DONE],
             progress=texts.percent(100),
         )
-    if req.text:
-        text += texts.WITH_REFERENCE.format(reference=req.text)
+    if completion.evidence is not None:
+        text += texts.WITH_EVIDENCE.format(evidence=completion.evidence.text)
+    if completion.note:
+        text += texts.WITH_NOTE.format(note=completion.note)
+    if pending:
+        text += texts.AWAITING_CONFIRMATION
     return await _confirm(ctx, task, text, change)

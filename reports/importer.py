@@ -52,7 +52,7 @@ _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0
 _NUMBER = re.compile(r"^\d{1,3}[a-z]?$")
 _PLAN_CODE = re.compile(r"Kế hoạch\s+(\S+)\s+năm\s+(\d{4})", re.IGNORECASE)
 MAX_ROWS = 5000
-COLUMNS = 11  # STT … Sản phẩm, then status, progress, last update (ignored) and notes
+COLUMNS = 12  # STT … Sản phẩm, the document, then status, progress, last update (ignored), notes
 UNREADABLE = "not a readable plan workbook: {reason}"
 
 
@@ -177,6 +177,12 @@ def _plan_sheet(worksheets: Sequence[Worksheet], shapes: dict[str, Shape]) -> Sh
             else []
         )
         top = [_text(r[0] if r else None) for r in above]
+        titles = next(
+            sheet.iter_rows(min_row=header, max_row=header, max_col=COLUMNS, values_only=True)
+        )
+        folded_titles = [fold(_text(v)) for v in titles]
+        notes_title = fold(texts.XLSX_HEADERS[-1])  # after a column added since, found by name
+        notes = folded_titles.index(notes_title) if notes_title in folded_titles else 10
         code = _PLAN_CODE.search(top[1] if len(top) > 1 else "")
         rows: list[Cells] = []
         for number, values in _grid(sheet, header, shape).items():
@@ -196,7 +202,7 @@ def _plan_sheet(worksheets: Sequence[Worksheet], shapes: dict[str, Shape]) -> Sh
                     coordinating,
                     deadline,
                     product,
-                    cells[10],
+                    cells[notes],
                 )
             )
         return Sheet(

@@ -41,6 +41,7 @@ class Report:
     by_section: tuple[Breakdown, ...]
     by_director: tuple[Breakdown, ...]
     by_lead: tuple[Breakdown, ...]
+    awaiting: tuple[Row, ...] = ()  # completions the office has yet to confirm, counted apart
 
     @property
     def overdue(self) -> list[Row]:
@@ -50,6 +51,8 @@ class Report:
 
 
 def verdict_for(view: TaskView, today: date, zone: ZoneInfo) -> Verdict:
+    """The verdict by the day the task was really done (the recorded day, else the day it was
+    reported). A completion still awaiting the office's confirmation is not counted as done."""
     return verdict_from(
         view.state, [(m.id, m.original or m.due, m.due) for m in view.milestones], today, zone
     )
@@ -63,9 +66,16 @@ def verdict_from(
 ) -> Verdict:
     """The verdict from a task's replayed state and its milestones as (id, the plan's date,
     the current date): what ``verdict_for`` judges, without building a whole view."""
-    done_on = {mid: at.astimezone(zone).date() for mid, at in state.milestone_done_at}
-    task_done = state.status == Status.DONE
-    task_done_on = state.done_at.astimezone(zone).date() if state.done_at else None
+    recorded = dict(state.milestone_done_on)
+    done_on = {
+        mid: recorded.get(mid, at.astimezone(zone).date()) for mid, at in state.milestone_done_at
+    }
+    task_done = state.status == Status.DONE and not state.awaiting_confirmation
+    task_done_on = state.done_on or (
+        state.done_at.astimezone(zone).date() if state.done_at else None
+    )
+    if not task_done:
+        task_done_on = None
     batches = batches_done(milestones, done_on, task_done_on)
     return classify(batches, task_done=task_done, today=today)
 
@@ -101,4 +111,5 @@ def build_report(
         by_section=_group((r, [f"{r.view.section_code}. {r.view.section_title}"]) for r in ordered),
         by_director=_group((r, r.view.directors or (unassigned,)) for r in ordered),
         by_lead=_group((r, r.view.lead or (unassigned,)) for r in ordered),
+        awaiting=tuple(r for r in ordered if r.view.state.awaiting_confirmation),
     )

@@ -27,7 +27,8 @@ def _breakdown_lines(title: str, breakdowns: Sequence[Breakdown]) -> list[str]:
     return lines
 
 
-def render_report(report: Report) -> str:
+def render_report(report: Report, *, office: bool = False) -> str:
+    """The summary as text. ``office``: the reader may export (/xuat is the office's)."""
     scope = (
         texts.REPORT_SCOPE_PLAN
         if report.scope is None
@@ -47,6 +48,9 @@ def render_report(report: Report) -> str:
         )
         for c in CATEGORY_ORDER
     ]
+    if report.awaiting:  # counted apart: reported done, not yet confirmed by the office
+        codes = ", ".join(r.view.code for r in report.awaiting)
+        lines.append(texts.REPORT_AWAITING.format(count=len(report.awaiting), codes=codes))
     lines += _breakdown_lines(texts.REPORT_BY_SECTION, report.by_section)
     lines += _breakdown_lines(texts.REPORT_BY_DIRECTOR, report.by_director)
     lines += _breakdown_lines(texts.REPORT_BY_LEAD, report.by_lead)
@@ -70,5 +74,5 @@ def render_report(report: Report) -> str:
                 lead=", ".join(row.view.lead) or texts.REPORT_UNASSIGNED,
             )
         )
-    lines += ["", texts.REPORT_FOOTER]
+    lines += ["", texts.REPORT_FOOTER if office else texts.REPORT_FOOTER_MEMBER]
     return "\n".join(lines)

@@ -25,7 +25,8 @@ from reports import print_layout
 from reports.model import Breakdown, Report, Row
 
 # Sized for A3 landscape at 12 pt printed at 10 pt or more (reports.print_layout).
-WIDTHS = (5, 44, 25, 21, 25, 13, 19, 26, 8, 12, 24)
+WIDTHS = (5, 40, 25, 21, 25, 13, 19, 20, 22, 8, 12, 20)
+STATUS_COLUMN = 9
 SUMMARY_WIDTHS = (44, 13, 13, 13, 13, 13, 11)
 HEADER_ROW = 3 + print_layout.LETTERHEAD_ROWS
 LINE_POINTS = 17  # a line of 12-point Times New Roman, with room for a wider wrap
@@ -68,9 +69,17 @@ def status_cell(row: Row) -> str:
                 new=texts.day(verdict.extended_due), old=texts.day(verdict.original_due)
             )
         )
-    reference = next((h.reference for h in reversed(view.history) if h.reference), None)
-    if reference:
-        lines.append(texts.WITH_REFERENCE.strip().format(reference=reference))
+    if view.state.awaiting_confirmation:
+        lines.append(texts.STATUS_AWAITING)
+    return "\n".join(lines)
+
+
+def evidence_cell(row: Row) -> str:
+    """The document or result that shows the task done, and the day it was done."""
+    view = row.view
+    lines = [view.evidence] if view.evidence else []
+    if view.state.status == Status.DONE and view.state.done_on:
+        lines.append(texts.DETAIL_COMPLETED_ON.format(day=texts.day(view.state.done_on)))
     return "\n".join(lines)
 
 
@@ -104,7 +113,7 @@ def _row(
 
 def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInfo) -> None:
     sheet.title = texts.XLSX_SHEET_PLAN.format(year=report.plan_year)
-    print_layout.letterhead(sheet, report.today, left=(1, 3), right=(8, 11))
+    print_layout.letterhead(sheet, report.today, left=(1, 3), right=(8, 12))
     sheet.append([plan_title])
     sheet.append(
         [
@@ -146,6 +155,7 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
                 "; ".join(view.coordinating),
                 view.deadline_text or "",
                 view.product or "",
+                evidence_cell(row),
                 status_cell(row),
                 progress,
                 updated.astimezone(zone).strftime("%d/%m/%Y %H:%M") if updated else "",
@@ -153,9 +163,11 @@ def _plan_sheet(sheet: Worksheet, report: Report, plan_title: str, zone: ZoneInf
             ],
         )
         sheet.cell(number, 1).alignment = _CENTER
-        sheet.cell(number, 8).fill = PatternFill("solid", fgColor=FILLS[row.verdict.category])
+        sheet.cell(number, STATUS_COLUMN).fill = PatternFill(
+            "solid", fgColor=FILLS[row.verdict.category]
+        )
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{sheet.max_row}"
-    print_layout.sign_off(sheet, columns=(8, 11))
+    print_layout.sign_off(sheet, columns=(8, 12))
     print_layout.typeset(sheet)
     print_layout.print_plan(sheet, header_row=HEADER_ROW, widths=WIDTHS)
 
@@ -187,6 +199,8 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         sheet.cell(number, 1).fill = PatternFill("solid", fgColor=FILLS[category])
     total = [texts.XLSX_SUMMARY_TOTAL, len(report.rows), 100.0 if report.rows else 0.0]
     _row(sheet, total, bold=True, widths=SUMMARY_WIDTHS)
+    if report.awaiting:  # counted apart: not done until the office confirms
+        _row(sheet, [texts.XLSX_SUMMARY_AWAITING, len(report.awaiting)], widths=SUMMARY_WIDTHS)
     _table(sheet, texts.REPORT_BY_SECTION, report.by_section)
     _table(sheet, texts.REPORT_BY_DIRECTOR, report.by_director)
     _table(sheet, texts.REPORT_BY_LEAD, report.by_lead)

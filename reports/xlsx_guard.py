@@ -30,7 +30,7 @@ MAX_PARTS = 1000
 MAX_ROW = 10_000
 MAX_COLUMN = 256
 MAX_MERGES = 10_000
-READ_COLUMNS = 11  # the plan's columns (A-K): the only ones whose merges and formulas matter
+READ_COLUMNS = 12  # the plan's columns (A-L): the only ones whose merges and formulas matter
 _REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 

@@ -24,18 +24,23 @@ def _left(due: date, today: date) -> str:
     return texts.LATE_DAYS.format(days=-days)
 
 
-def reminder(view: TaskView, occasion: Occasion, today: date) -> Reply:
+def reminder(
+    view: TaskView, occasion: Occasion, today: date, *, recipient_directs: bool = False
+) -> Reply:
     """One reminder: the task's code, content shortened, milestone, date, days left or late,
-    status buttons; replying to it updates the task."""
+    status buttons; replying to it updates the task. An escalation to a leader who directs the
+    task speaks to them about their own task, not about a third party's."""
     due = occasion.due
     late = (today - due).days if due else 0
-    heading = {
+    own_escalation = occasion.kind == Kind.ESCALATION and recipient_directs
+    template = {
         Kind.DEADLINE: texts.REMIND_DEADLINE,
         Kind.OVERDUE: texts.REMIND_OVERDUE,
-        Kind.ESCALATION: texts.REMIND_ESCALATION,
+        Kind.ESCALATION: texts.REMIND_ESCALATION_OWN if own_escalation else texts.REMIND_ESCALATION,
         Kind.COORDINATION: texts.REMIND_COORDINATION,
         Kind.CHECKIN: texts.REMIND_CHECKIN,
-    }[occasion.kind].format(code=view.code, days=late)
+    }[occasion.kind]
+    heading = template.format(code=view.code, days=late)
     lines = [heading, shorten(view.content, CONTENT_CHARS)]
     if due is not None:
         milestone = next((m for m in view.milestones if m.id == occasion.milestone_id), None)
@@ -54,7 +59,9 @@ def reminder(view: TaskView, occasion: Occasion, today: date) -> Reply:
     ))  # fmt: skip
     if occasion.kind in (Kind.ESCALATION, Kind.COORDINATION):
         lines.append(texts.REMIND_LEAD.format(names="; ".join(view.lead) or texts.NONE))
-    if occasion.kind == Kind.ESCALATION:
+    if own_escalation:
+        lines.append(texts.REMIND_ESCALATION_OWN_ASK)
+    elif occasion.kind == Kind.ESCALATION:
         lines.append(texts.REMIND_DIRECTORS.format(names="; ".join(view.directors) or texts.NONE))
     if occasion.kind == Kind.COORDINATION:
         lines.append(texts.REMIND_COORDINATION_ASK)
@@ -71,22 +78,24 @@ def digest(name: str, today: date, views: Sequence[TaskView], plan_summary: str 
     overdue = [v for v in views if v.standing.overdue]
     upcoming = [v for v in views if v.standing.days is not None and 0 <= v.standing.days <= 30]
     lines = [texts.DIGEST_TITLE.format(name=name, today=texts.day(today))]
-    if plan_summary:
+    overdue_title, upcoming_title = texts.DIGEST_OVERDUE, texts.DIGEST_UPCOMING
+    if plan_summary:  # the plan's counts above the member's own lists: say whose each is
         lines += ["", plan_summary]
+        overdue_title, upcoming_title = texts.DIGEST_OVERDUE_MINE, texts.DIGEST_UPCOMING_MINE
     if overdue:
         lines += [
             "",
-            texts.DIGEST_OVERDUE.format(count=len(overdue)),
+            overdue_title.format(count=len(overdue)),
             *render.sorted_lines(overdue),
         ]
     if upcoming:
         lines += [
             "",
-            texts.DIGEST_UPCOMING.format(count=len(upcoming)),
+            upcoming_title.format(count=len(upcoming)),
             *render.sorted_lines(upcoming),
         ]
     if not overdue and not upcoming:
-        lines += ["", texts.DIGEST_NOTHING]
+        lines += ["", texts.DIGEST_NOTHING_MINE if plan_summary else texts.DIGEST_NOTHING]
     lines += ["", texts.DIGEST_FOOTER]
     return Reply("\n".join(lines))
 

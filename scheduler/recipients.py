@@ -99,7 +99,10 @@ async def deliveries(
         targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
         if len(items) == 1:
             occasion = items[0].occasion
-            reply = compose.reminder(views[occasion.task_id], occasion, today)
+            directors = (await task_audience(session, occasion.task_id)).directors
+            reply = compose.reminder(
+                views[occasion.task_id], occasion, today, recipient_directs=member_id in directors
+            )
             task_id: int | None = occasion.task_id
         else:
             reply = compose.escalations([views[c.occasion.task_id] for c in items], today)

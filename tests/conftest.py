@@ -210,6 +210,10 @@ class Chat:
     async def text(self, account: str, text: str) -> str:
         return "\n\n".join(r.text for r in await self.say(account, text))
 
+    async def text_reply(self, account: str, text: str, message_id: str) -> str:
+        """The answer to ``text`` sent as a reply to the bot's message ``message_id``."""
+        return "\n\n".join(r.text for r in await self.say(account, text, reply_to=message_id))
+
 
 @pytest.fixture
 def chat(seeded: Database, clock: FrozenClock) -> Chat:

@@ -145,7 +145,7 @@ async def overview_for(
         key=lambda fv: (-(fv[1].days_late or 0), fv[0].position),
     )
     shown = [f.id for f, _ in late[:OVERDUE_SHOWN]]
-    full = {f.id: f for f in as_of(await database.read(lambda c: facts.by_ids(c, shown)), cutoff)}
+    full = {f.id: f for f in as_of(await database.read(lambda c: facts.tasks(c, shown)), cutoff)}
     rows = tuple(Row(view_of(full[f.id], day), v) for f, v in late[:OVERDUE_SHOWN] if f.id in full)
     return Overview(
         plan_code=plan.code,

@@ -86,7 +86,7 @@ def test_the_console_lists_vinhs_tasks_on_the_morning_of_20_march(tmp_path: Path
     listed = re.findall(r"^• ([IV]+\.\d+b?) ·", blocks[0], flags=re.M)
     assert len(listed) == 17 and listed[0] == "I.5"
     assert "⚠️ Quá hạn 5 ngày (hạn 31/03/2024)" in blocks[0]
-    assert "  ↳ Hoàn thành: /capnhat I.5 Hoàn thành" in blocks[1]
+    assert "  ↳ Hoàn thành: /hoanthanh I.5" in blocks[1]  # asks the day it was done
     assert "/trogiup" in blocks[2]
     assert "Lưu ý" not in result.stderr  # the clock is in the plan's year: nothing to explain
 
@@ -267,3 +267,47 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: tuple[str,
     )
     assert "Exception ignored" not in result.stderr, result.stderr
     assert result.returncode == 1
+
+
+def test_the_verdict_by_the_day_it_was_done_from_the_command_line(tmp_path: Path) -> None:
+    """The issue's scene, as an operator runs it on BOT_NOW=2024-06-20T09:00+07:00: I.3 done by
+    a decision of 25/01 and reported on 20/06 is done on time, its document in its own column;
+    "xong rồi" stores no product; "I.5 xong" from its director completes I.5."""
+    from openpyxl import load_workbook
+
+    from reports.workbook import HEADER_ROW
+
+    now = {"BOT_NOW": "2024-06-20T09:00+07:00"}
+    assert bot(tmp_path, "seed").returncode == 0
+    assert bot(tmp_path, "grant-admin", "Nguyen Van De").returncode == 0
+    done = bot(
+        tmp_path,
+        "admin",
+        "--as",
+        "Nguyễn Văn Đề",
+        "/capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND",
+        **now,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Ngày hoàn thành: 25/01/2024" in done.stdout
+    particles = bot(tmp_path, "admin", "--as", "Nguyễn Văn Đề", "/capnhat I.9 xong rồi", **now)
+    assert "→ Hoàn thành (100%)" in particles.stdout and "rồi" not in particles.stdout
+    phone = bot(tmp_path, "chat", "--as", "Lê Hồng Vinh", stdin="I.5 xong\n", **now)
+    assert "I.5: Chưa triển khai → Hoàn thành (100%)" in phone.stdout, phone.stderr
+    exported = bot(tmp_path, "export", "--xlsx", "report.xlsx", **now)
+    assert exported.returncode == 0, exported.stderr
+    sheet = load_workbook(tmp_path / "report.xlsx")["Kế hoạch 2024"]
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    rows = {}
+    section = None
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+        if row[0] in ("I", "II", "III", "IV"):
+            section = row[0]
+        else:
+            rows[f"{section}.{row[0]}"] = dict(zip(headers, row, strict=False))
+    i3 = rows["I.3"]
+    assert i3["Tình trạng"] == "Hoàn thành đúng hạn"
+    assert i3["Văn bản, kết quả"] == "Quyết định số 45/QĐ-UBND\nNgày hoàn thành: 25/01/2024"
+    assert headers.index("Văn bản, kết quả") == headers.index("Sản phẩm") + 1
+    assert rows["I.9"]["Văn bản, kết quả"] == "Ngày hoàn thành: 20/06/2024"  # no product "rồi"
+    assert "Hoàn thành" in str(rows["I.5"]["Tình trạng"])

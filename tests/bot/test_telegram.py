@@ -135,7 +135,9 @@ async def test_a_stranger_gets_only_how_to_join(tg: Harness) -> None:
 async def test_a_status_tap_then_a_note_by_reply_then_undo(tg: Harness) -> None:
     await tg.link("le-hong-vinh", VINH)
     (detail,) = await tg.ask(VINH, "/nhiemvu I.5")
-    (confirmation,) = await tg.tap(VINH, detail, "Hoàn thành")
+    (question,) = await tg.tap(VINH, detail, "Hoàn thành")
+    assert question.text is not None and question.text.startswith("Nhiệm vụ I.5 hoàn thành ngày")
+    (confirmation,) = await tg.tap(VINH, question, texts.ACTION_TODAY)
     assert confirmation.text is not None
     assert confirmation.text.startswith(
         "Đã cập nhật nhiệm vụ I.5: Chưa triển khai → Hoàn thành (100%)."
@@ -143,7 +145,7 @@ async def test_a_status_tap_then_a_note_by_reply_then_undo(tg: Harness) -> None:
     assert "trả lời tin nhắn này" in confirmation.text
     assert tg.api.calls_of("answerCallbackQuery")  # the spinner stops
     (noted,) = await tg.ask(VINH, "Kế hoạch số 15/KH-UBND", reply_to=confirmation.message_id)
-    assert noted.text == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
+    assert noted.text == "Đã ghi văn bản, kết quả cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
     (undone,) = await tg.tap(VINH, confirmation, texts.ACTION_UNDO)
     assert undone.text == "Đã hoàn tác: nhiệm vụ I.5 trở lại Chưa triển khai."
 
@@ -240,15 +242,17 @@ async def test_group_chats_get_no_personal_data(tg: Harness) -> None:
 
 async def test_photos_edits_bots_and_channels(tg: Harness) -> None:
     await tg.link("le-hong-vinh", VINH)
-    tg.api.push_photo(VINH)
+    tg.api.push_photo(VINH)  # about no task: the bot says how to send it
     (answer,) = await tg.api.wait_sent(VINH)
-    assert answer.text == texts.UNSUPPORTED
+    assert answer.text == texts.FILE_NO_TASK
+    tg.api.push_sticker(VINH)
+    assert (await tg.api.wait_sent(VINH, 2))[-1].text == texts.UNSUPPORTED
     tg.api.push_edited_message(VINH, "/capnhat I.5 xong")
     tg.api.push_message(4242, "/nhiemvu", is_bot=True)
     tg.api.push_channel_post(-100999, "/nhiemvu")
     (help_,) = await tg.ask(VINH, "/trogiup")  # processed after the three above
     assert help_.text is not None and "/nhiemvu" in help_.text
-    assert len(tg.api.messages_to(VINH)) == 2 and not tg.api.messages_to(4242)
+    assert len(tg.api.messages_to(VINH)) == 3 and not tg.api.messages_to(4242)
     assert not tg.api.messages_to(-100999)
 
 

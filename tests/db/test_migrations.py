@@ -113,3 +113,52 @@ def test_the_alembic_command_line_defaults_to_the_services_database() -> None:
     env = (ROOT / "db" / "migrations" / "env.py").read_text(encoding="utf-8")
     (default,) = re.findall(r'^DEFAULT_URL = "([^"]+)"', env, re.M)
     assert default == DEFAULT_DATABASE_URL
+
+
+async def _downgrade(database: Database, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        from alembic import command
+
+        command.downgrade(alembic_config(connection), revision)
+
+    async with database.write_engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def test_0008_carries_completions_their_report_day_and_document(database: Database) -> None:
+    """A completion recorded before 0008 keeps the day it was reported (in Vietnam time: 20:00
+    UTC on 30/01 is 31/01 there) as the day it was done; its typed result becomes its document;
+    other changes get no day. Runs on SQLite and PostgreSQL."""
+    await _downgrade(database, "0007_web_links")
+    statements = [
+        "INSERT INTO plans (id, year, code, title) VALUES (1, 2024, '02/KH-BCĐ', 'Kế hoạch')",
+        "INSERT INTO sections (id, plan_id, code, title, position) VALUES (1, 1, 'I', 'Mục I', 1)",
+        "INSERT INTO tasks (id, plan_id, section_id, code, number, position, content, schedule)"
+        " VALUES (1, 1, 1, 'I.1', '1', 1, 'Ban hành Kế hoạch', 'dated')",
+        "INSERT INTO status_changes (id, task_id, kind, channel, at, old_status, new_status,"
+        " progress) VALUES (1, 1, 'status', 'telegram', '2024-01-10 02:00:00',"
+        " 'chua_trien_khai', 'dang_thuc_hien', 40)",
+        "INSERT INTO status_changes (id, task_id, kind, channel, at, old_status, new_status,"
+        " progress, reference) VALUES (2, 1, 'status', 'telegram', '2024-01-30 20:00:00',"
+        " 'dang_thuc_hien', 'hoan_thanh', 100, 'Kế hoạch số 02/KH-BCĐ')",
+    ]
+    async with database.write_engine.begin() as connection:
+        for statement in statements:
+            await connection.exec_driver_sql(statement)
+    await upgrade(database)
+    async with database.transaction() as session:
+        rows = (
+            await session.execute(
+                text(
+                    "SELECT id, completed_on, evidence, confirmation FROM status_changes"
+                    " ORDER BY id"
+                )
+            )
+        ).all()
+        files = (await session.execute(text("SELECT count(*) FROM evidence_files"))).scalar()
+    assert [(r[0], str(r[1]) if r[1] else None, r[2], r[3]) for r in rows] == [
+        (1, None, None, None),
+        (2, "2024-01-31", "Kế hoạch số 02/KH-BCĐ", None),
+    ]
+    assert files == 0
+    assert await current_revision(database) == HEAD

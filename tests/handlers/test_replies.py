@@ -28,7 +28,7 @@ async def reply(chat: Chat, account: str, task: str, text: str) -> str:
 async def statuses(chat: Chat) -> list[tuple[str | None, str | None, int | None]]:
     async with chat.database.transaction() as session:
         rows = (await session.scalars(select(StatusChange).order_by(StatusChange.id))).all()
-        return [(r.new_status, r.note or r.reference, r.progress) for r in rows]
+        return [(r.new_status, r.note or r.evidence, r.progress) for r in rows]
 
 
 async def test_plain_replies_update_the_task_they_answer(chat: Chat) -> None:
@@ -39,7 +39,7 @@ async def test_plain_replies_update_the_task_they_answer(chat: Chat) -> None:
     text = await reply(chat, vinh, "I.6", "vướng: chờ Trung ương công bố chỉ số")
     assert "→ Gặp vướng mắc" in text and "chờ Trung ương công bố chỉ số" in text
     text = await reply(chat, vinh, "IV.4", "đã hoàn thành, QĐ số 123/QĐ-UBND")
-    assert "→ Hoàn thành (100%)" in text and "Sản phẩm: QĐ số 123/QĐ-UBND" in text
+    assert "→ Hoàn thành (100%)" in text and "Văn bản, kết quả: QĐ số 123/QĐ-UBND" in text
     assert "→ Hoàn thành" in await reply(chat, vinh, "IV.8", "xong")
     assert await statuses(chat) == [
         ("dang_thuc_hien", None, 60),
@@ -57,7 +57,7 @@ async def test_a_reply_without_a_status_is_a_note_or_the_reference(chat: Chat) -
     )
     await chat.text(vinh, "/capnhat I.5 hoàn thành")
     assert await reply(chat, vinh, "I.5", "Kế hoạch số 15/KH-UBND") == (
-        "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
+        "Đã ghi văn bản, kết quả cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
     )
 
 

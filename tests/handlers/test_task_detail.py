@@ -31,7 +31,7 @@ async def test_those_who_may_act_get_the_status_choices(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     (reply,) = await chat.say(vinh, "/nhiemvu i.8")
     assert [a.label for a in reply.actions] == ["Đang thực hiện", "Hoàn thành", "Gặp vướng mắc"]
-    assert reply.actions[1].command == "/capnhat I.8 Hoàn thành"
+    assert reply.actions[1].command == "/hoanthanh I.8"  # asks for the day and document
 
 
 async def test_flags_and_missing_dates_are_shown(chat: Chat) -> None:

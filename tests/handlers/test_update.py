@@ -13,7 +13,7 @@ async def changes(
 ) -> list[tuple[str, str | None, str | None, int | None, str | None, str | None]]:
     async with chat.database.transaction() as session:
         rows = (await session.scalars(select(StatusChange).order_by(StatusChange.id))).all()
-        return [(r.kind, r.old_status, r.new_status, r.progress, r.note, r.reference) for r in rows]
+        return [(r.kind, r.old_status, r.new_status, r.progress, r.note, r.evidence) for r in rows]
 
 
 async def test_the_director_changes_status_with_progress_and_note(chat: Chat) -> None:
@@ -33,7 +33,7 @@ async def test_without_diacritics_and_done_with_the_products_reference(chat: Cha
     vinh = await chat.link("le-hong-vinh")
     text = await chat.text(vinh, "/capnhat i.5 hoan thanh Kế hoạch số 15/KH-UBND")
     assert "Chưa triển khai → Hoàn thành (100%)" in text
-    assert "Sản phẩm: Kế hoạch số 15/KH-UBND" in text
+    assert "Văn bản, kết quả: Kế hoạch số 15/KH-UBND" in text
     assert (await changes(chat))[-1] == (
         "status",
         "chua_trien_khai",
@@ -79,7 +79,9 @@ async def test_someone_else_is_refused_with_the_reason_and_nothing_is_written(ch
 async def test_a_batch_is_completed_on_its_own_then_the_task(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     first = await chat.text(vinh, "/capnhat I.8 đợt 1 hoàn thành")
-    assert first.startswith("Đã ghi nhận Đợt 1 của nhiệm vụ I.8 hoàn thành (30/06/2024).\n")
+    assert first.startswith(
+        "Đã ghi nhận Đợt 1 của nhiệm vụ I.8 hoàn thành ngày 20/03/2024 (hạn 30/06/2024).\n"
+    )
     detail = await chat.text(vinh, "/nhiemvu I.8")
     assert "Đợt 1 30/06/2024 ✅" in detail and "Đợt 2 31/12/2024\n" in detail
     assert "Tiến độ so với hạn: Đợt 2 · Hạn 31/12/2024" in detail

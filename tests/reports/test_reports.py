@@ -121,6 +121,11 @@ async def test_xuat_is_for_admins_and_gives_the_workbook(
     vinh = await chat.link("le-hong-vinh")
     (refused,) = await chat.say(vinh, "/xuat")
     assert refused.text == texts.ADMIN_ONLY and not refused.files
+    # /baocao points only the office to /xuat: a member is not sent to a command refused to him.
+    (member_report,) = await chat.say(vinh, "/baocao")
+    assert "/xuat" not in member_report.text and "/baocao chidao" in member_report.text
+    (office_report,) = await chat.say(admin, "/baocao")
+    assert "/xuat" in office_report.text
     (reply,) = await chat.say(admin, "/xuat")
     (document,) = reply.files
     assert document.kind == "document"
@@ -172,9 +177,9 @@ async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock
     assert sheet.cell(HEADER_ROW + 1, 1).font.bold
     first = rows[1]
     assert first[0] == "1" and first[1] == "Ban hành Kế hoạch công tác của Ban Chỉ đạo năm 2024"
-    assert first[3] == "Sở Nội vụ" and first[5] == "Tháng 1/2024" and first[8] == 100
-    assert str(first[7]).startswith("Hoàn thành đúng hạn")
-    assert "Sản phẩm: Kế hoạch số 02/KH-BCĐ" in str(first[7])
+    assert first[3] == "Sở Nội vụ" and first[5] == "Tháng 1/2024" and first[9] == 100
+    assert first[8] == "Hoàn thành đúng hạn"  # the status cell holds the status alone
+    assert str(first[7]).startswith("Kế hoạch số 02/KH-BCĐ")  # the document, beside Sản phẩm
     assert sheet.cell(HEADER_ROW + 2, 2).alignment.wrap_text
     # Rows are as tall as their wrapped text: neither Excel nor LibreOffice sizes them on open.
     heights = {
@@ -189,7 +194,7 @@ async def test_the_workbook_has_the_annex_layout(office: tuple[Chat, FrozenClock
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.column_dimensions["B"].width >= 40
     fills = {
-        str(sheet.cell(n, 8).value).split("\n")[0]: sheet.cell(n, 8).fill.fgColor.rgb
+        str(sheet.cell(n, 9).value).split("\n")[0]: sheet.cell(n, 9).fill.fgColor.rgb
         for n in range(HEADER_ROW + 1, sheet.max_row + 1)
         if sheet.cell(n, 1).value not in ("I", "II", "III", "IV")
     }

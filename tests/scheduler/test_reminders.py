@@ -184,10 +184,13 @@ async def test_an_extension_re_plans(stack: Stack) -> None:
     about_i10 = [m.text or "" for m in stack.api.messages_to(TRUNG) if "· I.10" in (m.text or "")]
     assert len(about_i10) == 1 and "Hạn 31/10/2024 · còn 7 ngày" in about_i10[0]
     headings = [(m.text or "").splitlines()[0] for m in stack.api.messages_to(TRUNG)]
-    # I.3 is overdue on Thursdays and long escalated: one message for it, not two.
+    # I.3 is overdue on Thursdays and long escalated: one message for it, not two; he directs
+    # it, so it speaks to him about his own task (not as if about a third party's).
+    own = [m.text or "" for m in stack.api.messages_to(TRUNG) if "· I.3" in (m.text or "")]
     assert [h for h in headings if "I.3" in h] == [
-        "🚨 Quá hạn 267 ngày · I.3 (báo cáo cơ quan thường trực và lãnh đạo chỉ đạo)"
+        "🚨 Quá hạn 267 ngày · I.3 · nhiệm vụ đồng chí chỉ đạo"
     ]
+    assert "Đề nghị đồng chí đôn đốc cơ quan chủ trì" in own[0] and "Chỉ đạo: " not in own[0]
 
 
 async def test_someone_who_joins_late_is_reminded(stack: Stack) -> None:
@@ -296,6 +299,10 @@ async def test_the_weekly_digest(stack: Stack) -> None:
     digest = next(m for m in stack.api.messages_to(TRUNG) if (m.text or "").startswith("📅"))
     assert "QUÁ HẠN" in (digest.text or "") and "I.3" in (digest.text or "")
     admin_digest = next(m for m in stack.api.messages_to(ADMIN) if (m.text or "").startswith("📅"))
+    assert "TOÀN KẾ HOẠCH 02/KH-BCĐ" in (admin_digest.text or "")
+    # The plan's count and the admin's own list say whose each is (they differ).
+    assert "Không có nhiệm vụ liên quan đến đồng chí quá hạn" in (admin_digest.text or "")
+    assert "QUÁ HẠN · nhiệm vụ liên quan" not in (digest.text or "")
     # The standing office's counts are the whole plan's (as /tatca shows them at that moment),
     # not those of the admin's own tasks.
     lines = (admin_digest.text or "").splitlines()

@@ -1,0 +1,163 @@
+"""The standing office confirms a completion or returns it (setting CONFIRM_COMPLETION).
+
+With the setting on, a completion reported by anyone but the office awaits confirmation: it
+shows "chờ xác nhận" and reports count it apart. /xacnhan lists what awaits (one tap each),
+/xacnhan <mã> confirms, /tralai <mã> <lý do> sends it back to "đang thực hiện" and tells the
+reporter why. Both are kept in the history."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from chat import texts
+from chat.messages import Action, Reply
+from chat.views import TaskView, view_of
+from db import facts, records
+from db.models import ChatAccount, Member, StatusChange, Task
+from domain.progress import CONFIRM, PENDING, RETURNED, derive_state
+from domain.status import Status
+from handlers.audit import append_change
+from handlers.context import Context
+from handlers.parse import parse_code
+
+MAX_REASON_CHARS = 500
+
+
+def office_actions(code: str) -> tuple[Action, ...]:
+    return (
+        Action(texts.ACTION_CONFIRM, f"/xacnhan {code}"),
+        Action(texts.ACTION_RETURN, f"/tralai {code}"),
+    )
+
+
+async def _awaiting(ctx: Context) -> list[TaskView]:
+    plan_id = ctx.plan.id
+    found = await ctx.session.run_sync(lambda s: facts.whole_plan(s.connection(), plan_id))
+    views = [view_of(f, ctx.today) for f in found]
+    return [v for v in views if v.state.awaiting_confirmation]
+
+
+async def _pending(ctx: Context, task: Task) -> StatusChange | None:
+    """The completion awaiting confirmation, if the task's latest state is one."""
+    changes = await records.task_changes(ctx.session, task.id)
+    if not derive_state(changes).awaiting_confirmation:
+        return None
+    return next(
+        c for c in reversed(changes) if c.confirmation == PENDING and c.milestone_id is None
+    )
+
+
+async def notices_to(ctx: Context, member_id: int | None, reply: Reply) -> list[Reply]:
+    """The same notice for each chat account of a member (none if they have none)."""
+    if member_id is None or member_id == ctx.member.id:
+        return []
+    accounts = (
+        await ctx.session.scalars(
+            select(ChatAccount).where(
+                ChatAccount.member_id == member_id, ChatAccount.blocked_at.is_(None)
+            )
+        )
+    ).all()
+    return [
+        Reply(reply.text, reply.actions, reply.task_id, to=(a.channel, a.external_id))
+        for a in accounts
+        if a.channel != "console"
+    ]
+
+
+async def tell_office(ctx: Context, task: Task, day: str, evidence: str | None) -> list[Reply]:
+    """A completion now awaits confirmation: each admin gets it with the two choices."""
+    rows = (
+        await ctx.session.execute(
+            select(ChatAccount.channel, ChatAccount.external_id)
+            .join(Member, Member.id == ChatAccount.member_id)
+            .where(
+                Member.is_admin.is_(True),
+                Member.active.is_(True),
+                ChatAccount.blocked_at.is_(None),
+                ChatAccount.channel != "console",
+            )
+        )
+    ).all()
+    code = task.code
+    text = texts.PENDING_NOTICE.format(
+        code=code,
+        day=day,
+        who=ctx.member.full_name,
+        evidence=f" — {evidence}" if evidence else "",
+    )
+    return [
+        Reply(text, office_actions(code), task_id=task.id, to=(channel, chat))
+        for channel, chat in rows
+    ]
+
+
+async def _task(ctx: Context, args: str) -> Task | str:
+    code = parse_code(args.split(" ", 1)[0]) if args.strip() else None
+    if code is None:
+        return texts.TASK_CODE_MISSING.format(example="/xacnhan I.5")
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code)
+    return task
+
+
+async def confirm(ctx: Context, args: str) -> list[Reply]:
+    """/xacnhan: what awaits confirmation; /xacnhan <mã>: confirm it."""
+    if not args.strip():
+        views = await _awaiting(ctx)
+        if not views:
+            return [Reply(texts.CONFIRM_NONE)]
+        lines = [texts.CONFIRM_LIST.format(count=len(views))]
+        actions: list[Action] = []
+        for v in views:
+            day = texts.day(v.state.done_on) if v.state.done_on else texts.NONE
+            lines.append(texts.CONFIRM_LINE.format(code=v.code, day=day, evidence=v.evidence or ""))
+            actions += office_actions(v.code)
+        return [Reply("\n".join(lines), tuple(actions))]
+    task = await _task(ctx, args)
+    if isinstance(task, str):
+        return [Reply(task)]
+    pending = await _pending(ctx, task)
+    if pending is None:
+        return [Reply(texts.CONFIRM_NOT_AWAITING.format(code=task.code))]
+    append_change(ctx, task, kind=CONFIRM, milestone_id=None)
+    day = texts.day(pending.completed_on) if pending.completed_on else texts.NONE
+    text = texts.CONFIRMED.format(code=task.code, day=day)
+    notice = Reply(texts.CONFIRMED_NOTICE.format(code=task.code, day=day), task_id=task.id)
+    return [Reply(text, task_id=task.id), *await notices_to(ctx, pending.member_id, notice)]
+
+
+async def give_back(ctx: Context, args: str) -> list[Reply]:
+    """/tralai <mã> <lý do>: the completion goes back to "đang thực hiện", the reporter is told."""
+    task = await _task(ctx, args)
+    if isinstance(task, str):
+        return [Reply(task)]
+    reason = args.strip().partition(" ")[2].strip()
+    pending = await _pending(ctx, task)
+    if pending is None:
+        return [Reply(texts.CONFIRM_NOT_AWAITING.format(code=task.code))]
+    if not reason:
+        return [Reply(texts.RETURN_REASON_MISSING.format(code=task.code))]
+    if len(reason) > MAX_REASON_CHARS:
+        return [Reply(texts.TOO_LONG.format(limit=MAX_REASON_CHARS))]
+    changes = await records.task_changes(ctx.session, task.id)
+    before = derive_state(c for c in changes if c.id < pending.id)
+    append_change(
+        ctx,
+        task,
+        kind="status",
+        milestone_id=None,
+        old_status=Status.DONE.value,
+        new_status=Status.IN_PROGRESS.value,
+        progress=before.progress if before.progress != 100 else None,
+        note=reason,
+        confirmation=RETURNED,
+    )
+    text = texts.RETURNED.format(code=task.code, reason=reason)
+    notice = Reply(
+        texts.RETURNED_NOTICE.format(code=task.code, reason=reason),
+        (Action(texts.ACTION_DONE, f"/hoanthanh {task.code}"),),  # to report it done again
+        task_id=task.id,
+    )
+    return [Reply(text, task_id=task.id), *await notices_to(ctx, pending.member_id, notice)]
