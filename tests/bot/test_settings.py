@@ -47,7 +47,7 @@ def test_the_shipped_reminder_defaults_are_the_documented_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With nothing set, the service reminds 7, 3, 1 and 0 days before a deadline at 08:00
-    local time and escalates after 14 days (README, "Settings"): every other test builds its
+    local time and escalates after 14 days (docs/OPERATIONS.md, "Settings"): every other test builds its
     own rules, so only this one notices a changed default."""
     for name in ("REMINDER_OFFSETS", "REMINDER_TIME", "BOT_TIMEZONE", "ESCALATE_AFTER_DAYS"):
         monkeypatch.delenv(name, raising=False)
@@ -58,6 +58,6 @@ def test_the_shipped_reminder_defaults_are_the_documented_ones(
         zone=ZoneInfo("Asia/Ho_Chi_Minh"),
         escalate_after_days=14,
     )
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documented = re.search(r"^\| `REMINDER_OFFSETS` \| `([^`]+)` \|", readme, re.MULTILINE)
+    settings_doc = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
+    documented = re.search(r"^\| `REMINDER_OFFSETS` \| `([^`]+)` \|", settings_doc, re.MULTILINE)
     assert documented is not None and parse_offsets(documented[1]) == rules.offsets
