@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -31,12 +31,14 @@ from handlers.announce import announce
 from handlers.audit import refused, show_audit
 from handlers.context import Context, Orm
 from handlers.extend import extend
+from handlers.extension_requests import approve, refuse, request_extension
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import tasks
 from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
 from handlers.plans import plans
+from handlers.prompts import open_prompt
 from handlers.report import export, report
 from handlers.undo import undo
 from handlers.update import reply_update, update
@@ -78,6 +80,9 @@ ROUTES: dict[str, Route] = {
     "nghiphep": Route(preferences.pause, writes=True),
     "kenh": Route(preferences.channel, writes=True),
     "giahan": Route(extend, writes=True, admin=True),
+    "xingiahan": Route(request_extension, writes=True),
+    "duyet": Route(approve, writes=True, admin=True),
+    "tuchoi": Route(refuse, writes=True, admin=True),
     "baocao": Route(report),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
@@ -150,6 +155,19 @@ class Engine:
                 )
             )
 
+    async def _asked(self, inbound: Inbound) -> str | None:
+        """The command a question the bot asked this account is waiting to complete."""
+        return await self.database.read(
+            partial(
+                open_prompt,
+                channel=inbound.channel,
+                external_id=inbound.user_id,
+                chat_id=inbound.chat_id,
+                reply_to=inbound.reply_to,
+                now=self.clock.now(),
+            )
+        )
+
     def _today_year(self) -> int:
         return self.clock.now().astimezone(self.zone).year
 
@@ -157,6 +175,11 @@ class Engine:
         if len(inbound.text) > MAX_INPUT_CHARS:
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         command = parse_command(inbound.text)
+        if command is None and not inbound.is_group:
+            asked = await self._asked(inbound)
+            if asked is not None:  # the answer to the bot's question completes its command
+                inbound = replace(inbound, text=f"{asked} {inbound.text}")
+                command = parse_command(inbound.text)
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
                 return []

@@ -4,8 +4,8 @@ status choices."""
 from __future__ import annotations
 
 from chat import render, texts
-from chat.actions import status_actions
-from chat.messages import Reply
+from chat.actions import request_extension_action, status_actions
+from chat.messages import Action, Reply
 from db import queries
 from domain.access import may_change_status
 from handlers.context import Context
@@ -20,5 +20,9 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
-    actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(task)) else ()
+    actions: tuple[Action, ...] = ()
+    if may_change_status(ctx.who, ctx.roles(task)):
+        actions = status_actions(code)
+        if view.standing.next_open is not None:  # a date still to meet: more time may be asked
+            actions += (request_extension_action(code),)
     return [Reply(render.task_detail(view, ctx.zone), actions, task_code=code)]
