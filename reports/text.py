@@ -69,6 +69,10 @@ def render_report(report: Report) -> str:
                 extended=extended,
                 lead=", ".join(row.view.lead) or texts.REPORT_UNASSIGNED,
             )
+            + "".join(
+                texts.REPORT_PENDING.format(day=texts.day(p.new_due), number=p.number)
+                for p in row.pending
+            )
         )
     lines += ["", texts.REPORT_FOOTER]
     return "\n".join(lines)

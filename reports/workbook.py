@@ -67,6 +67,10 @@ def status_cell(row: Row) -> str:
                 new=texts.day(verdict.extended_due), old=texts.day(verdict.original_due)
             )
         )
+    lines += [
+        texts.XLSX_STATUS_DETAIL_PENDING.format(day=texts.day(p.new_due), number=p.number)
+        for p in row.pending
+    ]
     reference = next((h.reference for h in reversed(view.history) if h.reference), None)
     if reference:
         lines.append(texts.WITH_REFERENCE.strip().format(reference=reference))
