@@ -4,6 +4,9 @@ Each message first finds its sender with one lean read (``db.identity``). The li
 for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a lean
 route: no session); every other command gets its own session and transaction (a write
 transaction only for what writes). Every handler takes a ``Context`` and the arguments.
+When the bot has asked the sender a question (``handlers.prompts``: the date and reason of an
+extension request, the reason of a refusal), their next plain message, or a reply to the
+question, completes the command the question stands for.
 Any failure is logged and answered with a short apology; nothing escapes to the channel.
 In a group chat the bot answers only /trogiup and /start, and asks for a private message for
 everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
