@@ -69,8 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="load a plan from an .xlsx in the annex layout")
     imp.add_argument("file", type=Path)
     imp.add_argument("--plan", type=int, required=True, metavar="YEAR", help="the plan's year")
-    imp.add_argument("--code", help='plan number, e.g. "05/KH-BCĐ" (default: from the sheet)')
+    imp.add_argument(
+        "--code",
+        help="plan number, e.g. \"05/KH-BCĐ\" (default: the sheet's, only if it is that year's)",
+    )
     imp.add_argument("--title", help="plan title (default: the sheet's, with the year changed)")
+    imp.add_argument(
+        "--allow-old-dates",
+        action="store_true",
+        help="import dates before the plan's year and unreadable dates as they are (listed)",
+    )
     remind = sub.add_parser("remind", help="show the reminders due at an instant")
     remind.add_argument("--dry-run", action="store_true", required=True, help="send nothing")
     remind.add_argument("--at", type=_instant, help="ISO instant with offset (default: now)")
@@ -305,13 +313,14 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     service = await open_service(settings)
     try:
         async with service.database.transaction(write=True) as session:
-            report = await import_workbook(
+            imported = await import_workbook(
                 session,
                 data,
                 year=args.plan,
                 now=service.clock.now(),
                 code=args.code,
                 title=args.title,
+                allow_old_dates=args.allow_old_dates,
             )
     except ImportFailed as exc:
         if len(exc.errors) == 1:
@@ -323,7 +332,11 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         await service.close()
-    _print_load(f"plan {args.plan} from {args.file}", report)
+    if imported.warnings:
+        print(f"imported as written (--allow-old-dates), {len(imported.warnings)} date(s):")
+        for warning in imported.warnings:
+            print(f"  {warning}")
+    _print_load(f"plan {args.plan} from {args.file}", imported.report)
     return 0
 
 

@@ -1,12 +1,18 @@
-"""The status choices offered with a task (the detail, a reminder): taking one sends the
-/capnhat command that sets that status; "Hoàn thành" sends /hoanthanh, which asks for the day it
-was done and the document."""
+"""The choices offered with a task (the detail, a reminder): a status (taking one sends the
+/capnhat command that sets it; "Hoàn thành" sends /hoanthanh, which asks for the day it was done
+and the document), and asking for more time (/xingiahan)."""
 
 from __future__ import annotations
 
 from chat import texts
 from chat.messages import Action
 from domain.status import Status
+
+
+def request_extension_action(code: str, batch: int | None = None) -> Action:
+    """ "Xin gia hạn": the bot then asks for the date and the reason (/xingiahan)."""
+    batch_words = f" đợt {batch}" if batch is not None else ""
+    return Action(texts.ACTION_REQUEST_EXTENSION, f"/xingiahan {code}{batch_words}")
 
 
 def status_actions(code: str) -> tuple[Action, ...]:

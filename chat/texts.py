@@ -52,6 +52,8 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /quahan — nhiệm vụ quá hạn
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
+/xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn, ví dụ:
+   /xingiahan III.5 31/03/2025 chờ hướng dẫn của Bộ Nội vụ
 /kehoach — xem hoặc chọn kế hoạch (năm) khác
 /web — đường dẫn đăng nhập trang theo dõi nhiệm vụ trên máy tính (15 phút, dùng một lần)
 /caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
@@ -76,6 +78,7 @@ Cơ quan thường trực:
 /suanv <mã> <noidung|thoihan|sanpham|ghichu> <giá trị> — sửa nhiệm vụ
 /giao <mã> <chidao|chutri|phoihop> <họ tên/cơ quan> — giao; /bogiao … — bỏ giao
 /giahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — gia hạn (giữ hạn gốc)
+/duyet — yêu cầu gia hạn chờ duyệt · /duyet <số> — duyệt · /tuchoi <số> <lý do> — từ chối
 /themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
 /themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
@@ -300,6 +303,8 @@ MENU = (
     ("sapden", "Nhiệm vụ đến hạn trong 14 ngày"),
     ("baocao", "Báo cáo tiến độ và biểu đồ"),
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
+    ("xingiahan", "Xin gia hạn: /xingiahan <mã> <dd/mm/yyyy> <lý do>"),
+    ("duyet", "Cơ quan thường trực: yêu cầu gia hạn chờ duyệt"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
 UNSUPPORTED = (
@@ -598,6 +603,9 @@ AUDIT_ACTIONS = {
     "assign": "giao",
     "unassign": "bỏ giao",
     "extend": "gia hạn",
+    "extension_request": "xin gia hạn",
+    "extension_approve": "duyệt gia hạn",
+    "extension_refuse": "từ chối gia hạn",
     "member_add": "thêm thành viên",
     "member_remove": "ngừng quyền thành viên",
     "agency_add": "thêm cơ quan",
@@ -625,3 +633,81 @@ CONSOLE_OLD_PLAN = (
     "của kế hoạch đó hiện là quá hạn. Để xem như vào một ngày của năm {year}, chạy lại với "
     "BOT_NOW={year}-03-20T09:00+07:00"
 )
+
+
+# Extension requests (xin gia hạn): a member asks, the standing office approves or refuses.
+ACTION_REQUEST_EXTENSION = "⏳ Xin gia hạn"
+ACTION_APPROVE = "✅ Duyệt"
+ACTION_REFUSE = "❌ Từ chối"
+REQUEST_USAGE = (
+    "Cú pháp: /xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do>, "
+    "ví dụ: /xingiahan III.5 31/03/2025 chờ hướng dẫn của Bộ Nội vụ"
+)
+REQUEST_ASK = (
+    "Xin gia hạn nhiệm vụ {code}{label} (hạn hiện tại {due}).\n"
+    "Đề nghị gửi ngày đề nghị gia hạn và lý do trong tin nhắn tiếp theo (hoặc trả lời tin này), "
+    "ví dụ: {example} chờ hướng dẫn của Bộ Nội vụ\nGõ “hủy” để thôi."
+)
+REQUEST_ASK_AGAIN = "Chưa đọc được ngày. "
+REQUEST_REASON_MISSING = (
+    "Đề nghị ghi lý do xin gia hạn, ví dụ: /xingiahan {code} {day} chờ hướng dẫn của Bộ Nội vụ"
+)
+REQUEST_NOT_LATER = (
+    "Ngày xin gia hạn ({new}) phải sau hạn hiện tại của nhiệm vụ {code}{label} ({due})."
+)
+REQUEST_REFUSED = (
+    "Đồng chí không thể xin gia hạn nhiệm vụ {code}: chỉ người chỉ đạo, cơ quan chủ trì "
+    "({lead}) và cơ quan thường trực được đề nghị thay đổi thời hạn."
+)
+REQUEST_SENT = (
+    "Đã gửi yêu cầu gia hạn số {number} cho cơ quan thường trực: nhiệm vụ {code}{label}, "
+    "{due} → {new}. Lý do: {reason}\nĐồng chí sẽ được báo khi yêu cầu được duyệt hoặc từ chối."
+)
+REQUEST_REPLACES = "\n(Thay cho yêu cầu số {number} đang chờ duyệt.)"
+REQUEST_NOTE = "Xin gia hạn {old} → {new} (yêu cầu số {number}): {reason}"
+REQUEST_DETAIL = "yêu cầu số {number}: {old} → {new}: {reason}"
+REQUEST_CANCELLED = "Đã hủy, không gửi yêu cầu gia hạn."
+REQUEST_NOTICE = (
+    "⏳ YÊU CẦU GIA HẠN SỐ {number} · {code}{label}\n{content}\n"
+    "Người đề nghị: {name}\nHạn hiện tại: {due}{original} → đề nghị: {new}\nLý do: {reason}\n\n"
+    "Duyệt: /duyet {number} · Từ chối: /tuchoi {number} <lý do>"
+)
+REQUEST_ORIGINAL = " (hạn gốc {day})"
+PENDING_TITLE = "Yêu cầu gia hạn chờ duyệt ({count}):"
+PENDING_LINE = "• Số {number} · {code}{label} · {name}: {due} → {new}\n   Lý do: {reason}"
+PENDING_NONE = "Không có yêu cầu gia hạn nào chờ duyệt."
+PENDING_FOOTER = "Duyệt: /duyet <số> · Từ chối: /tuchoi <số> <lý do>"
+DECIDE_USAGE = (
+    "Cú pháp: /duyet <số> hoặc /tuchoi <số> <lý do>, ví dụ: /tuchoi {example} chưa đủ căn cứ"
+)
+DECIDE_NOT_FOUND = "Không có yêu cầu gia hạn số {number}. Xem các yêu cầu chờ duyệt: /duyet"
+DECIDE_NOT_PENDING = "Yêu cầu gia hạn số {number} đã được xử lý trước đó ({state})."
+REQUEST_STATES = {
+    "approved": "đã duyệt",
+    "refused": "đã từ chối",
+    "replaced": "đã được thay bằng yêu cầu mới hơn",
+}
+DECIDE_NOT_LATER = (
+    "Hạn của nhiệm vụ {code}{label} hiện đã là {due}, không sớm hơn ngày đề nghị {new}: "
+    "yêu cầu số {number} không còn cần gia hạn. Từ chối: /tuchoi {number} <lý do>"
+)
+REFUSE_ASK = "Đề nghị gửi lý do từ chối yêu cầu gia hạn số {number} trong tin nhắn tiếp theo (hoặc trả lời tin này). Gõ “hủy” để thôi."
+APPROVED = (
+    "Đã duyệt yêu cầu số {number} của đồng chí {name}: nhiệm vụ {code}{label} gia hạn "
+    "{old} → {new}. Lý do: {reason}"
+)
+APPROVED_NOTICE = (
+    "✅ Yêu cầu gia hạn số {number} đã được duyệt: nhiệm vụ {code}{label} gia hạn "
+    "{old} → {new}.\nNgười duyệt: {name}"
+)
+APPROVED_NOTE = " (duyệt yêu cầu số {number} của {name})"
+REFUSED = (
+    "Đã từ chối yêu cầu số {number} của đồng chí {name} (nhiệm vụ {code}{label}). Lý do: {reason}"
+)
+REFUSED_NOTICE = (
+    "❌ Yêu cầu gia hạn số {number} (nhiệm vụ {code}{label}, đến {new}) không được chấp thuận.\n"
+    "Lý do: {reason}\nNgười xử lý: {name}. Hạn vẫn là {due}."
+)
+EXT_REFUSED_NOTE = "Từ chối xin gia hạn đến {new} (yêu cầu số {number} của {name}): {reason}"
+REPORT_PENDING = "\n   ⏳ xin gia hạn đến {day} (yêu cầu số {number}, chờ duyệt)"
+XLSX_STATUS_DETAIL_PENDING = "Xin gia hạn đến {day}, chờ duyệt (yêu cầu số {number})"

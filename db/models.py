@@ -408,12 +408,19 @@ class AdminAction(Base):
 
 
 class Announcement(Base):
-    """One message from the standing office to every active member."""
+    """One message to members, sent once each through the ledger below: the standing office's
+    announcement to every active member (kind "announcement", sent under its heading), or a
+    notice to named members (kind "notice", sent as written, with its buttons), such as an
+    extension request to the office or the office's answer to the requester."""
 
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(
+        String(16), default="announcement", server_default="announcement"
+    )
+    actions: Mapped[list[list[str]] | None] = mapped_column(JSON)  # [[label, command], …]
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     at: Mapped[datetime]
 
@@ -463,3 +470,48 @@ class WebSession(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class ExtensionRequest(Base):
+    """A request for more time (xin gia hạn) on one milestone, which the standing office approves
+    (an ``Extension`` is made) or refuses. pending -> approved | refused | replaced (a newer
+    request for the same milestone while this one was pending)."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (
+        Index("ix_extension_requests_state", "state", "id"),
+        Index("ix_extension_requests_milestone", "milestone_id", "state"),
+        Index("ix_extension_requests_task_id", "task_id"),
+        Index("ix_extension_requests_member_id", "member_id"),
+        Index("ix_extension_requests_decided_by", "decided_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    new_due: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    channel: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)  # why it was refused
+
+    task: Mapped[Task] = relationship()
+    milestone: Mapped[Milestone] = relationship()
+    member: Mapped[Member | None] = relationship(foreign_keys=[member_id])
+
+
+class ChatPrompt(Base):
+    """A question the bot asked a member (the date and reason of an extension request, the
+    reason of a refusal): the member's next plain message completes ``command``."""
+
+    __tablename__ = "chat_prompts"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    command: Mapped[str] = mapped_column(String(64))  # e.g. "/xingiahan III.5 đợt 2"
+    asked_at: Mapped[datetime]

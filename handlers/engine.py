@@ -6,6 +6,9 @@ route: no session); every other command gets its own session and transaction (a 
 transaction only for what writes). Every handler takes a ``Context`` and the arguments.
 Every text a person sent (typed, a button's data, a display name) is cleaned once, here, before
 anything reads it: whatever path then stores it stores clean text.
+When the bot has asked the sender a question (``handlers.prompts``: the date and reason of an
+extension request, the reason of a refusal), their next plain message, or a reply to the
+question, completes the command the question stands for.
 Any failure is logged and answered with a short apology; nothing escapes to the channel.
 In a group chat the bot answers only /trogiup and /start, and asks for a private message for
 everything else, so no member's data is ever shown to a group; plain group chatter is ignored.
@@ -38,12 +41,14 @@ from handlers.confirm import confirm, give_back
 from handlers.context import Context, Orm
 from handlers.evidence_files import receive, send_back
 from handlers.extend import extend
+from handlers.extension_requests import approve, refuse, request_extension
 from handlers.help import show_help
 from handlers.join import invite, leave, start
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import tasks
 from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command, parse_plain
 from handlers.plans import plans
+from handlers.prompts import open_prompt
 from handlers.report import export, report
 from handlers.task_detail import ask_completion
 from handlers.undo import undo
@@ -91,6 +96,9 @@ ROUTES: dict[str, Route] = {
     "nghiphep": Route(preferences.pause, writes=True),
     "kenh": Route(preferences.channel, writes=True),
     "giahan": Route(extend, writes=True, admin=True),
+    "xingiahan": Route(request_extension, writes=True),
+    "duyet": Route(approve, writes=True, admin=True),
+    "tuchoi": Route(refuse, writes=True, admin=True),
     "baocao": Route(report),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
@@ -197,13 +205,31 @@ class Engine:
                 )
             )
 
+    async def _asked(self, inbound: Inbound) -> str | None:
+        """The command a question the bot asked this account is waiting to complete."""
+        return await self.database.read(
+            partial(
+                open_prompt,
+                channel=inbound.channel,
+                external_id=inbound.user_id,
+                chat_id=inbound.chat_id,
+                reply_to=inbound.reply_to,
+                now=self.clock.now(),
+            )
+        )
+
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         if len(inbound.text) > MAX_INPUT_CHARS:  # refused as sent, before any reading
             return [Reply(texts.TOO_LONG.format(limit=MAX_INPUT_CHARS))]
         inbound = cleaned(inbound)
         command = parse_command(inbound.text) if inbound.file is None else None
         if command is None and not inbound.is_group and inbound.file is None:
-            command = parse_plain(inbound.text)  # "I.5 xong", "xong I.5"
+            asked = await self._asked(inbound)
+            if asked is not None:  # the answer to the bot's question completes its command
+                inbound = replace(inbound, text=f"{asked} {inbound.text}")
+                command = parse_command(inbound.text)
+            else:
+                command = parse_plain(inbound.text)  # "I.5 xong", "xong I.5"
         if inbound.is_group and (command is None or command.name not in GROUP_COMMANDS):
             if command is None:
                 return []

@@ -6,11 +6,12 @@ The milestone keeps its original date (reports judge against it); reminders foll
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from chat import texts
 from chat.messages import Reply
 from db import records
-from db.models import Extension
+from db.models import Extension, Milestone, Task
 from handlers.audit import append_change, record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
@@ -43,21 +44,51 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     if not task.milestones:
         return [Reply(texts.EXTEND_NO_DATE.format(code=code))]
     batch = int(match[2]) if match[2] else None
+    milestone = await choose_milestone(ctx, task, batch)
+    if isinstance(milestone, Reply):
+        return [milestone]
+    old = add_extension(ctx, task, milestone, new_due, reason)
+    label = f" ({milestone.label})" if milestone.label else ""
+    return [
+        Reply(
+            texts.EXTENDED.format(
+                code=code, label=label, old=texts.day(old), new=texts.day(new_due), reason=reason
+            ),
+            task_id=task.id,
+        )
+    ]
+
+
+async def choose_milestone(ctx: Context, task: Task, batch: int | None) -> Milestone | Reply:
+    """Batch ``batch`` (1-based) of the task, or its first milestone still open; a reply saying
+    which batches there are when there is no such batch."""
     if batch is not None and not 1 <= batch <= len(task.milestones):
         labels = ", ".join(m.label or texts.day(m.due_on) for m in task.milestones)
-        return [
-            Reply(
-                texts.MILESTONE_NOT_FOUND.format(
-                    code=code, label=texts.BATCH.format(number=batch), labels=labels
-                )
+        return Reply(
+            texts.MILESTONE_NOT_FOUND.format(
+                code=task.code, label=texts.BATCH.format(number=batch), labels=labels
             )
-        ]
-    (view,) = await ctx.views([task])
+        )
     if batch is not None:
-        milestone = task.milestones[batch - 1]
-    else:  # the first milestone still open
-        open_ids = [m.id for m in view.milestones if not m.done]
-        milestone = next((m for m in task.milestones if m.id in open_ids), task.milestones[-1])
+        return task.milestones[batch - 1]
+    (view,) = await ctx.views([task])
+    open_ids = [m.id for m in view.milestones if not m.done]
+    return next((m for m in task.milestones if m.id in open_ids), task.milestones[-1])
+
+
+def add_extension(
+    ctx: Context,
+    task: Task,
+    milestone: Milestone,
+    new_due: date,
+    reason: str,
+    *,
+    action: str = "extend",
+    detail: str = "",
+) -> date:
+    """Extend ``milestone`` to ``new_due`` by the sender (the original date stays on the
+    milestone): the extension, a line in the task's history and one in the audit trail.
+    Returns the due date it replaces."""
     old = milestone.current_due
     ctx.session.add(
         Extension(
@@ -68,20 +99,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
             at=ctx.now,
         )
     )
-    append_change(
-        ctx,
-        task,
-        kind="note",
-        milestone_id=milestone.id,
-        note=texts.EXTENSION_NOTE.format(old=texts.day(old), new=texts.day(new_due), reason=reason),
-    )
-    record(ctx, "extend", code, f"{texts.day(old)} → {texts.day(new_due)}: {reason}")
-    label = f" ({milestone.label})" if milestone.label else ""
-    return [
-        Reply(
-            texts.EXTENDED.format(
-                code=code, label=label, old=texts.day(old), new=texts.day(new_due), reason=reason
-            ),
-            task_id=task.id,
-        )
-    ]
+    note = texts.EXTENSION_NOTE.format(old=texts.day(old), new=texts.day(new_due), reason=reason)
+    append_change(ctx, task, kind="note", milestone_id=milestone.id, note=note + detail)
+    record(ctx, action, task.code, f"{texts.day(old)} → {texts.day(new_due)}: {reason}{detail}")
+    return old

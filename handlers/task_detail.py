@@ -4,7 +4,7 @@ status choices."""
 from __future__ import annotations
 
 from chat import render, texts
-from chat.actions import status_actions
+from chat.actions import request_extension_action, status_actions
 from chat.messages import Action, Reply
 from db import records
 from domain.access import may_change_status
@@ -23,7 +23,11 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
-    actions = status_actions(code) if may_change_status(ctx.who, ctx.roles(view)) else ()
+    actions: tuple[Action, ...] = ()
+    if may_change_status(ctx.who, ctx.roles(view)):
+        actions = status_actions(code)
+        if view.standing.next_open is not None:  # a date still to meet: more time may be asked
+            actions += (request_extension_action(code),)
     if ctx.who.is_admin and view.state.awaiting_confirmation:
         actions = office_actions(code) + actions
     text = "\n".join(

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import texts
 from chat.views import view_of
 from db import facts
-from db.models import Plan
+from db.models import ExtensionRequest, Plan, Task
 from domain.access import Who
-from reports.model import Report, build_report
+from reports.model import Pending, Report, build_report
 
 
 async def plan_report(
@@ -34,6 +35,14 @@ async def plan_report(
         )
     )
     views = [view_of(f, today) for f in found]
+    pending: dict[str, list[Pending]] = {}
+    for code, number, new_due in await session.execute(
+        select(Task.code, ExtensionRequest.id, ExtensionRequest.new_due)
+        .join(Task, Task.id == ExtensionRequest.task_id)
+        .where(Task.plan_id == plan_id, ExtensionRequest.state == "pending")
+        .order_by(ExtensionRequest.id)
+    ):
+        pending.setdefault(code, []).append(Pending(number, new_due))
     return build_report(
         views,
         plan_code=plan.code,
@@ -42,6 +51,7 @@ async def plan_report(
         zone=zone,
         scope=member_name if who is not None else None,
         unassigned=texts.REPORT_UNASSIGNED,
+        pending=pending,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -59,6 +60,30 @@ def _default_title(sheet: Sheet, year: int) -> str:
     return re.sub(rf"\b{sheet.year}\b", str(year), sheet.title)
 
 
+@dataclass(frozen=True)
+class Imported:
+    report: SeedReport
+    warnings: tuple[str, ...]  # dates let through by ``allow_old_dates``, by row
+
+
+def plan_code(sheet: Sheet, year: int, existing: Plan | None) -> str:
+    """The plan's number: plan ``year``'s own (already in the database), or the workbook's when
+    the workbook is plan ``year``'s; never another year's number. Raises ``ImportFailed``."""
+    if existing is not None:
+        return existing.code
+    if sheet.code and sheet.year == year:
+        return sheet.code
+    if sheet.code:
+        raise ImportFailed(
+            [
+                f"sheet '{sheet.name}': row 2 names plan {sheet.code} of {sheet.year}, "
+                f"not of {year}; another year's number is not copied: pass --code with "
+                f"the {year} plan's number"
+            ]
+        )
+    raise ImportFailed([f"sheet '{sheet.name}': row 2 names no plan number; pass --code"])
+
+
 async def import_workbook(
     session: AsyncSession,
     data: bytes,
@@ -67,23 +92,33 @@ async def import_workbook(
     now: datetime,
     code: str | None = None,
     title: str | None = None,
-) -> SeedReport:
+    allow_old_dates: bool = False,
+) -> Imported:
     """Check every row, then bring plan ``year`` in line with the workbook (caller's
     transaction). Raises ``ImportFailed`` before writing anything."""
     sheet = read_sheet(data)
     existing = await session.scalar(select(Plan).where(Plan.year == year))
-    code = code or (existing.code if existing else sheet.code)
-    title = title or (existing.title if existing else _default_title(sheet, year))
+    errors: list[str] = []  # every problem at once: the plan's number, its title, the rows
     if not code:
-        raise ImportFailed([f"sheet '{sheet.name}': row 2 names no plan number; pass --code"])
+        try:
+            code = plan_code(sheet, year, existing)
+        except ImportFailed as exc:
+            errors += exc.errors
+    title = title or (existing.title if existing else _default_title(sheet, year))
     if not title:
-        raise ImportFailed([f"sheet '{sheet.name}': row 1 has no plan title; pass --title"])
-    seed = build_seed(
-        sheet,
-        await load_directory(session),
-        year=year,
-        code=code,
-        title=title,
-        issued_on=existing.issued_on if existing else None,
-    )
-    return await apply_seed(session, seed, now=now)
+        errors.append(f"sheet '{sheet.name}': row 1 has no plan title; pass --title")
+    try:
+        built = build_seed(
+            sheet,
+            await load_directory(session),
+            year=year,
+            code=code or "?",
+            title=title or "?",
+            issued_on=existing.issued_on if existing else None,
+            allow_old_dates=allow_old_dates,
+        )
+    except ImportFailed as exc:
+        raise ImportFailed([*errors, *exc.errors]) from exc
+    if errors:
+        raise ImportFailed(errors)
+    return Imported(await apply_seed(session, built.seed, now=now), built.warnings)

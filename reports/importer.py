@@ -43,7 +43,7 @@ from db.seed_file import (
     SeedFile,
     TaskIn,
 )
-from domain.deadlines import read_deadline
+from domain.deadlines import Schedule, read_deadline
 from domain.people import Person, RoleGroup, resolve_directors
 from domain.text import fold, shorten
 from reports.xlsx_guard import MAX_ROW, Shape, Unreadable, survey
@@ -54,6 +54,10 @@ _PLAN_CODE = re.compile(r"Kế hoạch\s+(\S+)\s+năm\s+(\d{4})", re.IGNORECASE)
 MAX_ROWS = 5000
 COLUMNS = 12  # STT … Sản phẩm, the document, then status, progress, last update (ignored), notes
 UNREADABLE = "not a readable plan workbook: {reason}"
+OLD_DATES_HINT = (
+    "dates before the plan's year or unreadable: correct them in the workbook, "
+    "or pass --allow-old-dates to import them as they are"
+)
 
 
 class ImportFailed(Exception):
@@ -253,6 +257,29 @@ def _notes(cell: str) -> tuple[str | None, str | None]:
     return ("\n".join(note).strip() or None, "\n".join(flag).strip() or None)
 
 
+@dataclass(frozen=True)
+class Built:
+    """The plan a sheet describes, and the date problems let through by ``allow_old_dates``."""
+
+    seed: SeedFile
+    warnings: tuple[str, ...]
+
+
+def date_problems(
+    where: str, task_code: str, cell: str, dues: Sequence[date], year: int
+) -> list[str]:
+    """What is wrong with one row's completion time for plan ``year``: dates before the plan's
+    year (a "Quý I/2024" left in the 2025 plan) and text with no readable date."""
+    if cell and not dues:
+        return [f"{where}: task {task_code}: completion time '{cell}' has no readable date"]
+    return [
+        f"{where}: task {task_code}: completion time '{cell}' gives {due:%d/%m/%Y}, "
+        f"before the plan's year {year}"
+        for due in dues
+        if due.year < year
+    ]
+
+
 def build_seed(
     sheet: Sheet,
     directory: Directory,
@@ -261,9 +288,12 @@ def build_seed(
     code: str,
     title: str,
     issued_on: object = None,
-) -> SeedFile:
-    """The plan the sheet describes, checked row by row."""
+    allow_old_dates: bool = False,
+) -> Built:
+    """The plan the sheet describes, checked row by row. Dates before the plan's year and
+    unreadable dates are errors unless ``allow_old_dates`` (then they are warnings)."""
     errors: list[str] = []
+    dates: list[str] = []
     people = [Person(m.key, m.name) for m in directory.members]
     groups = [RoleGroup(g.key, g.name, tuple(g.aliases)) for g in directory.groups]
     agencies = _agency_index(directory.agencies)
@@ -305,6 +335,10 @@ def build_seed(
                 elif key not in target:
                     target.append(key)
         reading = read_deadline(cells.deadline or None, plan_year=year)
+        if reading.schedule != Schedule.ROADMAP:
+            dates += date_problems(
+                where, task_code, cells.deadline, [d.due for d in reading.milestones], year
+            )
         note, flag = _notes(cells.notes)
         if reading.problem is not None and flag is None and cells.deadline:
             flag = texts.IMPORT_FLAG_NO_DATE.format(text=cells.deadline)
@@ -332,10 +366,12 @@ def build_seed(
             errors.append(f"{where}: {exc.errors()[0]['msg']}")
     if not tasks and not errors:
         errors.append(f"sheet '{sheet.name}': no task rows")
+    if dates and not allow_old_dates:
+        errors += [*dates, OLD_DATES_HINT]
     if errors:
         raise ImportFailed(errors)
     try:
-        return SeedFile(
+        seed = SeedFile(
             plan=PlanIn.model_validate(
                 {"year": year, "code": code, "title": title, "issued_on": issued_on}
             ),
@@ -347,3 +383,4 @@ def build_seed(
         )
     except ValidationError as exc:
         raise ImportFailed([f"sheet '{sheet.name}': {e['msg']}" for e in exc.errors()]) from exc
+    return Built(seed, tuple(dates))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -15,9 +15,18 @@ from domain.status import Status
 
 
 @dataclass(frozen=True)
+class Pending:
+    """An extension request waiting for the standing office."""
+
+    number: int
+    new_due: date
+
+
+@dataclass(frozen=True)
 class Row:
     view: TaskView
     verdict: Verdict
+    pending: tuple[Pending, ...] = ()  # extension requests waiting for the office
 
 
 @dataclass(frozen=True)
@@ -98,8 +107,9 @@ def build_report(
     zone: ZoneInfo,
     scope: str | None = None,
     unassigned: str = "—",
+    pending: Mapping[str, Sequence[Pending]] = {},  # by task code
 ) -> Report:
-    rows = tuple(Row(v, verdict_for(v, today, zone)) for v in views)
+    rows = tuple(Row(v, verdict_for(v, today, zone), tuple(pending.get(v.code, ()))) for v in views)
     ordered = sorted(rows, key=lambda r: r.view.position)
     return Report(
         plan_code=plan_code,

@@ -73,6 +73,10 @@ def render_report(report: Report, *, office: bool = False) -> str:
                 extended=extended,
                 lead=", ".join(row.view.lead) or texts.REPORT_UNASSIGNED,
             )
+            + "".join(
+                texts.REPORT_PENDING.format(day=texts.day(p.new_due), number=p.number)
+                for p in row.pending
+            )
         )
     lines += ["", texts.REPORT_FOOTER if office else texts.REPORT_FOOTER_MEMBER]
     return "\n".join(lines)

@@ -71,6 +71,10 @@ def status_cell(row: Row) -> str:
         )
     if view.state.awaiting_confirmation:
         lines.append(texts.STATUS_AWAITING)
+    lines += [
+        texts.XLSX_STATUS_DETAIL_PENDING.format(day=texts.day(p.new_due), number=p.number)
+        for p in row.pending
+    ]
     return "\n".join(lines)
 
 

@@ -1,6 +1,8 @@
-"""Deliver the standing office's announcements to every member, from a ledger in the database.
+"""Deliver the standing office's announcements to every member, and notices to named members
+(extension requests and their answers), from a ledger in the database.
 
-/thongbao writes one ``announcement_deliveries`` row per member (planned). This sender claims
+/thongbao writes one ``announcement_deliveries`` row per member (planned); a notice writes one
+per member it names. This sender claims
 rows (planned -> sending), sends outside any transaction through the same rate limiter as the
 reminders, and records sent, failed (every account refused for good) or planned again (a
 transient failure, up to ``MAX_ATTEMPTS``). Rows left in ``sending`` by a crash are sent again
@@ -21,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from chat import texts
 from chat.delivery import Failure, NotSent, Outbox, Outcome, attempt, verdict
-from chat.messages import Reply
+from chat.messages import Action, Reply
 from chat.reach import reachable
 from db.models import Announcement, AnnouncementDelivery
 from db.session import Database
@@ -40,6 +42,14 @@ STOP_GRACE_SECONDS = 10.0  # a batch at the send rate takes ~4 s
 def announcement_text(announcement: Announcement) -> str:
     author = announcement.member.full_name if announcement.member else ""
     return texts.ANNOUNCEMENT.format(text=announcement.text, name=author)
+
+
+def announcement_reply(announcement: Announcement) -> Reply:
+    """An announcement under the office's heading; a notice as written, with its buttons."""
+    if announcement.kind != "notice":
+        return Reply(announcement_text(announcement))
+    actions = tuple(Action(label, command) for label, command in announcement.actions or [])
+    return Reply(announcement.text, actions)
 
 
 class AnnouncementSender:
@@ -136,7 +146,7 @@ class AnnouncementSender:
                 session, {r.member_id for r in rows}, now.date(), on_leave=True
             )
             announcements = {
-                a.id: announcement_text(a)
+                a.id: announcement_reply(a)
                 for a in await session.scalars(
                     select(Announcement)
                     .where(Announcement.id.in_({r.announcement_id for r in rows}))
@@ -159,7 +169,7 @@ class AnnouncementSender:
         )
         return len(rows)
 
-    async def _send(self, text: str, targets: list[tuple[str, str]]) -> NotSent | None:
+    async def _send(self, reply: Reply, targets: list[tuple[str, str]]) -> NotSent | None:
         """Send on each account; what it came to (None: delivered on at least one)."""
         outcomes: list[Outcome] = []
         for channel, chat_id in targets:
@@ -169,9 +179,9 @@ class AnnouncementSender:
                     await asyncio.sleep(wait - time.monotonic())
                 async with self.limiter:
                     self._last_sent[(channel, chat_id)] = time.monotonic()
-                    outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
+                    outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
             else:
-                outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
+                outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
         return verdict(outcomes, no_account=NO_ACCOUNT)
 
     async def _record(self, results: list[tuple[int, int, NotSent | None]]) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from chat import render, texts
-from chat.actions import status_actions
+from chat.actions import request_extension_action, status_actions
 from chat.messages import Reply
 from chat.views import TaskView
 from domain.text import shorten
@@ -69,7 +69,14 @@ def reminder(
     if occasion.kind == Kind.CHECKIN:
         lines.append(texts.REMIND_CHECKIN_ASK)
     lines += ["", texts.REMIND_FOOTER]
-    return Reply("\n".join(lines), status_actions(view.code), task_id=view.facts.id)
+    actions = status_actions(view.code)
+    if due is not None and occasion.kind in (Kind.DEADLINE, Kind.OVERDUE):
+        batch = next(
+            (i for i, m in enumerate(view.milestones, 1) if m.id == occasion.milestone_id), None
+        )
+        several = len(view.milestones) > 1
+        actions += (request_extension_action(view.code, batch if several else None),)
+    return Reply("\n".join(lines), actions, task_id=view.facts.id)
 
 
 def digest(name: str, today: date, views: Sequence[TaskView], plan_summary: str | None) -> Reply:

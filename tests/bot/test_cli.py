@@ -199,10 +199,24 @@ def test_export_import_and_admin_from_the_command_line(tmp_path: Path) -> None:
     workbook = load_workbook(tmp_path / "out" / "report.xlsx")
     assert workbook.sheetnames == ["Kế hoạch 2024", "Tổng hợp"]
 
-    imported = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025")
+    refused_year = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025")
+    assert refused_year.returncode == 1
+    assert "names plan 02/KH-BCĐ of 2024, not of 2025" in refused_year.stderr
+    old_dates = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025", "--code", "05/KH-BCĐ")
+    assert old_dates.returncode == 1 and "created" not in old_dates.stdout
+    assert re.search(
+        r"row \d+: task I\.5: completion time 'Quý I/2024' gives 31/03/2024, before the plan's "
+        r"year 2025",
+        old_dates.stderr,
+    ), old_dates.stderr
+    assert "--allow-old-dates" in old_dates.stderr
+    new_year = ("--plan", "2025", "--code", "05/KH-BCĐ", "--allow-old-dates")
+    imported = bot(tmp_path, "import", "out/report.xlsx", *new_year)
     assert imported.returncode == 0, imported.stderr
     assert "created 1 plan, 4 section, 42 task" in imported.stdout
-    again = bot(tmp_path, "import", "out/report.xlsx", "--plan", "2025")
+    assert "imported as written (--allow-old-dates)" in imported.stdout
+    assert "task I.5: completion time 'Quý I/2024'" in imported.stdout
+    again = bot(tmp_path, "import", "out/report.xlsx", *new_year)
     assert "created nothing; updated nothing" in again.stdout
 
     sheet = workbook["Kế hoạch 2024"]

@@ -93,7 +93,9 @@ async def test_join_then_ask_what_is_mine(zalo: Zalo) -> None:
 async def test_report_by_number_then_by_reply(zalo: Zalo) -> None:
     await zalo.link("le-hong-vinh", VINH)
     (detail,) = await zalo.ask(VINH, "/nhiemvu I.5")
-    assert detail.endswith("Trả lời bằng số:\n1. Đang thực hiện\n2. Hoàn thành\n3. Gặp vướng mắc")
+    assert detail.endswith(
+        "Trả lời bằng số:\n1. Đang thực hiện\n2. Hoàn thành\n3. Gặp vướng mắc\n4. ⏳ Xin gia hạn"
+    )
     (question,) = await zalo.ask(VINH, "2")  # Hoàn thành: which day?
     assert question.endswith("Trả lời bằng số:\n1. Hôm nay\n2. Hôm qua")
     (done,) = await zalo.ask(VINH, "1")
@@ -110,6 +112,15 @@ async def test_report_by_number_then_by_reply(zalo: Zalo) -> None:
         assert [(c.channel, c.new_status) for c in changes] == [
             ("zalo", "hoan_thanh"), ("zalo", "chua_trien_khai"), ("zalo", "dang_thuc_hien")
         ]  # fmt: skip
+
+
+async def test_an_extension_request_by_number_then_the_next_message(zalo: Zalo) -> None:
+    await zalo.link("le-hong-vinh", VINH)
+    await zalo.ask(VINH, "/nhiemvu III.5")
+    (question,) = await zalo.ask(VINH, "4")  # ⏳ Xin gia hạn
+    assert question.startswith("Xin gia hạn nhiệm vụ III.5 (hạn hiện tại 31/12/2024).")
+    (filed,) = await zalo.ask(VINH, "31/03/2025 chờ hướng dẫn của Bộ Nội vụ")
+    assert filed.startswith("Đã gửi yêu cầu gia hạn số 1 cho cơ quan thường trực: nhiệm vụ III.5")
 
 
 async def test_long_replies_are_cut_at_2000_on_line_boundaries(zalo: Zalo) -> None:

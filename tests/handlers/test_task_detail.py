@@ -30,8 +30,14 @@ async def test_a_task_in_full(chat: Chat) -> None:
 async def test_those_who_may_act_get_the_status_choices(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     (reply,) = await chat.say(vinh, "/nhiemvu i.8")
-    assert [a.label for a in reply.actions] == ["Đang thực hiện", "Hoàn thành", "Gặp vướng mắc"]
+    assert [a.label for a in reply.actions] == [
+        "Đang thực hiện",
+        "Hoàn thành",
+        "Gặp vướng mắc",
+        "⏳ Xin gia hạn",
+    ]
     assert reply.actions[1].command == "/hoanthanh I.8"  # asks for the day and document
+    assert reply.actions[3].command == "/xingiahan I.8"
 
 
 async def test_flags_and_missing_dates_are_shown(chat: Chat) -> None:

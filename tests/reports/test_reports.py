@@ -4,6 +4,7 @@ workbook's layout, and a plan going out to Excel and back (the next year's plan 
 from __future__ import annotations
 
 import io
+import re
 import struct
 from datetime import date
 
@@ -254,11 +255,24 @@ async def _plan_tasks(session: AsyncSession, plan_id: int) -> list[Task]:
 async def test_export_then_import_as_2025_gives_the_same_42_tasks(seeded: Database) -> None:
     data = await _workbook(seeded, date(2024, 7, 1))
     async with seeded.transaction(write=True) as session:
-        report = await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
+        imported = await import_workbook(
+            session,
+            data,
+            year=2025,
+            now=local("2025-01-02 08:00"),
+            code="05/KH-BCĐ",
+            allow_old_dates=True,
+        )
+    report = imported.report
     assert report.created["task"] == 42 and report.created["plan"] == 1
+    # The 2024 dates let through are listed by row, I.5's "Quý I/2024" among them.
+    assert any(
+        "task I.5: completion time 'Quý I/2024' gives 31/03/2024, before the plan's year 2025" in w
+        for w in imported.warnings
+    ), imported.warnings
     async with seeded.transaction() as session:
         plans = {p.year: p for p in await session.scalars(select(Plan))}
-        assert plans[2025].code == "02/KH-BCĐ"
+        assert plans[2025].code == "05/KH-BCĐ"
         assert plans[2025].title.endswith("năm 2025")
         old, new = [await _plan_tasks(session, plans[year].id) for year in (2024, 2025)]
     assert len(new) == 42
@@ -278,8 +292,11 @@ async def test_reimporting_the_same_year_changes_nothing_and_keeps_history(
         before = await session.scalar(select(func.count()).select_from(StatusChange))
     for _ in range(2):
         async with chat.database.transaction(write=True) as session:
-            report = await import_workbook(session, data, year=2024, now=local("2024-04-05 10:00"))
-        assert not report.changed and not report.kept_tasks
+            imported = await import_workbook(
+                session, data, year=2024, now=local("2024-04-05 10:00")
+            )
+        assert not imported.warnings
+        assert not imported.report.changed and not imported.report.kept_tasks
     async with chat.database.transaction() as session:
         after = await session.scalar(select(func.count()).select_from(StatusChange))
     assert after == before
@@ -302,7 +319,7 @@ async def test_an_edited_workbook_updates_the_plan_and_keeps_each_task_history(
         report = await import_workbook(
             session, buffer.getvalue(), year=2024, now=local("2024-04-05 10:00")
         )
-    assert report.updated["task"] == 1
+    assert report.report.updated["task"] == 1
     reply = await chat.text(admin, "/nhiemvu I.1")
     assert "Kế hoạch số 02/KH-BCĐ" in reply  # I.1's history is still there
 
@@ -385,8 +402,8 @@ async def test_a_good_new_workbook_imports_and_a_non_workbook_is_refused(
         async with seeded.transaction(write=True) as session:
             await import_workbook(session, b"not a zip", year=2025, now=local("2025-01-02 08:00"))
     async with seeded.transaction(write=True) as session:
-        report = await import_workbook(session, _broken({}), year=2025, now=local("2025-01-02"))
-    assert report.created["task"] == 2
+        imported = await import_workbook(session, _broken({}), year=2025, now=local("2025-01-02"))
+    assert imported.report.created["task"] == 2 and not imported.warnings
     async with seeded.transaction() as session:
         plan = await session.scalar(select(Plan).where(Plan.year == 2025))
         assert plan is not None and plan.code == "09/KH-BCĐ"
@@ -413,3 +430,75 @@ def test_chart_colours_tell_late_from_on_time_and_their_counts_are_legible() -> 
         assert contrast(text_colour(colour), colour) >= MIN_CONTRAST, category
     assert contrast("#ffffff", "#000000") == pytest.approx(21)
     assert text_colour("#ffb74d") == "#000000" and text_colour("#1565c0") == "#ffffff"
+
+
+async def test_importing_last_years_workbook_lists_old_dates_by_row_and_writes_nothing(
+    seeded: Database,
+) -> None:
+    """Issue 20, item 4: the 2024 export brought in as 2025 without flags is refused, every
+    2024 date named by its row, and the 2024 plan's number is never taken for 2025."""
+    data = await _workbook(seeded, date(2024, 7, 1))
+    with pytest.raises(ImportFailed) as no_code:
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
+    line = no_code.value.errors[0]  # then the rows' dates: every problem at once
+    assert "names plan 02/KH-BCĐ of 2024, not of 2025" in line and "pass --code" in line
+    assert any("task I.5:" in e for e in no_code.value.errors[1:])
+    with pytest.raises(ImportFailed) as old_dates:
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(
+                session, data, year=2025, now=local("2025-01-02 08:00"), code="05/KH-BCĐ"
+            )
+    errors = old_dates.value.errors
+    row = next(e for e in errors if "task I.5:" in e)
+    assert re.match(
+        r"^sheet 'Kế hoạch 2024', row \d+: task I\.5: completion time 'Quý I/2024' "
+        r"gives 31/03/2024, before the plan's year 2025$",
+        row,
+    ), row
+    assert errors[-1].endswith("pass --allow-old-dates to import them as they are")
+    assert not any("'Trong năm'" in e for e in errors)  # read in the plan's own year
+    async with seeded.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Plan)) == 1
+
+
+async def test_an_unreadable_date_is_refused_unless_allowed_then_flagged(
+    seeded: Database,
+) -> None:
+    data = _broken({(6, 6): "khi có hướng dẫn"})
+    with pytest.raises(ImportFailed) as failure:
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(session, data, year=2025, now=local("2025-01-02 08:00"))
+    assert failure.value.errors[0] == (
+        "sheet 'Sheet', row 6: task I.2: completion time 'khi có hướng dẫn' has no readable date"
+    )
+    async with seeded.transaction(write=True) as session:
+        imported = await import_workbook(
+            session, data, year=2025, now=local("2025-01-02 08:00"), allow_old_dates=True
+        )
+    assert imported.warnings == (failure.value.errors[0],)
+    async with seeded.transaction() as session:
+        plan = await session.scalar(select(Plan).where(Plan.year == 2025))
+        assert plan is not None
+        task = await records.task_by_code(session, plan.id, "I.2")
+        assert task is not None and not task.milestones
+        assert task.flag is not None and "khi có hướng dẫn" in task.flag
+
+
+async def test_a_workbook_of_another_year_needs_code_and_one_of_the_year_gives_its_own(
+    seeded: Database,
+) -> None:
+    with pytest.raises(ImportFailed, match="names plan 09/KH-BCĐ of 2025, not of 2026"):
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(
+                session, _broken({}), year=2026, now=local("2026-01-02"), allow_old_dates=True
+            )
+    no_number = _broken({(2, 1): "Kế hoạch của Ban Chỉ đạo"})
+    with pytest.raises(ImportFailed, match="row 2 names no plan number; pass --code"):
+        async with seeded.transaction(write=True) as session:
+            await import_workbook(session, no_number, year=2025, now=local("2025-01-02"))
+    async with seeded.transaction(write=True) as session:
+        imported = await import_workbook(
+            session, no_number, year=2025, now=local("2025-01-02"), code="07/KH-BCĐ"
+        )
+    assert imported.report.created["plan"] == 1
