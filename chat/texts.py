@@ -48,14 +48,13 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat I.5 đang thực hiện 60% đã trình dự thảo
    /capnhat I.5 hoàn thành Kế hoạch số 15/KH-UBND
    /capnhat I.8 đợt 1 hoàn thành
-   /capnhat II.4 gặp vướng mắc chờ Trung ương hướng dẫn
 /quahan — nhiệm vụ quá hạn
 /sapden — nhiệm vụ đến hạn trong 14 ngày tới
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn, ví dụ:
    /xingiahan III.5 31/03/2025 chờ hướng dẫn của Bộ Nội vụ
 /kehoach — xem hoặc chọn kế hoạch (năm) khác
-/web — đường dẫn đăng nhập trang theo dõi nhiệm vụ trên máy tính (15 phút, dùng một lần)
+/web — đăng nhập trang theo dõi nhiệm vụ trên máy tính
 /caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
 /roikhoi — hủy liên kết tài khoản này
 /trogiup — hướng dẫn này
@@ -63,7 +62,7 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
 Hoặc gõ thẳng mã nhiệm vụ: "I.5 xong", "xong I.5", "I.5 60% đã trình dự thảo".
 Báo hoàn thành kèm ngày và văn bản: /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
-Ảnh, tệp văn bản (PDF, Word, Excel) kèm theo: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
+Ảnh, tệp văn bản: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
 
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
@@ -207,7 +206,7 @@ HISTORY_STATUS = "• {at} · {who}: {old} → {new}{progress}{extra}"
 HISTORY_DONE_ON = " (ngày hoàn thành {day})"
 HISTORY_MILESTONE = "• {at} · {who}: {label} hoàn thành{extra}"
 HISTORY_NOTE = "• {at} · {who} ghi chú: “{note}”"
-HISTORY_REFERENCE = "• {at} · {who} ghi số hiệu/sản phẩm: “{reference}”"
+HISTORY_REFERENCE = "• {at} · {who} ghi văn bản, kết quả: “{reference}”"
 SOMEONE = "(không rõ)"
 NONE = "(không có)"
 

@@ -423,7 +423,7 @@ async def test_a_reply_is_cleaned_as_a_command_is_and_the_plan_still_exports(
     await tg.link("admin", ADMIN, admin=True)
     (done,) = await tg.ask(ADMIN, "/capnhat I.1 hoàn thành")
     (saved,) = await tg.ask(ADMIN, "Quyết định\x01 số\x0b 45/QĐ-UBND\x1b", reply_to=done.message_id)
-    assert saved.text == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.1: “Quyết định số 45/QĐ-UBND”"
+    assert saved.text == "Đã ghi văn bản, kết quả cho nhiệm vụ I.1: “Quyết định số 45/QĐ-UBND”"
     (detail,) = await tg.ask(ADMIN, "/nhiemvu I.2")
     (noted,) = await tg.ask(ADMIN, "đã họp\u202e lần 2\x00", reply_to=detail.message_id)
     assert noted.text == "Đã ghi chú vào nhiệm vụ I.2: “đã họp lần 2”"

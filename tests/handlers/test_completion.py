@@ -182,13 +182,15 @@ async def test_the_hoan_thanh_tap_asks_for_the_day_and_the_document(
     (detail,) = await chat.say(vinh, "/nhiemvu I.5")
     done = next(a for a in detail.actions if a.label == texts.ACTION_DONE)
     (ask,) = await chat.say(vinh, done.command)
-    assert ask.text.startswith("Nhiệm vụ I.5 hoàn thành ngày nào?") and ask.task_code == "I.5"
+    assert ask.text.startswith("Nhiệm vụ I.5 hoàn thành ngày nào?")
+    i5 = await _task_id(chat, "I.5")
+    assert ask.task_id == i5  # a reply to the question is about I.5
     today = next(a for a in ask.actions if a.label == "Hôm nay")
     assert len(today.command.encode()) <= 64  # Telegram's callback_data limit
     text = await chat.text(vinh, today.command)
     assert "→ Hoàn thành (100%)" in text and "Ngày hoàn thành: 20/06/2024" in text
     # The document, optional, in reply to the confirmation.
-    await chat.engine.remember("telegram", vinh, "500", "I.5")
+    await chat.engine.remember("telegram", vinh, "500", i5)
     (saved,) = await chat.say(vinh, "Quyết định số 45/QĐ-UBND ngày 19/06/2024", reply_to="500")
     assert (
         saved.text
@@ -202,7 +204,8 @@ async def test_a_reply_with_a_day_to_the_question_completes_on_that_day(
 ) -> None:
     chat, _ = office
     vinh = await chat.link("le-hong-vinh")
-    await chat.engine.remember("telegram", vinh, "700", "I.5")
+    i5 = await _task_id(chat, "I.5")
+    await chat.engine.remember("telegram", vinh, "700", i5)
     text = await chat.text_reply(vinh, "ngày 25/01/2024 Quyết định số 45/QĐ-UBND", "700")
     assert "Ngày hoàn thành: 25/01/2024" in text and "Quyết định số 45/QĐ-UBND" in text
 
@@ -212,7 +215,7 @@ async def test_a_reply_with_a_day_and_other_words_is_a_note_not_a_completion(
 ) -> None:
     chat, _ = office
     vinh = await chat.link("le-hong-vinh")
-    await chat.engine.remember("telegram", vinh, "701", "I.5")
+    await chat.engine.remember("telegram", vinh, "701", await _task_id(chat, "I.5"))
     text = await chat.text_reply(vinh, "ngày 25/06/2024 họp Ban chỉ đạo", "701")
     assert text.startswith("Đã ghi chú vào nhiệm vụ I.5")
     assert (await last_change(chat.database, "I.5")).new_status is None
@@ -261,3 +264,10 @@ async def test_almost_done_is_not_done(office: tuple[Chat, str]) -> None:
     (reply,) = await chat.say(vinh, "I.5 sắp xong")
     assert reply.text.startswith("Chưa rõ tình trạng mới của nhiệm vụ I.5")
     assert reply.actions  # the status choices, one tap each
+
+
+async def _task_id(chat: Chat, code: str) -> int:
+    async with chat.database.transaction() as session:
+        found = await session.scalar(select(Task.id).where(Task.code == code))
+    assert found is not None
+    return found

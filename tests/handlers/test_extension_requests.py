@@ -16,6 +16,7 @@ from chat.delivery import PermanentFailure
 from chat.messages import Action, Reply
 from db.models import AdminAction, AnnouncementDelivery, ExtensionRequest, StatusChange
 from domain.clock import FrozenClock
+from reports.workbook import STATUS_COLUMN
 from scheduler.announcements import AnnouncementSender
 from tests.conftest import Chat
 
@@ -263,7 +264,12 @@ async def test_reports_show_pending_requests_next_to_overdue_tasks(chat: Chat, a
     (export,) = await chat.say(admin, "/xuat")
     sheet = load_workbook(io.BytesIO(export.files[0].data)).active
     assert sheet is not None
-    cells = [str(row[7]) for row in sheet.iter_rows(values_only=True) if row[0] == "1" and row[7]]
+    status = STATUS_COLUMN - 1
+    cells = [
+        str(row[status])
+        for row in sheet.iter_rows(values_only=True)
+        if row[0] == "1" and row[status]
+    ]
     assert any(
         f"Xin gia hạn đến 30/04/2024, chờ duyệt (yêu cầu số {number})" in c for c in cells
     ), cells

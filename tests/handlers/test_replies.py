@@ -65,9 +65,9 @@ async def test_a_reference_saved_after_completion_shows_in_the_history(chat: Cha
     vinh = await chat.link("le-hong-vinh")
     await chat.text(vinh, "/capnhat I.5 hoàn thành")
     saved = await chat.text(vinh, "/capnhat I.5 ghi chú Kế hoạch số 15/KH-UBND")
-    assert saved == "Đã ghi số hiệu/sản phẩm cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
+    assert saved == "Đã ghi văn bản, kết quả cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
     detail = await chat.text(vinh, "/nhiemvu I.5")
-    assert "ghi số hiệu/sản phẩm: “Kế hoạch số 15/KH-UBND”" in detail
+    assert "ghi văn bản, kết quả: “Kế hoạch số 15/KH-UBND”" in detail
     assert "“”" not in detail  # it once read `ghi chú: “”`
 
 

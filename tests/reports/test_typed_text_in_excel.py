@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from chat import texts
 from db import records
 from db.models import Plan, Task
 from db.session import Database
@@ -85,10 +86,15 @@ async def test_typed_text_is_exported_as_text_and_imports_back_unchanged(
     row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[1].value == TYPED["content"])
     assert row[1].data_type == "s"
     i5 = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[6].value == TYPED["product"])
-    assert i5[10].value == TYPED["note"] and i5[3].value.endswith(TYPED["agency"])
+    assert i5[len(texts.XLSX_HEADERS) - 1].value == TYPED["note"] and i5[3].value.endswith(
+        TYPED["agency"]
+    )
 
     async with seeded.transaction(write=True) as session:
-        await import_workbook(session, document.data, year=2025, now=local("2025-01-02 08:00"))
+        await import_workbook(
+            session, document.data, year=2025, now=local("2025-01-02 08:00"),
+            code="05/KH-BCĐ", allow_old_dates=True,
+        )  # fmt: skip
     async with seeded.transaction() as session:
         plans = {p.year: p for p in await session.scalars(select(Plan))}
         old = {t.code: t for t in await _plan_tasks(session, plans[2024].id)}
@@ -157,7 +163,16 @@ def test_an_excel_edited_workbook_imports_its_dates_and_merged_cells(tmp_path: P
         sheet.merge_cells(f"{column}{first}:{column}{first + 2}")
     workbook.save(tmp_path / "edited.xlsx")
 
-    imported = bot(tmp_path, "import", "edited.xlsx", "--plan", "2025")
+    imported = bot(
+        tmp_path,
+        "import",
+        "edited.xlsx",
+        "--plan",
+        "2025",
+        "--code",
+        "05/KH-BCĐ",
+        "--allow-old-dates",
+    )
     assert imported.returncode == 0, imported.stderr
     database = tmp_path / "cli.db"
     tasks = _tasks(database, 2025)
@@ -190,7 +205,16 @@ def test_a_formula_without_a_saved_value_is_named_not_read_as_empty(tmp_path: Pa
     row = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == "5")
     row[1].value = '=CONCATENATE("Tổ chức ", "hội nghị")'  # openpyxl saves no value for it
     workbook.save(tmp_path / "formula.xlsx")
-    failed = bot(tmp_path, "import", "formula.xlsx", "--plan", "2025")
+    failed = bot(
+        tmp_path,
+        "import",
+        "formula.xlsx",
+        "--plan",
+        "2025",
+        "--code",
+        "05/KH-BCĐ",
+        "--allow-old-dates",
+    )
     assert failed.returncode == 1
     assert f"row {row[1].row}" in failed.stderr and "B" + str(row[1].row) in failed.stderr
     assert "formula" in failed.stderr and "no saved value" in failed.stderr
