@@ -300,7 +300,7 @@ async def test_a_lone_surrogate_or_odd_digits_from_zalo_are_answered_plainly(
     (welcome,) = await zalo.api.wait_sent(VINH)
     assert welcome.text.startswith("Xin chào đồng chí Lê Hồng Vinh!")
     (detail,) = await zalo.ask(VINH, "/nhiemvu I.5")
-    assert detail.endswith("3. Gặp vướng mắc")
+    assert detail.endswith("3. Gặp vướng mắc\n4. ⏳ Xin gia hạn")
     assert await zalo.ask(VINH, "²") == [texts.UNKNOWN]  # not choice 2
     (noted,) = await zalo.ask(VINH, "ghi chú đã họp\ud800 lần 2")
     assert noted == "Đã ghi chú vào nhiệm vụ I.5: “đã họp lần 2”"
