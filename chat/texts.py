@@ -507,3 +507,32 @@ CONSOLE_OLD_PLAN = (
     "của kế hoạch đó hiện là quá hạn. Để xem như vào một ngày của năm {year}, chạy lại với "
     "BOT_NOW={year}-03-20T09:00+07:00"
 )
+
+# Answers to reminders, digests and announcements: "Đã nhận", "Nhắc lại" (snooze); /chuanhan.
+ACTION_ACK = "✅ Đã nhận"
+ACTION_SNOOZE = {
+    "chieu": "⏰ Nhắc lại chiều nay",
+    "mai": "⏰ Nhắc lại ngày mai",
+    "3ngay": "⏰ Nhắc lại sau 3 ngày",
+}
+ACK_DONE = "✅ Đã nhận · {name} · {at}"
+ACK_ALREADY = "Đồng chí đã xác nhận đã nhận tin này lúc {at}."
+ACK_SAVED = "✅ Đã ghi nhận: đồng chí đã nhận {what} (lúc {at})."
+ACK_WHAT_REMINDER = "nhắc việc {code}"
+ACK_WHAT_DIGEST = "bản tin tuần"
+ACK_WHAT_LIST = "danh sách nhiệm vụ quá hạn kéo dài"
+ACK_WHAT_ANNOUNCEMENT = "thông báo ngày {day}"
+ACK_NOT_YOURS = "Tin nhắn này không gửi cho đồng chí nên không thể xác nhận thay."
+ACK_NOTHING = (
+    "Không có nhắc việc hoặc thông báo nào gần đây để xác nhận đã nhận. "
+    "Để ghi chú vào một nhiệm vụ: /capnhat <mã> ghi chú <nội dung>"
+)
+ACK_USAGE = "Đề nghị bấm nút “Đã nhận” dưới tin nhắc việc, hoặc trả lời tin đó: “đã nhận”."
+SNOOZE_SET = "⏰ Sẽ nhắc lại lúc {at}."
+SNOOZE_PAST_DEADLINE = (
+    "Không thể nhắc lại sau ngày đến hạn ({due}). Chọn “Nhắc lại chiều nay”, hoặc cập nhật tiến độ."
+)
+SNOOZE_TOO_LATE = "Đã quá 14:00 hôm nay: đề nghị chọn “Nhắc lại ngày mai”."
+SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nhắc việc."
+REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
+REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"

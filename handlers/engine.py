@@ -28,8 +28,10 @@ from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
 from domain.clock import Clock
+from domain.receipts import is_acknowledgement
 from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
+from handlers.acknowledge import acknowledge, acknowledge_typed
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
 from handlers.context import Context, Orm
@@ -95,6 +97,7 @@ ROUTES: dict[str, Route] = {
     "chuathamgia": Route(admin_people.not_joined, admin=True),
     "thongbao": Route(announce, writes=True, admin=True),
     "nhatky": Route(show_audit, admin=True),
+    "danhan": Route(acknowledge, writes=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
@@ -167,7 +170,11 @@ class Engine:
             refused(inbound, "group chat")
             return [Reply(texts.GROUP_PRIVATE)]
         route = ROUTES.get(command.name) if command else None
-        writes = (route.writes if route else command is not None) or inbound.reply_to is not None
+        writes = (
+            (route.writes if route else command is not None)
+            or inbound.reply_to is not None
+            or (command is None and is_acknowledgement(inbound.text))
+        )
         replies = await self._answer(inbound, command, route, writes)
         if writes:
             for listener in self.on_change:
@@ -228,6 +235,8 @@ class Engine:
         self, ctx: Context, command: Command | None, route: Route | None
     ) -> list[Reply]:
         if command is None:
+            if is_acknowledgement(ctx.inbound.text):  # "Đã nhận": never a note
+                return await acknowledge_typed(ctx)
             task = await self._replied_task(ctx)
             if task is not None:
                 return await reply_update(ctx, task, ctx.inbound.text)

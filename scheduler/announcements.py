@@ -20,9 +20,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from chat import texts
-from chat.delivery import Failure, NotSent, Outbox, Outcome, attempt, verdict
+from chat.actions import receipt_actions
+from chat.delivery import Failure, NotSent, Outbox, Outcome, Sent, attempt, verdict
 from chat.messages import Reply
 from chat.reach import reachable
+from db.acks import Receipt, record_receipts
 from db.models import Announcement, AnnouncementDelivery
 from db.session import Database
 from domain.clock import Clock
@@ -40,6 +42,11 @@ STOP_GRACE_SECONDS = 10.0  # a batch at the send rate takes ~4 s
 def announcement_text(announcement: Announcement) -> str:
     author = announcement.member.full_name if announcement.member else ""
     return texts.ANNOUNCEMENT.format(text=announcement.text, name=author)
+
+
+def announcement_reply(announcement_id: int, text: str) -> Reply:
+    """The announcement with its "Đã nhận" choice."""
+    return Reply(text, receipt_actions(f"a{announcement_id}", snooze=False))
 
 
 class AnnouncementSender:
@@ -152,15 +159,16 @@ class AnnouncementSender:
                 for r in rows
             ]
         outcomes = await asyncio.gather(
-            *(self._send(announcements[aid], targets) for aid, _, targets in work)
-        )
+            *(self._send(announcement_reply(aid, announcements[aid]), targets)
+              for aid, _, targets in work)
+        )  # fmt: skip
         await self._record(
             [(aid, mid, outcome) for (aid, mid, _), outcome in zip(work, outcomes, strict=True)]
         )
         return len(rows)
 
-    async def _send(self, text: str, targets: list[tuple[str, str]]) -> NotSent | None:
-        """Send on each account; what it came to (None: delivered on at least one)."""
+    async def _send(self, reply: Reply, targets: list[tuple[str, str]]) -> list[Outcome]:
+        """Send on each account; the outcome of each."""
         outcomes: list[Outcome] = []
         for channel, chat_id in targets:
             if channel in self.outboxes:
@@ -169,16 +177,23 @@ class AnnouncementSender:
                     await asyncio.sleep(wait - time.monotonic())
                 async with self.limiter:
                     self._last_sent[(channel, chat_id)] = time.monotonic()
-                    outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
+                    outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
             else:
-                outcomes.append(await attempt(self.outboxes, channel, chat_id, Reply(text)))
-        return verdict(outcomes, no_account=NO_ACCOUNT)
+                outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
+        return outcomes
 
-    async def _record(self, results: list[tuple[int, int, NotSent | None]]) -> None:
+    async def _record(self, results: list[tuple[int, int, list[Outcome]]]) -> None:
         now = self.clock.now()
         retry = False
         async with self.database.transaction(write=True) as session:
-            for announcement_id, member_id, failure in results:
+            await record_receipts(
+                session,
+                [Receipt(o.channel, o.chat_id, o.message_id, member_id, announcement_id=aid)
+                 for aid, member_id, outcomes in results for o in outcomes if isinstance(o, Sent)],
+                now,
+            )  # fmt: skip
+            for announcement_id, member_id, outcomes in results:
+                failure = verdict(outcomes, no_account=NO_ACCOUNT)
                 row = await session.get(AnnouncementDelivery, (announcement_id, member_id))
                 if row is None:
                     continue

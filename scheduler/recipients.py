@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import render, texts
+from chat.actions import receipt_actions
 from chat.messages import Reply
 from chat.reach import reachable
 from chat.views import TaskView, task_view
@@ -23,6 +25,13 @@ from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion
+
+SNOOZABLE = frozenset({Kind.DEADLINE, Kind.OVERDUE, Kind.COORDINATION, Kind.CHECKIN})
+
+
+def with_receipt(reply: Reply, reminder_id: int, *, snooze: bool) -> Reply:
+    """The message with its "Đã nhận" (and "Nhắc lại") choices for its ledger row."""
+    return replace(reply, actions=reply.actions + receipt_actions(f"r{reminder_id}", snooze=snooze))
 
 
 class Claim(NamedTuple):
@@ -86,6 +95,7 @@ async def deliveries(
             reply = compose.reminder(views[occasion.task_id], occasion, today)
         else:
             continue
+        reply = with_receipt(reply, c.reminder_id, snooze=occasion.kind in SNOOZABLE)
         result.append(
             Delivery([c.reminder_id], member_id, name, occasion.task_id or None, targets, reply)
         )
@@ -99,6 +109,7 @@ async def deliveries(
         else:
             reply = compose.escalations([views[c.occasion.task_id] for c in items], today)
             task_id = None
+        reply = with_receipt(reply, items[0].reminder_id, snooze=False)
         result.append(
             Delivery(
                 [c.reminder_id for c in items],

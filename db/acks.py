@@ -1,0 +1,136 @@
+"""Acknowledgements and the messages that can be acknowledged: data functions (the caller owns
+the transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Acknowledgement, AnnouncementDelivery, ReceiptMessage, Reminder
+
+GROUPED_KINDS = frozenset({"escalation"})  # one message for every row of one instant
+
+
+def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A bot message that can be acknowledged, as sent to one chat."""
+
+    channel: str
+    chat_id: str
+    message_id: str
+    member_id: int
+    reminder_id: int | None = None
+    announcement_id: int | None = None
+
+
+async def record_receipts(
+    session: AsyncSession, receipts: Sequence[Receipt], now: datetime
+) -> None:
+    """Remember the messages that can be acknowledged (one statement, whatever the count)."""
+    if not receipts:
+        return
+    rows = [
+        {
+            "channel": r.channel, "chat_id": r.chat_id, "message_id": r.message_id,
+            "member_id": r.member_id, "reminder_id": r.reminder_id,
+            "announcement_id": r.announcement_id, "sent_at": now,
+        }
+        for r in receipts
+    ]  # fmt: skip
+    await session.execute(_insert(session)(ReceiptMessage).on_conflict_do_nothing(), rows)
+
+
+async def receipt_for(
+    session: AsyncSession,
+    *,
+    channel: str,
+    chat_id: str,
+    member_id: int,
+    message_id: str | None,
+    since: datetime,
+) -> ReceiptMessage | None:
+    """The message a typed "đã nhận" answers: the one replied to, or else the last one sent to
+    this chat (not before ``since``)."""
+    query = select(ReceiptMessage).where(
+        ReceiptMessage.channel == channel,
+        ReceiptMessage.chat_id == chat_id,
+        ReceiptMessage.member_id == member_id,
+    )
+    found: ReceiptMessage | None
+    if message_id is not None:
+        found = await session.scalar(query.where(ReceiptMessage.message_id == message_id))
+        return found
+    found = await session.scalar(
+        query.where(ReceiptMessage.sent_at >= since)
+        .order_by(ReceiptMessage.sent_at.desc(), ReceiptMessage.id.desc())
+        .limit(1)
+    )
+    return found
+
+
+async def acknowledged_at(
+    session: AsyncSession, member_id: int, *, reminder_id: int = 0, announcement_id: int = 0
+) -> datetime | None:
+    at: datetime | None = await session.scalar(
+        select(Acknowledgement.at).where(
+            Acknowledgement.member_id == member_id,
+            Acknowledgement.reminder_key == reminder_id,
+            Acknowledgement.announcement_key == announcement_id,
+        )
+    )
+    return at
+
+
+async def reminder_rows(session: AsyncSession, row: Reminder) -> list[int]:
+    """The ledger rows one message carried: the row itself, or every row of an escalation list
+    (one message for all the tasks of an instant)."""
+    if row.kind not in GROUPED_KINDS:
+        return [row.id]
+    return list(
+        await session.scalars(
+            select(Reminder.id).where(
+                Reminder.member_id == row.member_id,
+                Reminder.kind == row.kind,
+                Reminder.planned_at == row.planned_at,
+            )
+        )
+    )
+
+
+async def acknowledge(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    reminder_ids: Iterable[int] = (),
+    announcement_id: int | None = None,
+    channel: str,
+    account: str,
+    now: datetime,
+) -> None:
+    """Record the acknowledgement (a second one of the same message changes nothing)."""
+    base = {"member_id": member_id, "channel": channel, "account": account, "at": now}
+    rows = [
+        {**base, "reminder_id": rid, "reminder_key": rid, "announcement_id": None,
+         "announcement_key": 0}
+        for rid in reminder_ids
+    ]  # fmt: skip
+    if announcement_id is not None:
+        rows.append({**base, "reminder_id": None, "reminder_key": 0,
+                     "announcement_id": announcement_id, "announcement_key": announcement_id})  # fmt: skip
+    if rows:
+        await session.execute(_insert(session)(Acknowledgement).on_conflict_do_nothing(), rows)
+
+
+async def announcement_reached(session: AsyncSession, announcement_id: int, member_id: int) -> bool:
+    """Whether the announcement was meant for this member (a delivery row exists)."""
+    return await session.get(AnnouncementDelivery, (announcement_id, member_id)) is not None

@@ -1,0 +1,170 @@
+"""Reminders people answer, through the real stack (the ledger, PTB against the local Bot API
+server, the Zalo channel against its local server): "Đã nhận" is recorded, shown on the message,
+and never becomes a note; a forged one grants nothing."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import func, select
+
+from bot.zalo_channel import ZaloChannel
+from chat import texts
+from db import queries
+from db.models import Acknowledgement, Member, Reminder, StatusChange
+from domain.clock import FrozenClock
+from fakes.zalo_api import FakeZaloApi
+from handlers.engine import Engine
+from scheduler.announcements import AnnouncementSender
+from scheduler.leader import Always
+from scheduler.planner import Rules
+from scheduler.reminders import ReminderService
+from tests.bot.test_telegram import button
+from tests.bot.test_zalo import settings_for as zalo_settings
+from tests.conftest import ZONE, local
+from tests.scheduler.test_reminders import Stack
+
+TRUNG, OTHER = 2001, 2004
+
+
+async def _count(stack: Stack, model: type) -> int:
+    async with stack.database.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_tapped_receipt_is_recorded_shown_on_the_message_and_is_no_note(
+    stack: Stack,
+) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    notes = await _count(stack, StatusChange)
+    assert await stack.service().run_due() == 1
+    (reminder,) = stack.api.messages_to(TRUNG)
+    data = button(reminder, texts.ACTION_ACK)
+    assert data.startswith("/danhan r") and len(data.encode()) <= 64
+    stack.clock.advance(timedelta(minutes=5))
+    stack.api.push_callback(TRUNG, reminder.message_id, data)
+    (edit,) = await stack.api.wait_calls("editMessageText")
+    assert edit.params["message_id"] == reminder.message_id
+    edited = stack.api.messages_to(TRUNG)[-1]
+    assert edited.message_id == reminder.message_id  # the same message, edited: nothing new sent
+    assert edited.text is not None and edited.text.startswith(reminder.text or "")
+    assert edited.text.endswith("✅ Đã nhận · Nguyễn Đức Trung · 27/09/2024 08:05")
+    labels = [
+        b["text"] for row in (edited.reply_markup or {}).get("inline_keyboard", []) for b in row
+    ]
+    assert "Hoàn thành" in labels and texts.ACTION_ACK not in labels
+    assert not any(label.startswith("⏰") for label in labels)
+    async with stack.database.transaction() as session:
+        (ack,) = (await session.scalars(select(Acknowledgement))).all()
+        row = await session.get(Reminder, ack.reminder_id)
+    assert row is not None and row.member_id == ack.member_id and row.kind == "deadline"
+    assert (ack.channel, ack.account) == ("telegram", str(TRUNG))
+    assert ack.at == local("2024-09-27 08:05")
+    assert await _count(stack, StatusChange) == notes  # not a note in the task's history
+
+
+async def test_a_typed_reply_received_is_an_acknowledgement_not_a_note(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    notes = await _count(stack, StatusChange)
+    await stack.service().run_due()
+    (reminder,) = stack.api.messages_to(TRUNG)
+    stack.api.push_message(TRUNG, "Đã nhận ạ", reply_to=reminder.message_id)
+    answer = (await stack.api.wait_sent(TRUNG, 3))[-1]
+    assert answer.text == texts.ACK_SAVED.format(what="nhắc việc I.10", at="27/09/2024 08:00")
+    await stack.api.wait_calls("editMessageText")  # and the reminder shows it
+    assert await _count(stack, Acknowledgement) == 1
+    assert await _count(stack, StatusChange) == notes
+    stack.api.push_message(TRUNG, "da nhan", reply_to=reminder.message_id)
+    again = (await stack.api.wait_sent(TRUNG, 4))[-1]
+    assert again.text == texts.ACK_ALREADY.format(at="27/09/2024 08:00")
+    assert await _count(stack, Acknowledgement) == 1
+
+
+async def test_a_forged_receipt_for_another_members_reminder_grants_nothing(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    await stack.link("someone-else", OTHER)
+    await stack.service().run_due()
+    (reminder,) = stack.api.messages_to(TRUNG)
+    data = button(reminder, texts.ACTION_ACK)
+    stack.api.push_message(OTHER, data)  # typed by hand, by someone else
+    (answer,) = await stack.api.wait_sent(OTHER)
+    assert answer.text == texts.ACK_NOT_YOURS
+    stack.api.push_message(OTHER, "/danhan r999999")
+    assert (await stack.api.wait_sent(OTHER, 2))[-1].text == texts.ACK_NOT_YOURS
+    stack.api.push_message(OTHER, "/danhan r1; DROP TABLE reminders")
+    assert (await stack.api.wait_sent(OTHER, 3))[-1].text == texts.ACK_USAGE
+    assert await _count(stack, Acknowledgement) == 0
+    assert not stack.api.calls_of("editMessageText")
+
+
+async def test_an_announcement_and_the_digest_carry_the_receipt(stack: Stack) -> None:
+    """Monday 30/09/2024 08:00: the weekly digest has "Đã nhận"; so has an announcement, and a
+    plain "ok" afterwards acknowledges the last of them."""
+    await stack.link("nguyen-duc-trung", TRUNG)
+    await stack.link("office", 2002, admin=True)
+    stack.clock.instant = local("2024-09-30 08:00")
+    await stack.service().run_due()
+    digest = next(m for m in stack.api.messages_to(TRUNG) if "Bản tin tuần" in (m.text or ""))
+    assert button(digest, texts.ACTION_ACK).startswith("/danhan r")
+    office = len(stack.api.messages_to(2002))
+    stack.api.push_message(2002, "/thongbao Đề nghị các đồng chí xác nhận")
+    await stack.api.wait_sent(2002, office + 1)
+
+    class NoLimit:
+        async def __aenter__(self) -> None: ...
+        async def __aexit__(self, *exc: object) -> None: ...
+
+    sender = AnnouncementSender(stack.database, stack.clock, {"telegram": stack.channel}, NoLimit())
+    while await sender.run_once():
+        pass
+    announcement = stack.api.messages_to(TRUNG)[-1]
+    assert "Đề nghị các đồng chí xác nhận" in (announcement.text or "")
+    assert button(announcement, texts.ACTION_ACK).startswith("/danhan a")
+    before = len(stack.api.messages_to(TRUNG))
+    stack.api.push_message(TRUNG, "ok")
+    answer = (await stack.api.wait_sent(TRUNG, before + 1))[-1]
+    assert answer.text == texts.ACK_SAVED.format(
+        what="thông báo ngày 30/09/2024", at="30/09/2024 08:00"
+    )
+    async with stack.database.transaction() as session:
+        (ack,) = (await session.scalars(select(Acknowledgement))).all()
+    assert ack.announcement_id is not None and ack.reminder_id is None
+
+
+async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(seeded) -> None:  # type: ignore[no-untyped-def]
+    clock = FrozenClock(local("2024-09-27 08:00"))
+    rules = Rules(
+        offsets=tuple(timedelta(days=d) for d in (7, 3, 1, 0)), send_time=time(8), zone=ZONE
+    )
+    with FakeZaloApi(token="1234567890:zalo-fake-token-for-tests-abcdefgh") as api:
+        engine = Engine(seeded, clock, ZONE)
+        channel = ZaloChannel(engine, zalo_settings(api, seeded), poll_timeout=1, retry_seconds=2)
+        await channel.start()
+        try:
+            async with seeded.transaction(write=True) as session:
+                trung = await session.scalar(select(Member).where(Member.key == "nguyen-duc-trung"))
+                assert trung is not None
+                await queries.link_account(session, trung, "zalo", "zl-2001", now=clock.now())
+            service = ReminderService(
+                seeded, clock, rules, {"zalo": channel}, per_chat_seconds=0.05, leadership=Always()
+            )
+            assert await service.run_due() == 1
+            (reminder,) = api.messages_to("zl-2001")
+            assert "4. ✅ Đã nhận" in reminder.text and "5. ⏰ Nhắc lại chiều nay" in reminder.text
+            clock.advance(timedelta(hours=2))  # long after the choices were remembered: words
+            api.push_text("zl-2001", "Đã nhận ạ")
+            (answer,) = [s.text for s in (await api.wait_sent("zl-2001", 2))[1:]]
+            assert answer == texts.ACK_SAVED.format(what="nhắc việc I.10", at="27/09/2024 10:00")
+            async with seeded.transaction() as session:
+                (ack,) = (await session.scalars(select(Acknowledgement))).all()
+                notes = await session.scalar(
+                    select(func.count())
+                    .select_from(StatusChange)
+                    .where(StatusChange.channel == "zalo")
+                )
+            assert (ack.channel, ack.account) == ("zalo", "zl-2001") and notes == 0
+            api.push_text("zl-2001", "4")  # the number of the choice: already acknowledged
+            (again,) = [s.text for s in (await api.wait_sent("zl-2001", 3))[2:]]
+            assert again == texts.ACK_ALREADY.format(at="27/09/2024 10:00")
+        finally:
+            await channel.stop()
