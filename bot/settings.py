@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     reminder_time: time = time(8, 0)
     # overdue this long: the standing office and directors are told
     escalate_after_days: int = Field(default=14, ge=1, le=366)
+    # a deadline-day or overdue reminder nobody acknowledged or answered: repeated once (1/0)
+    repeat_unacknowledged: bool = True
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
 

@@ -536,3 +536,4 @@ SNOOZE_TOO_LATE = "Đã quá 14:00 hôm nay: đề nghị chọn “Nhắc lại
 SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nhắc việc."
 REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
 REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"
+RECEIPTS_COUNT = "📬 Thông báo #{id} (“{start}”): {acknowledged}/{sent} đã nhận."

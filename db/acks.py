@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Acknowledgement, AnnouncementDelivery, ReceiptMessage, Reminder
+from db.models import (
+    Acknowledgement,
+    AnnouncementDelivery,
+    Extension,
+    Milestone,
+    ReceiptMessage,
+    Reminder,
+)
 
 GROUPED_KINDS = frozenset({"escalation"})  # one message for every row of one instant
 
@@ -134,3 +141,37 @@ async def acknowledge(
 async def announcement_reached(session: AsyncSession, announcement_id: int, member_id: int) -> bool:
     """Whether the announcement was meant for this member (a delivery row exists)."""
     return await session.get(AnnouncementDelivery, (announcement_id, member_id)) is not None
+
+
+async def current_due(session: AsyncSession, milestone_id: int | None) -> date | None:
+    """A milestone's due date after its latest extension (None without a milestone)."""
+    if milestone_id is None:
+        return None
+    extended: date | None = await session.scalar(
+        select(Extension.new_due)
+        .where(Extension.milestone_id == milestone_id)
+        .order_by(Extension.id.desc())
+        .limit(1)
+    )
+    if extended is not None:
+        return extended
+    due: date | None = await session.scalar(
+        select(Milestone.due_on).where(Milestone.id == milestone_id)
+    )
+    return due
+
+
+async def plan_again(
+    session: AsyncSession, row: Reminder, *, kind: str, at: datetime, now: datetime
+) -> None:
+    """A follow-up of ``row`` (a snooze, a repeat) in the ledger, planned at ``at``: once, as
+    every reminder (the ledger's key makes a second identical one a no-op)."""
+    await session.execute(
+        _insert(session)(Reminder).on_conflict_do_nothing(),
+        [{
+            "task_id": row.task_id, "task_key": row.task_key, "milestone_id": row.milestone_id,
+            "milestone_key": row.milestone_key, "member_id": row.member_id, "kind": kind,
+            "planned_at": at, "state": "planned", "attempts": 0, "updated_at": now,
+            "origin_id": row.origin_id or row.id,
+        }],
+    )  # fmt: skip

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from domain.text import fold
+from domain.workdays import next_working_day
 
 _ACK_WORDS = frozenset({
     "da nhan", "nhan", "ok", "oke", "okay", "ro", "da ro", "nhan roi", "da nhan duoc",
     "nhan duoc", "da nhan thong tin", "ro roi",
 })  # fmt: skip
 _PARTICLES = frozenset({"a", "nhe", "nha", "anh", "chi", "em", "roi", "vang", "da", "dong chi"})
+_LEADING = frozenset({"vang", "da", "ok", "dong chi"})
 _PUNCTUATION = re.compile(r"[\s.,!?;:…~\-–—👍🙏✅]+")
 _TARGET = re.compile(r"([ra])([0-9]{1,12})")
 MAX_ACK_CHARS = 40
@@ -32,10 +36,10 @@ def is_acknowledgement(text: str) -> bool:
         return False
     words = [w for w in _PUNCTUATION.split(fold(text)) if w]
     # polite particles around the words: "vâng đã nhận ạ", "ok nhé", "dạ rõ"
-    while words and words[0] in {"vang", "da", "ok"} and " ".join(words) not in _ACK_WORDS:
-        words = words[1:]
-    while words and words[-1] in _PARTICLES and " ".join(words) not in _ACK_WORDS:
+    while len(words) > 1 and words[-1] in _PARTICLES and " ".join(words) not in _ACK_WORDS:
         words = words[:-1]
+    while len(words) > 1 and words[0] in _LEADING and " ".join(words) not in _ACK_WORDS:
+        words = words[1:]
     return " ".join(words) in _ACK_WORDS
 
 
@@ -80,3 +84,41 @@ def parse_snooze(args: str) -> tuple[Target, Snooze] | None:
         return target, Snooze(choice)
     except ValueError:
         return None
+
+
+AFTERNOON = time(14, 0)
+MORNING = time(8, 0)
+
+
+class SnoozeRefused(StrEnum):
+    TOO_LATE = "too_late"  # "this afternoon" asked after 14:00
+    PAST_DEADLINE = "past_deadline"  # nothing left before the deadline's day ends
+
+
+def snooze_at(
+    choice: Snooze, now: datetime, zone: ZoneInfo, due: date | None
+) -> datetime | SnoozeRefused:
+    """When a snoozed reminder comes back (UTC): this afternoon at 14:00, the next working day
+    at 08:00, or three days later (the next working day from then) at 08:00. Never after the
+    deadline's day (a later choice comes back on that day, at 08:00 or 14:00, whichever is still
+    ahead), never in quiet hours (21:00-07:00). An overdue task has no deadline left to keep."""
+    local = now.astimezone(zone)
+    today = local.date()
+    if choice == Snooze.AFTERNOON:
+        at = datetime.combine(today, AFTERNOON, zone)
+        if at <= local:
+            return SnoozeRefused.TOO_LATE
+    elif choice == Snooze.TOMORROW:
+        at = datetime.combine(next_working_day(today + timedelta(days=1)), MORNING, zone)
+    else:
+        at = datetime.combine(next_working_day(today + timedelta(days=3)), MORNING, zone)
+    if due is not None and due >= today and at.date() > due:
+        ahead = [
+            datetime.combine(due, t, zone)
+            for t in (MORNING, AFTERNOON)
+            if datetime.combine(due, t, zone) > local
+        ]
+        if not ahead:
+            return SnoozeRefused.PAST_DEADLINE
+        at = ahead[0]
+    return at.astimezone(UTC)  # 08:00 and 14:00 both lie outside quiet hours (21:00-07:00)

@@ -14,10 +14,18 @@ from chat import texts
 from chat.messages import Reply
 from db import acks
 from db.models import Announcement, Reminder, Task
-from domain.receipts import Target, TargetKind, parse_target
+from domain.receipts import (
+    SnoozeRefused,
+    Target,
+    TargetKind,
+    parse_snooze,
+    parse_target,
+    snooze_at,
+)
 from handlers.audit import refused
 from handlers.context import Context
 
+SNOOZED = "snoozed"  # the ledger's kind for a snoozed reminder
 RECENT = timedelta(days=7)  # a typed "đã nhận" answers the last message of this chat this recent
 
 
@@ -98,3 +106,24 @@ async def _what(ctx: Context, row: Reminder) -> str:
         return texts.ACK_WHAT_LIST
     task = await ctx.session.get(Task, row.task_id) if row.task_id else None
     return texts.ACK_WHAT_REMINDER.format(code=task.code if task else "")
+
+
+async def snooze(ctx: Context, args: str) -> list[Reply]:
+    """/nhaclai r<row> chieu|mai|3ngay: the "Nhắc lại" buttons (or their numbers on Zalo)."""
+    parsed = parse_snooze(args)
+    if parsed is None:
+        return [Reply(texts.SNOOZE_USAGE)]
+    target, choice = parsed
+    row = await ctx.session.get(Reminder, target.id)
+    if row is None or row.member_id != ctx.sender.id or row.task_id is None:
+        refused(ctx.inbound, f"snooze of reminder {target.id}")
+        return [Reply(texts.ACK_NOT_YOURS)]
+    due = await acks.current_due(ctx.session, row.milestone_id)
+    at = snooze_at(choice, ctx.now, ctx.zone, due)
+    if at == SnoozeRefused.TOO_LATE:
+        return [Reply(texts.SNOOZE_TOO_LATE)]
+    if at == SnoozeRefused.PAST_DEADLINE:
+        return [Reply(texts.SNOOZE_PAST_DEADLINE.format(due=texts.day(due) if due else ""))]
+    assert isinstance(at, datetime)
+    await acks.plan_again(ctx.session, row, kind=SNOOZED, at=at, now=ctx.now)
+    return [Reply(texts.SNOOZE_SET.format(at=_at(ctx, at)), amends=True)]

@@ -31,7 +31,7 @@ from domain.clock import Clock
 from domain.receipts import is_acknowledgement
 from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
-from handlers.acknowledge import acknowledge, acknowledge_typed
+from handlers.acknowledge import acknowledge, acknowledge_typed, snooze
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
 from handlers.context import Context, Orm
@@ -98,6 +98,7 @@ ROUTES: dict[str, Route] = {
     "thongbao": Route(announce, writes=True, admin=True),
     "nhatky": Route(show_audit, admin=True),
     "danhan": Route(acknowledge, writes=True),
+    "nhaclai": Route(snooze, writes=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }

@@ -35,6 +35,8 @@ def reminder(view: TaskView, occasion: Occasion, today: date) -> Reply:
         Kind.ESCALATION: texts.REMIND_ESCALATION,
         Kind.COORDINATION: texts.REMIND_COORDINATION,
         Kind.CHECKIN: texts.REMIND_CHECKIN,
+        Kind.SNOOZED: texts.REMIND_SNOOZED,
+        Kind.REPEAT: texts.REMIND_REPEAT,
     }[occasion.kind].format(code=view.code, days=late)
     lines = [heading, shorten(view.content, CONTENT_CHARS)]
     if due is not None:

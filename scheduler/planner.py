@@ -35,6 +35,10 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     CHECKIN = "checkin"
     DIGEST = "digest"
+    # Follow-ups, from rows already in the ledger (scheduler/followups.py), not planned here.
+    SNOOZED = "snoozed"
+    REPEAT = "repeat"
+    RECEIPTS = "receipts"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Rules:
     escalate_after_days: int = 14
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
+    repeat_unacknowledged: bool = True  # a deadline-day or overdue reminder unanswered: once more
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -25,13 +25,42 @@ from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion
+from scheduler.workdays import next_working_day
 
-SNOOZABLE = frozenset({Kind.DEADLINE, Kind.OVERDUE, Kind.COORDINATION, Kind.CHECKIN})
+REPEAT_TIME = time(10, 0)
+SNOOZABLE = frozenset(
+    {Kind.DEADLINE, Kind.OVERDUE, Kind.COORDINATION, Kind.CHECKIN, Kind.SNOOZED, Kind.REPEAT}
+)
 
 
 def with_receipt(reply: Reply, reminder_id: int, *, snooze: bool) -> Reply:
     """The message with its "Đã nhận" (and "Nhắc lại") choices for its ledger row."""
     return replace(reply, actions=reply.actions + receipt_actions(f"r{reminder_id}", snooze=snooze))
+
+
+def repeat_instant(sent_day: date, zone: ZoneInfo) -> datetime:
+    """The next working day after ``sent_day``, at 10:00 local."""
+    return datetime.combine(next_working_day(sent_day + timedelta(days=1)), REPEAT_TIME, zone)
+
+
+def repeats(occasion: Occasion, zone: ZoneInfo) -> bool:
+    """Whether a reminder is repeated when unanswered: on the deadline's day, or overdue."""
+    if occasion.kind == Kind.OVERDUE:
+        return True
+    local_day = occasion.at.astimezone(zone).date()
+    return occasion.kind == Kind.DEADLINE and occasion.due is not None and occasion.due <= local_day
+
+
+async def plan_repeats(
+    session: AsyncSession, occasion: Occasion, taken: dict[int, int], now: datetime,
+    zone: ZoneInfo,
+) -> None:  # fmt: skip
+    """Plan the repeat of a reminder being sent, for each member it was claimed for (one
+    statement; checked again when it falls due: acknowledged or answered, it is skipped)."""
+    if not taken or not repeats(occasion, zone):
+        return
+    at = repeat_instant(occasion.at.astimezone(zone).date(), zone)
+    await ledger.plan_follow_ups(session, occasion, Kind.REPEAT, at, taken, now)
 
 
 class Claim(NamedTuple):
@@ -41,9 +70,15 @@ class Claim(NamedTuple):
 
 
 async def claim(
-    session: AsyncSession, due: Sequence[Occasion], now: datetime, zone: ZoneInfo
+    session: AsyncSession,
+    due: Sequence[Occasion],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    repeat: bool = False,
 ) -> list[Delivery]:
-    """Claim the ledger rows of the due reminders for everyone they reach; the deliveries."""
+    """Claim the ledger rows of the due reminders for everyone they reach (and, with
+    ``repeat``, plan the repeat of each deadline-day or overdue one); the deliveries."""
     today = now.astimezone(zone).date()
     claimed: list[Claim] = []
     everyone: frozenset[int] | None = None
@@ -62,6 +97,8 @@ async def claim(
                 members -= audience.for_kind(Kind.ESCALATION)  # one message, not two
         targets = sorted((await reachable(session, members, today)).keys())
         taken = await ledger.claim(session, occasion, targets, now)
+        if repeat:
+            await plan_repeats(session, occasion, taken, now, zone)
         claimed += [
             Claim(occasion, member_id, taken[member_id])
             for member_id in targets

@@ -36,3 +36,17 @@ def test_a_placeholder_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "changeme")
     with pytest.raises(ValidationError, match="placeholder"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_repeating_unacknowledged_reminders_is_on_by_default_and_validated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.runner import rules_from
+
+    assert Settings(_env_file=None).repeat_unacknowledged is True  # type: ignore[call-arg]
+    monkeypatch.setenv("REPEAT_UNACKNOWLEDGED", "0")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert rules_from(settings).repeat_unacknowledged is False
+    monkeypatch.setenv("REPEAT_UNACKNOWLEDGED", "sometimes")
+    with pytest.raises(ValidationError, match="repeat_unacknowledged"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

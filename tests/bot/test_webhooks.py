@@ -25,7 +25,7 @@ from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi
 from fakes.zalo_api import FakeZaloApi
 from handlers.engine import Engine
-from tests import test_telegram, test_zalo
+from tests.bot import test_telegram, test_zalo
 from tests.conftest import ZONE
 
 SECRET = "s3cret-Token_1"

@@ -168,3 +168,117 @@ async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(see
             assert again == texts.ACK_ALREADY.format(at="27/09/2024 10:00")
         finally:
             await channel.stop()
+
+
+def _headed(stack: Stack, user: int, heading: str) -> list[str]:
+    return [m.text or "" for m in stack.api.messages_to(user) if (m.text or "").startswith(heading)]
+
+
+async def test_a_snoozed_reminder_arrives_at_the_chosen_time_once_across_a_restart(
+    stack: Stack,
+) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    await stack.service().run_due()  # Friday 27/09/2024 08:00: I.10, due Monday
+    (reminder,) = stack.api.messages_to(TRUNG)
+    stack.clock.advance(timedelta(minutes=5))
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, "⏰ Nhắc lại chiều nay"))
+    await stack.api.wait_calls("editMessageText")
+    edited = stack.api.messages_to(TRUNG)[-1]
+    assert (edited.text or "").endswith("⏰ Sẽ nhắc lại lúc 27/09/2024 14:00.")
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, "⏰ Nhắc lại chiều nay"))
+    await stack.api.wait_sent(TRUNG, 3)  # tapped twice (an old keyboard): still one row
+    async with stack.database.transaction() as session:
+        snoozed = (await session.scalars(select(Reminder).where(Reminder.kind == "snoozed"))).all()
+    assert [(r.state, r.planned_at) for r in snoozed] == [("planned", local("2024-09-27 14:00"))]
+    stack.clock.instant = local("2024-09-27 13:59")
+    assert await stack.service().run_due() == 0  # a restart before: nothing yet
+    stack.clock.instant = local("2024-09-27 14:00")
+    assert await stack.service().run_due() == 1  # another process: it arrives
+    stack.clock.advance(timedelta(minutes=1))
+    assert await stack.service().run_due() == 0
+    (back,) = _headed(stack, TRUNG, "⏰ Nhắc lại · I.10")
+    assert "Hạn 30/09/2024 · còn 3 ngày" in back
+    assert ("snoozed", "sent", "27/09 14:00") in await stack.ledger()
+
+
+async def test_a_snooze_past_the_deadline_is_refused_plainly(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.clock.instant = local("2024-09-30 08:00")  # I.10 is due today
+    await stack.service().run_due()
+    reminder = _headed_message(stack, TRUNG, "🔔 Nhắc việc · I.10")
+    stack.clock.instant = local("2024-09-30 15:00")
+    before = len(stack.api.messages_to(TRUNG))
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, "⏰ Nhắc lại ngày mai"))
+    answer = (await stack.api.wait_sent(TRUNG, before + 1))[-1]
+    assert answer.text == texts.SNOOZE_PAST_DEADLINE.format(due="30/09/2024")
+
+
+def _headed_message(stack: Stack, user: int, heading: str):  # type: ignore[no-untyped-def]
+    (found,) = [m for m in stack.api.messages_to(user) if (m.text or "").startswith(heading)]
+    return found
+
+
+REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · I.10"
+
+
+async def test_an_unacknowledged_deadline_day_reminder_is_repeated_once_next_working_day(
+    stack: Stack,
+) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.clock.instant = local("2024-09-30 08:00")  # Monday: I.10 due today
+    await stack.service().run_due()
+    assert _headed(stack, TRUNG, "🔔 Nhắc việc · I.10")
+    stack.clock.instant = local("2024-10-01 09:59")
+    await stack.service().run_due()  # the overdue reminder of 08:00 (a restart in between)
+    assert not _headed(stack, TRUNG, REPEAT)
+    stack.clock.instant = local("2024-10-01 10:00")
+    assert await stack.service().run_due() == 1
+    stack.clock.advance(timedelta(minutes=1))
+    assert await stack.service().run_due() == 0
+    (repeat,) = _headed(stack, TRUNG, REPEAT)
+    assert "đến hạn hôm nay" not in repeat and "Hạn 30/09/2024" in repeat
+
+
+async def test_an_acknowledged_or_answered_reminder_is_not_repeated(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.clock.instant = local("2024-09-30 08:00")
+    await stack.service().run_due()
+    reminder = _headed_message(stack, TRUNG, "🔔 Nhắc việc · I.10")
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, texts.ACTION_ACK))
+    await stack.api.wait_calls("editMessageText")
+    stack.clock.instant = local("2024-10-01 10:00")
+    await stack.service().run_due()
+    assert not _headed(stack, TRUNG, REPEAT)
+    assert ("repeat", "skipped", "01/10 10:00") in await stack.ledger()
+
+
+async def test_an_update_of_the_task_counts_as_an_answer(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.clock.instant = local("2024-09-30 08:00")
+    await stack.service().run_due()
+    reminder = _headed_message(stack, TRUNG, "🔔 Nhắc việc · I.10")
+    stack.clock.instant = local("2024-09-30 09:00")
+    stack.api.push_message(TRUNG, "đang làm 80% chờ ý kiến", reply_to=reminder.message_id)
+    answer = (await stack.api.wait_sent(TRUNG, len(stack.api.messages_to(TRUNG)) + 1))[-1]
+    assert (answer.text or "").startswith("Đã cập nhật nhiệm vụ I.10")
+    stack.clock.instant = local("2024-10-01 10:00")
+    await stack.service().run_due()
+    assert not _headed(stack, TRUNG, REPEAT)
+
+
+async def test_repeating_can_be_turned_off(stack: Stack) -> None:
+    await stack.link("nguyen-duc-trung", TRUNG)
+    stack.clock.instant = local("2024-09-30 08:00")
+    rules = Rules(
+        offsets=tuple(timedelta(days=d) for d in (7, 3, 1, 0)), send_time=time(8), zone=ZONE,
+        repeat_unacknowledged=False,
+    )  # fmt: skip
+    service = ReminderService(
+        stack.database, stack.clock, rules, {"telegram": stack.channel},
+        per_chat_seconds=0.05, leadership=Always(),
+    )  # fmt: skip
+    await service.run_due()
+    stack.clock.instant = local("2024-10-01 10:00")
+    await service.run_due()
+    assert not _headed(stack, TRUNG, REPEAT)
+    assert not [row for row in await stack.ledger() if row[0] == "repeat"]
