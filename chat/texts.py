@@ -467,7 +467,8 @@ NOT_JOINED_NONE = "Tất cả {total} thành viên đã liên kết tài khoản
 NOT_JOINED_FOOTER = "Tạo mã mời: /moi <họ tên>"
 ANNOUNCE_USAGE = "Cú pháp: /thongbao <nội dung thông báo gửi tới mọi thành viên>"
 ANNOUNCE_QUEUED = (
-    "Đã nhận thông báo; đang gửi tới {count} thành viên đã liên kết tài khoản{missing}."
+    "Đã nhận thông báo; đang gửi tới {count} thành viên đã liên kết tài khoản{missing}. "
+    "Sau 1 giờ, bot sẽ báo lại số thành viên đã bấm “Đã nhận”."
 )
 ANNOUNCE_MISSING = " ({count} thành viên chưa liên kết sẽ không nhận được)"
 ANNOUNCEMENT = "📢 THÔNG BÁO CỦA CƠ QUAN THƯỜNG TRỰC BAN CHỈ ĐẠO CCHC\n\n{text}\n\n— {name}"

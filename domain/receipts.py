@@ -122,3 +122,18 @@ def snooze_at(
             return SnoozeRefused.PAST_DEADLINE
         at = ahead[0]
     return at.astimezone(UTC)  # 08:00 and 14:00 both lie outside quiet hours (21:00-07:00)
+
+
+RECEIPTS_AFTER = timedelta(hours=1)
+QUIET_START, QUIET_END = time(21, 0), time(7, 0)
+
+
+def receipts_at(sent: datetime, zone: ZoneInfo) -> datetime:
+    """When the sender of an announcement hears how many acknowledged it: an hour later, or at
+    07:00 if that falls in quiet hours (21:00-07:00)."""
+    local = (sent + RECEIPTS_AFTER).astimezone(zone)
+    if local.time() >= QUIET_START:
+        local = datetime.combine(local.date() + timedelta(days=1), QUIET_END, zone)
+    elif local.time() < QUIET_END:
+        local = datetime.combine(local.date(), QUIET_END, zone)
+    return local.astimezone(UTC)

@@ -12,7 +12,7 @@ restart in between; one no longer needed (the task done, the reminder acknowledg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select, update
@@ -28,7 +28,6 @@ from scheduler.planner import Kind, Occasion, TaskPlan
 from scheduler.task_plans import milestone_dues
 
 FOLLOW_UPS = (Kind.SNOOZED.value, Kind.REPEAT.value, Kind.RECEIPTS.value)
-RECEIPTS_AFTER = timedelta(hours=1)
 
 
 async def _still_wanted(session: AsyncSession, row: Reminder, plans: dict[int, TaskPlan]) -> bool:

@@ -129,6 +129,15 @@ async def test_an_announcement_and_the_digest_carry_the_receipt(stack: Stack) ->
     async with stack.database.transaction() as session:
         (ack,) = (await session.scalars(select(Acknowledgement))).all()
     assert ack.announcement_id is not None and ack.reminder_id is None
+    # An hour later its sender hears the count, once, through the reminder ledger.
+    stack.clock.instant = local("2024-09-30 08:59")
+    office = len(stack.api.messages_to(2002))
+    assert await stack.service().run_due() == 0
+    stack.clock.instant = local("2024-09-30 09:00")
+    assert await stack.service().run_due() == 1
+    assert await stack.service().run_due() == 0
+    (count,) = [m.text for m in stack.api.messages_to(2002)[office:]]
+    assert count == "📬 Thông báo #1 (“Đề nghị các đồng chí xác nhận”): 1/2 đã nhận."
 
 
 async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(seeded) -> None:  # type: ignore[no-untyped-def]
