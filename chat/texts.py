@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.access import Role
@@ -538,3 +538,39 @@ SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nh�
 REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
 REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"
 RECEIPTS_COUNT = "📬 Thông báo #{id} (“{start}”): {acknowledged}/{sent} đã nhận."
+UNACK_TITLE = "Ai chưa xác nhận “Đã nhận” · {scope}"
+UNACK_SCOPE_RECENT = "nhắc việc 7 ngày qua"
+UNACK_SCOPE_TASK = "nhắc việc nhiệm vụ {code} (30 ngày qua)"
+UNACK_SCOPE_ANNOUNCEMENTS = "các thông báo gần nhất"
+UNACK_ITEM = "• {subject} · gửi {sent} · đã nhận {acknowledged}/{total}"
+UNACK_NOT_YET = "   Chưa nhận: {names}"
+UNACK_DONE = "   Đã nhận: {names}"
+UNACK_NOBODY = "   Tất cả đã nhận."
+UNACK_PERSON_AGO = "{name} ({ago} trước)"
+UNACK_NOTHING = "Không có nhắc việc hoặc thông báo nào đã gửi trong khoảng này."
+UNACK_MORE = "… và {count} lượt gửi khác. Xem theo nhiệm vụ: /chuanhan <mã>"
+UNACK_USAGE = "Cú pháp: /chuanhan (nhắc việc 7 ngày qua), /chuanhan <mã> hoặc /chuanhan thongbao"
+UNACK_ANNOUNCEMENT = "Thông báo #{id} “{start}”"
+UNACK_KIND = {
+    "deadline": "nhắc hạn",
+    "overdue": "quá hạn",
+    "escalation": "quá hạn kéo dài",
+    "coordination": "đề nghị phối hợp",
+    "checkin": "cập nhật định kỳ",
+    "digest": "bản tin tuần",
+    "snoozed": "nhắc lại theo hẹn",
+    "repeat": "nhắc lại (chưa nhận)",
+}
+DIGEST_UNACKNOWLEDGED = "CHƯA XÁC NHẬN ĐÃ NHẬN (nhắc việc tuần qua): {total}"
+DIGEST_UNACKNOWLEDGED_LINE = "   {agency}: {count}"
+DIGEST_NO_AGENCY = "Chưa gắn cơ quan"
+
+
+def ago(delta: timedelta) -> str:
+    """ "5 phút", "3 giờ", "2 ngày": how long since a message was sent."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} phút"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} giờ"
+    return f"{minutes // (24 * 60)} ngày"

@@ -7,15 +7,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     Acknowledgement,
+    Agency,
+    Announcement,
     AnnouncementDelivery,
     Extension,
+    Member,
+    MemberAgency,
     Milestone,
     ReceiptMessage,
     Reminder,
@@ -175,3 +179,81 @@ async def plan_again(
             "origin_id": row.origin_id or row.id,
         }],
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    """One recipient of one sent reminder or announcement, and whether they acknowledged it."""
+
+    key: tuple[int, str, datetime]  # (task id or announcement id, kind, planned instant)
+    task_id: int | None
+    kind: str
+    planned_at: datetime
+    sent_at: datetime
+    member_name: str
+    acknowledged_at: datetime | None
+
+
+async def reminder_receipts(
+    session: AsyncSession, *, since: datetime, task_id: int | None = None
+) -> list[ReceiptLine]:
+    """Every reminder sent since ``since`` (of one task, if given), one line per recipient."""
+    query = (
+        select(Reminder, Member.full_name, Acknowledgement.at)
+        .join(Member, Member.id == Reminder.member_id)
+        .outerjoin(
+            Acknowledgement,
+            (Acknowledgement.reminder_key == Reminder.id)
+            & (Acknowledgement.member_id == Reminder.member_id),
+        )
+        .where(Reminder.state == "sent", Reminder.sent_at >= since, Reminder.kind != "receipts")
+        .order_by(Reminder.planned_at.desc(), Reminder.task_key, Member.full_name)
+    )
+    if task_id is not None:
+        query = query.where(Reminder.task_key == task_id)
+    rows = (await session.execute(query)).all()
+    return [
+        ReceiptLine((r.task_key, r.kind, r.planned_at), r.task_id, r.kind, r.planned_at,
+                    r.sent_at or r.planned_at, name, at)
+        for r, name, at in rows
+    ]  # fmt: skip
+
+
+async def announcement_receipts(session: AsyncSession, *, limit: int) -> list[ReceiptLine]:
+    """The recipients of the last ``limit`` announcements, one line each."""
+    latest = select(Announcement.id).order_by(Announcement.id.desc()).limit(limit).scalar_subquery()
+    rows = (await session.execute(
+        select(AnnouncementDelivery, Announcement.at, Member.full_name, Acknowledgement.at)
+        .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
+        .join(Member, Member.id == AnnouncementDelivery.member_id)
+        .outerjoin(Acknowledgement,
+                   (Acknowledgement.announcement_key == AnnouncementDelivery.announcement_id)
+                   & (Acknowledgement.member_id == AnnouncementDelivery.member_id))
+        .where(AnnouncementDelivery.state == "sent", AnnouncementDelivery.announcement_id.in_(latest))
+        .order_by(AnnouncementDelivery.announcement_id.desc(), Member.full_name)
+    )).all()  # fmt: skip
+    return [
+        ReceiptLine((d.announcement_id, "announcement", at), None, "announcement", at,
+                    d.sent_at or at, name, acked)
+        for d, at, name, acked in rows
+    ]  # fmt: skip
+
+
+async def unacknowledged_by_agency(
+    session: AsyncSession, *, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many reminders sent in [since, until) were never acknowledged, by the recipient's
+    agency (a member of several counts in each; one of none under "")."""
+    rows = (await session.execute(
+        select(Agency.name, func.count(Reminder.id))
+        .select_from(Reminder)
+        .outerjoin(Acknowledgement,
+                   (Acknowledgement.reminder_key == Reminder.id)
+                   & (Acknowledgement.member_id == Reminder.member_id))
+        .outerjoin(MemberAgency, MemberAgency.member_id == Reminder.member_id)
+        .outerjoin(Agency, Agency.id == MemberAgency.agency_id)
+        .where(Reminder.state == "sent", Reminder.sent_at >= since, Reminder.sent_at < until,
+               Reminder.kind.not_in(("receipts", "digest")), Acknowledgement.id.is_(None))
+        .group_by(Agency.name)
+    )).all()  # fmt: skip
+    return {name or "": int(count) for name, count in rows}

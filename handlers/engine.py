@@ -43,6 +43,7 @@ from handlers.my_tasks import tasks
 from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command
 from handlers.plans import plans
 from handlers.report import export, report
+from handlers.unacknowledged import unacknowledged
 from handlers.undo import undo
 from handlers.update import reply_update, update
 
@@ -97,6 +98,7 @@ ROUTES: dict[str, Route] = {
     "chuathamgia": Route(admin_people.not_joined, admin=True),
     "thongbao": Route(announce, writes=True, admin=True),
     "nhatky": Route(show_audit, admin=True),
+    "chuanhan": Route(unacknowledged, admin=True),
     "danhan": Route(acknowledge, writes=True),
     "nhaclai": Route(snooze, writes=True),
     "trogiup": Route(show_help),

@@ -90,11 +90,11 @@ async def claim(
         .returning(Reminder.id)
     )).all())  # fmt: skip
     rows = [r for r in wanted if r.id in taken]
-    return await deliveries(session, rows, now.astimezone(zone).date())
+    return await deliveries(session, rows, now.astimezone(zone).date(), zone)
 
 
 async def deliveries(
-    session: AsyncSession, rows: Sequence[Reminder], today: date
+    session: AsyncSession, rows: Sequence[Reminder], today: date, zone: ZoneInfo
 ) -> list[Delivery]:
     """The messages for claimed follow-up rows (also those found in flight at start)."""
     receipts = [r for r in rows if r.kind == Kind.RECEIPTS.value]
@@ -108,7 +108,7 @@ async def deliveries(
         )
         for r in reminders
     ]  # fmt: skip
-    result = await recipients.deliveries(session, claimed, today)
+    result = await recipients.deliveries(session, claimed, today, zone)
     if receipts:
         accounts = await reachable(session, {r.member_id for r in receipts}, today, on_leave=True)
         for row in receipts:

@@ -20,6 +20,7 @@ from chat.messages import Reply
 from chat.reach import reachable
 from chat.views import TaskView, task_view
 from db import queries
+from db.acks import unacknowledged_by_agency
 from db.models import Member, Task
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
@@ -104,11 +105,11 @@ async def claim(
             for member_id in targets
             if member_id in taken
         ]
-    return await deliveries(session, claimed, today)
+    return await deliveries(session, claimed, today, zone)
 
 
 async def deliveries(
-    session: AsyncSession, claimed: Sequence[Claim], today: date
+    session: AsyncSession, claimed: Sequence[Claim], today: date, zone: ZoneInfo
 ) -> list[Delivery]:
     """Build the messages for claimed rows (inside the claiming transaction)."""
     if not claimed:
@@ -124,7 +125,7 @@ async def deliveries(
         targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
         name = names.get(member_id, "")
         if occasion.kind == Kind.DIGEST:
-            reply = await _digest(session, member_id, name, today)
+            reply = await _digest(session, member_id, name, today, zone)
         elif occasion.kind == Kind.ESCALATION and occasion.task_id in views:
             escalations[(member_id, occasion.at)].append(c)
             continue
@@ -170,7 +171,24 @@ async def _views(session: AsyncSession, task_ids: list[int], today: date) -> dic
     return {t.id: task_view(t, changes[t.id], today) for t in tasks}
 
 
-async def _digest(session: AsyncSession, member_id: int, name: str, today: date) -> Reply:
+async def _unacknowledged(session: AsyncSession, today: date, zone: ZoneInfo) -> str:
+    """For the standing office: the reminders of the last week never acknowledged, by agency."""
+    midnight = datetime.combine(today, time(0), zone)
+    counts = await unacknowledged_by_agency(
+        session, since=midnight - timedelta(days=7), until=midnight
+    )
+    total = sum(counts.values())
+    lines = ["", texts.DIGEST_UNACKNOWLEDGED.format(total=total)]
+    lines += [
+        texts.DIGEST_UNACKNOWLEDGED_LINE.format(agency=agency or texts.DIGEST_NO_AGENCY, count=n)
+        for agency, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return "\n".join(lines)
+
+
+async def _digest(
+    session: AsyncSession, member_id: int, name: str, today: date, zone: ZoneInfo
+) -> Reply:
     member = await session.get(Member, member_id)
     plan = await queries.current_plan(session, today.year)
     if member is None or plan is None:
@@ -185,4 +203,5 @@ async def _digest(session: AsyncSession, member_id: int, name: str, today: date)
         all_changes = await queries.history(session, [t.id for t in everything])
         all_views = [task_view(t, all_changes[t.id], today) for t in everything]
         summary = texts.DIGEST_PLAN.format(code=plan.code) + "\n" + render.summary_counts(all_views)
+        summary += await _unacknowledged(session, today, zone)
     return compose.digest(name, today, views, summary)

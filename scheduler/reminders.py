@@ -163,8 +163,9 @@ class ReminderService:
                 )
                 for r in stuck
             ]  # fmt: skip
-            deliveries = await recipients.deliveries(session, claimed, today)
-            deliveries += await followups.deliveries(session, follow_ups, today)
+            zone = self.rules.zone
+            deliveries = await recipients.deliveries(session, claimed, today, zone)
+            deliveries += await followups.deliveries(session, follow_ups, today, zone)
         if deliveries:
             log.warning(
                 "resending %d reminders that were in flight at the last stop", len(deliveries)

@@ -13,6 +13,7 @@ from chat import texts
 from db import queries
 from db.models import Acknowledgement, Member, Reminder, StatusChange
 from domain.clock import FrozenClock
+from fakes.builders import add_directing_group
 from fakes.zalo_api import FakeZaloApi
 from handlers.engine import Engine
 from scheduler.announcements import AnnouncementSender
@@ -291,3 +292,42 @@ async def test_repeating_can_be_turned_off(stack: Stack) -> None:
     await service.run_due()
     assert not _headed(stack, TRUNG, REPEAT)
     assert not [row for row in await stack.ledger() if row[0] == "repeat"]
+
+
+async def test_the_office_sees_the_one_member_who_did_not_acknowledge(stack: Stack) -> None:
+    """Two members owe I.10's reminder; one taps "Đã nhận". /chuanhan I.10 names the other, with
+    how long since it was sent; the Monday digest counts the week's unacknowledged reminders."""
+    await stack.link("nguyen-duc-trung", TRUNG)
+    async with stack.database.transaction(write=True) as session:
+        await add_directing_group(session, "I.10", 1, stack.clock.now(), 2100)  # "Cán bộ 0"
+    assert await stack.service().run_due() == 2
+    (reminder,) = stack.api.messages_to(TRUNG)
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, texts.ACTION_ACK))
+    await stack.api.wait_calls("editMessageText")
+    await stack.link("office", 2002, admin=True)
+    stack.clock.instant = local("2024-09-27 10:30")
+    stack.api.push_message(2002, "/chuanhan I.10")
+    (listing,) = await stack.api.wait_sent(2002)
+    assert listing.text == "\n".join([
+        "Ai chưa xác nhận “Đã nhận” · nhắc việc nhiệm vụ I.10 (30 ngày qua)",
+        "",
+        "• I.10 · nhắc hạn · gửi 27/09/2024 08:00 · đã nhận 1/2",
+        "   Chưa nhận: Cán bộ 0 (2 giờ trước)",
+        "   Đã nhận: Nguyễn Đức Trung",
+    ])  # fmt: skip
+    stack.api.push_message(2002, "/chuanhan")  # the last 7 days: the same reminder
+    assert "Chưa nhận: Cán bộ 0 (2 giờ trước)" in (
+        (await stack.api.wait_sent(2002, 2))[-1].text or ""
+    )
+    stack.api.push_message(2002, "/chuanhan thongbao")
+    assert (await stack.api.wait_sent(2002, 3))[-1].text == texts.UNACK_NOTHING
+    stack.api.push_message(TRUNG, "/chuanhan I.10")  # the office's tool only
+    assert (await stack.api.wait_sent(TRUNG, 3))[-1].text == texts.ADMIN_ONLY
+    stack.clock.instant = local("2024-09-30 08:00")  # Monday: the office's digest counts it
+    await stack.service().run_due()
+    digest = _headed_message(stack, 2002, "📅 Bản tin tuần")
+    assert "CHƯA XÁC NHẬN ĐÃ NHẬN (nhắc việc tuần qua): 1\n   Chưa gắn cơ quan: 1" in (
+        digest.text or ""
+    )
+    member_digest = _headed_message(stack, TRUNG, "📅 Bản tin tuần")
+    assert "CHƯA XÁC NHẬN" not in (member_digest.text or "")
