@@ -574,3 +574,21 @@ def ago(delta: timedelta) -> str:
     if minutes < 24 * 60:
         return f"{minutes // 60} giờ"
     return f"{minutes // (24 * 60)} ngày"
+
+
+# `remind --dry-run` (read by the operator).
+PREVIEW_TITLE = "Nhắc việc đến hạn lúc {at} ({zone}): {count}"
+PREVIEW_SUBJECT_TASK = "{code}, hạn {due}"
+PREVIEW_SUBJECT_DIGEST = "Bản tin tuần"
+PREVIEW_LINE = "- {subject}: {reason}"
+PREVIEW_REASON = {
+    "deadline": "nhắc hạn",
+    "coordination": "cơ quan phối hợp: gửi ý kiến cho cơ quan chủ trì",
+    "overdue": "quá hạn",
+    "escalation": "quá hạn kéo dài: báo cơ quan thường trực và lãnh đạo chỉ đạo",
+    "checkin": "cập nhật định kỳ hằng tháng (không có thời hạn cố định)",
+    "digest": "bản tin tuần",
+}
+PREVIEW_UNREACHABLE = "chưa liên lạc được (chưa liên kết, đang nghỉ phép hoặc đã chặn bot)"
+PREVIEW_NOBODY = "    (chưa có ai đảm nhận vai trò này)"
+PREVIEW_IN_ESCALATION = "    (không gửi riêng: người nhận đã có tin quá hạn kéo dài ở trên)"

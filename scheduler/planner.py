@@ -123,12 +123,15 @@ def overdue_instants(
     if since is not None:
         weeks = (since.astimezone(rules.zone).date() - first).days // rules.overdue_every.days - 1
         step = max(0, weeks)
+    previous = None
     while True:
         day = next_working_day(first + step * rules.overdue_every)
         at = _at(day, rules)
         if at >= until:
             return
-        yield at, (day - due).days
+        if at != previous:  # a week of holidays (Tết) moves two steps to the same day: once
+            yield at, (day - due).days
+        previous = at
         step += 1
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from chat.reach import reachable
 from chat.views import TaskView, task_view
 from db import queries
 from db.acks import unacknowledged_by_agency
-from db.models import Member, Task
+from db.models import ChatAccount, Member, Reminder, Task
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
@@ -70,18 +70,25 @@ class Claim(NamedTuple):
     reminder_id: int  # the ledger row, now in ``sending``
 
 
-async def claim(
-    session: AsyncSession,
-    due: Sequence[Occasion],
-    now: datetime,
-    zone: ZoneInfo,
-    *,
-    repeat: bool = False,
-) -> list[Delivery]:
-    """Claim the ledger rows of the due reminders for everyone they reach (and, with
-    ``repeat``, plan the repeat of each deadline-day or overdue one); the deliveries."""
-    today = now.astimezone(zone).date()
-    claimed: list[Claim] = []
+@dataclass(frozen=True)
+class Planned:
+    """One due reminder and who it is for: everyone it concerns (``audience``) and, of them,
+    the accounts of those it reaches (active, not on leave, not blocked)."""
+
+    occasion: Occasion
+    audience: frozenset[int]
+    reach: dict[int, list[ChatAccount]]
+
+    @property
+    def targets(self) -> list[int]:
+        return sorted(self.reach)
+
+
+async def plan(session: AsyncSession, due: Sequence[Occasion], today: date) -> list[Planned]:
+    """Who each due reminder is for: the one plan of both the run and ``remind --dry-run``.
+    Someone owed an escalation and an overdue reminder of the same task at the same instant gets
+    the escalation alone; the digest goes to every active member who has not muted it."""
+    result: list[Planned] = []
     everyone: frozenset[int] | None = None
     escalated = {(o.task_id, o.at) for o in due if o.kind == Kind.ESCALATION}
     for occasion in due:
@@ -96,7 +103,26 @@ async def claim(
             members = audience.for_kind(occasion.kind)
             if occasion.kind == Kind.OVERDUE and (occasion.task_id, occasion.at) in escalated:
                 members -= audience.for_kind(Kind.ESCALATION)  # one message, not two
-        targets = sorted((await reachable(session, members, today)).keys())
+        result.append(
+            Planned(occasion, frozenset(members), await reachable(session, members, today))
+        )
+    return result
+
+
+async def claim(
+    session: AsyncSession,
+    due: Sequence[Occasion],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    repeat: bool = False,
+) -> list[Delivery]:
+    """Claim the ledger rows of the due reminders for everyone they reach (and, with
+    ``repeat``, plan the repeat of each deadline-day or overdue one); the deliveries."""
+    today = now.astimezone(zone).date()
+    claimed: list[Claim] = []
+    for planned in await plan(session, due, today):
+        occasion, targets = planned.occasion, planned.targets
         taken = await ledger.claim(session, occasion, targets, now)
         if repeat:
             await plan_repeats(session, occasion, taken, now, zone)
@@ -194,7 +220,16 @@ async def _digest(
     if member is None or plan is None:
         return compose.digest(name, today, [], None)
     who = await queries.who_is(session, member)
-    mine = list(await queries.tasks_reaching(session, plan.id, who))
+    midnight = datetime.combine(today, time(0), zone)
+    escalated = set(await session.scalars(
+        select(Reminder.task_key).where(
+            Reminder.member_id == member_id, Reminder.kind == Kind.ESCALATION.value,
+            Reminder.planned_at >= midnight, Reminder.planned_at < midnight + timedelta(days=1),
+            Reminder.state.in_(("sending", "sent")),
+        )
+    ))  # fmt: skip
+    # A task escalated to this member today is in that message: not listed again here.
+    mine = [t for t in await queries.tasks_reaching(session, plan.id, who) if t.id not in escalated]
     changes = await queries.history(session, [t.id for t in mine])
     views = [task_view(t, changes[t.id], today) for t in mine]
     summary = None

@@ -4,6 +4,7 @@ and never becomes a note; a forged one grants nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 from sqlalchemy import func, select
@@ -331,3 +332,17 @@ async def test_the_office_sees_the_one_member_who_did_not_acknowledge(stack: Sta
     )
     member_digest = _headed_message(stack, TRUNG, "📅 Bản tin tuần")
     assert "CHƯA XÁC NHẬN" not in (member_digest.text or "")
+
+
+async def test_a_director_is_not_told_twice_about_the_tasks_escalated_to_him(stack: Stack) -> None:
+    """Monday 30/09/2024 08:00: Thái Thanh Quý, who directs long-overdue tasks, gets their
+    escalation list and the digest; the digest's overdue list leaves out the escalated tasks."""
+    await stack.link("thai-thanh-quy", 2006)
+    stack.clock.instant = local("2024-09-30 08:00")
+    await stack.service().run_due()
+    escalation = _headed_message(stack, 2006, "🚨")
+    digest = _headed_message(stack, 2006, "📅 Bản tin tuần")
+    escalated = set(re.findall(r"^• ([IV]+\.\d+b?) ·", escalation.text or "", flags=re.M))
+    listed = set(re.findall(r"^• ([IV]+\.\d+b?) ·", digest.text or "", flags=re.M))
+    assert escalated and listed  # both list tasks
+    assert not escalated & listed
