@@ -59,6 +59,8 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 
 Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
 
+Nhắc việc, bản tin tuần và thông báo có nút “✅ Đã nhận” (trên Zalo: trả lời bằng số, hoặc gõ "đã nhận", "ok", "rõ"); nhắc việc có thêm “⏰ Nhắc lại” chiều nay, ngày mai hoặc sau 3 ngày.
+
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
 
@@ -75,7 +77,8 @@ Cơ quan thường trực:
 /themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
 /themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
-/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị"""
+/thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
+/chuanhan [mã|thongbao] — ai chưa bấm “Đã nhận” nhắc việc (7 ngày qua, một nhiệm vụ) hoặc thông báo"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -235,6 +238,7 @@ MENU = (
     ("sapden", "Nhiệm vụ đến hạn trong 14 ngày"),
     ("baocao", "Báo cáo tiến độ và biểu đồ"),
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
+    ("chuanhan", "Cơ quan thường trực: ai chưa xác nhận đã nhận"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
 UNSUPPORTED = "Bot chỉ đọc tin nhắn chữ. Gửi /trogiup để xem các lệnh."
