@@ -60,6 +60,7 @@ async def acknowledge_typed(ctx: Context) -> list[Reply]:
 
 async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Reply]:
     session, member_id = ctx.session, ctx.sender.id
+    channel, account, now = ctx.inbound.channel, ctx.inbound.user_id, ctx.now
     if target.kind == TargetKind.REMINDER:
         row = await session.get(Reminder, target.id)
         if row is None or row.member_id != member_id:
@@ -67,8 +68,12 @@ async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Rep
             return [Reply(texts.ACK_NOT_YOURS)]
         earlier = await acks.acknowledged_at(session, member_id, reminder_id=row.id)
         what = await _what(ctx, row)
-        rows = await acks.reminder_rows(session, row)
-        ids: dict[str, object] = {"reminder_ids": rows}
+        if earlier is None:
+            rows = await acks.reminder_rows(session, row)
+            await acks.acknowledge(
+                session, member_id=member_id, reminder_ids=rows, channel=channel,
+                account=account, now=now,
+            )  # fmt: skip
     else:
         if not await acks.announcement_reached(session, target.id, member_id):
             refused(ctx.inbound, f"acknowledgement of announcement {target.id}")
@@ -79,13 +84,17 @@ async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Rep
         what = texts.ACK_WHAT_ANNOUNCEMENT.format(
             day=texts.day(announcement.at.astimezone(ctx.zone).date())
         )
-        ids = {"announcement_id": target.id}
+        if earlier is None:
+            await acks.acknowledge(
+                session,
+                member_id=member_id,
+                announcement_id=target.id,
+                channel=channel,
+                account=account,
+                now=now,
+            )
     if earlier is not None:
         return [Reply(texts.ACK_ALREADY.format(at=_at(ctx, earlier)))]
-    await acks.acknowledge(
-        session, member_id=member_id, channel=ctx.inbound.channel, account=ctx.inbound.user_id,
-        now=ctx.now, **ids,  # type: ignore[arg-type]
-    )  # fmt: skip
     shown = Reply(
         texts.ACK_DONE.format(name=ctx.sender.full_name, at=_at(ctx, ctx.now)), amends=True
     )
