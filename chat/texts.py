@@ -596,3 +596,5 @@ PREVIEW_REASON = {
 PREVIEW_UNREACHABLE = "chưa liên lạc được (chưa liên kết, đang nghỉ phép hoặc đã chặn bot)"
 PREVIEW_NOBODY = "    (chưa có ai đảm nhận vai trò này)"
 PREVIEW_IN_ESCALATION = "    (không gửi riêng: người nhận đã có tin quá hạn kéo dài ở trên)"
+XLSX_UNACKNOWLEDGED = "Nhắc việc 7 ngày trước ngày báo cáo chưa được xác nhận “Đã nhận”"
+XLSX_UNACKNOWLEDGED_HEADERS = ("Cơ quan", "Số tin nhắc")

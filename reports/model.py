@@ -40,6 +40,8 @@ class Report:
     by_section: tuple[Breakdown, ...]
     by_director: tuple[Breakdown, ...]
     by_lead: tuple[Breakdown, ...]
+    # last week's reminders never acknowledged ("Đã nhận"), by the recipient's agency
+    unacknowledged: tuple[tuple[str, int], ...] = ()
 
     @property
     def overdue(self) -> list[Row]:

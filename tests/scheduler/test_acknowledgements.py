@@ -4,8 +4,9 @@ and never becomes a note; a forged one grants nothing."""
 
 from __future__ import annotations
 
+import io
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -346,3 +347,30 @@ async def test_a_director_is_not_told_twice_about_the_tasks_escalated_to_him(sta
     listed = set(re.findall(r"^• ([IV]+\.\d+b?) ·", digest.text or "", flags=re.M))
     assert escalated and listed  # both list tasks
     assert not escalated & listed
+
+
+async def test_the_excel_summary_counts_last_weeks_unacknowledged_reminders(stack: Stack) -> None:
+    from openpyxl import load_workbook
+
+    from db import queries as db_queries
+    from reports.data import plan_report
+    from reports.workbook import build_workbook
+
+    await stack.link("nguyen-duc-trung", TRUNG)
+    async with stack.database.transaction(write=True) as session:
+        await add_directing_group(session, "I.10", 1, stack.clock.now(), 2100)
+    await stack.service().run_due()  # 27/09: to Trung (acknowledges) and to "Cán bộ 0"
+    (reminder,) = stack.api.messages_to(TRUNG)
+    stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, texts.ACTION_ACK))
+    await stack.api.wait_calls("editMessageText")
+    async with stack.database.transaction() as session:
+        plan = await db_queries.current_plan(session, 2024)
+        assert plan is not None
+        report = await plan_report(session, plan, today=date(2024, 9, 30), zone=ZONE)
+    sheet = load_workbook(io.BytesIO(build_workbook(report, plan_title="KH", zone=ZONE)))[
+        texts.XLSX_SHEET_SUMMARY
+    ]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    start = rows.index([texts.XLSX_UNACKNOWLEDGED, *[None] * (len(rows[0]) - 1)])
+    assert rows[start + 2][:2] == [texts.DIGEST_NO_AGENCY, 1]
+    assert rows[start + 3][:2] == [texts.XLSX_SUMMARY_TOTAL, 1]
