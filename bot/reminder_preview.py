@@ -1,5 +1,6 @@
 """``python -m bot remind --dry-run [--at ISO]``: the reminders due at an instant, with their
-recipients and reasons, computed exactly as the service would, without sending or recording."""
+recipients and reasons, in Vietnamese, planned by the same function as the real run
+(``scheduler.recipients.plan``), without sending or recording."""
 
 from __future__ import annotations
 
@@ -10,57 +11,54 @@ from sqlalchemy import select
 from bot.runner import rules_from
 from bot.settings import Settings
 from bot.wiring import Service
-from chat.reach import reachable
+from chat import texts
 from db.models import ChatAccount, Member, Task
-from scheduler.audience import task_audience
 from scheduler.planner import Kind
+from scheduler.recipients import plan
 from scheduler.timetable import Timetable
 
 WINDOW = timedelta(minutes=1)
-REASONS = {
-    Kind.DEADLINE: "deadline reminder",
-    Kind.COORDINATION: "coordinating agency: send input to the lead",
-    Kind.OVERDUE: "overdue",
-    Kind.ESCALATION: "overdue long: standing office and directors told",
-    Kind.CHECKIN: "monthly check-in (no fixed date)",
-    Kind.DIGEST: "weekly digest",
-}
 
 
 async def preview(service: Service, settings: Settings, at: datetime) -> list[str]:
     timetable = Timetable(service.database, service.clock, rules_from(settings))
     occasions = await timetable.occasions(at, at + WINDOW)
     local = at.astimezone(settings.zone)
-    lines = [f"Reminders due {local:%d/%m/%Y %H:%M} ({settings.bot_timezone}): {len(occasions)}"]
+    lines = [
+        texts.PREVIEW_TITLE.format(
+            at=texts.moment(at, settings.zone), zone=settings.bot_timezone, count=len(occasions)
+        )
+    ]
+    escalated = {(o.task_id, o.at) for o in occasions if o.kind == Kind.ESCALATION}
     async with service.database.transaction() as session:
-        for occasion in occasions:
+        for planned in await plan(session, occasions, local.date()):
+            occasion, members = planned.occasion, planned.audience
             if occasion.kind == Kind.DIGEST:
-                members = set(
-                    await session.scalars(select(Member.id).where(Member.active.is_(True)))
-                )
-                subject = "weekly digest"
+                subject = texts.PREVIEW_SUBJECT_DIGEST
             else:
-                members = set(
-                    (await task_audience(session, occasion.task_id)).for_kind(occasion.kind)
-                )
                 task = await session.get(Task, occasion.task_id)
-                due = f", due {occasion.due:%d/%m/%Y}" if occasion.due else ""
-                subject = f"{task.code if task else occasion.task_id}{due}"
-            accounts = await reachable(session, members, local.date())
+                code = task.code if task else str(occasion.task_id)
+                subject = (
+                    texts.PREVIEW_SUBJECT_TASK.format(code=code, due=texts.day(occasion.due))
+                    if occasion.due
+                    else code
+                )
             names = {
                 m.id: m.full_name
                 for m in await session.scalars(select(Member).where(Member.id.in_(members)))
             }
-            lines.append(f"- {subject}: {REASONS[occasion.kind]}")
+            reason = texts.PREVIEW_REASON[occasion.kind.value]
+            lines.append(texts.PREVIEW_LINE.format(subject=subject, reason=reason))
             for member_id in sorted(members, key=lambda m: names.get(m, "")):
-                where = _where(accounts.get(member_id, []))
+                where = _where(planned.reach.get(member_id, []))
                 lines.append(f"    {names.get(member_id, member_id)}: {where}")
             if not members:
-                lines.append("    (nobody holds this role yet)")
+                in_escalation = (occasion.task_id, occasion.at) in escalated
+                lines.append(texts.PREVIEW_IN_ESCALATION if in_escalation else texts.PREVIEW_NOBODY)
     return lines
 
 
 def _where(accounts: list[ChatAccount]) -> str:
     if not accounts:
-        return "not reachable (not linked, on leave, or blocked)"
+        return texts.PREVIEW_UNREACHABLE
     return ", ".join(f"{a.channel}:{a.external_id}" for a in accounts)

@@ -37,6 +37,7 @@ def rules_from(settings: Settings) -> Rules:
         send_time=settings.reminder_time,
         zone=settings.zone,
         escalate_after_days=settings.escalate_after_days,
+        repeat_unacknowledged=settings.repeat_unacknowledged,
     )
 
 

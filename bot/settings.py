@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     confirm_completion: bool = False
     # overdue this long: the standing office and directors are told
     escalate_after_days: int = Field(default=14, ge=1, le=366)
+    # a deadline-day or overdue reminder nobody acknowledged or answered: repeated once (1/0)
+    repeat_unacknowledged: bool = True
     log_level: str = "INFO"
     reports_dir: Path = Path("data/reports")  # the console saves charts and workbooks here
     files_dir: Path = Path("data/files")  # files that back a completion (/tailieu)

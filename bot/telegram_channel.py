@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from telegram import (
@@ -54,6 +55,7 @@ from bot.outgoing import split_text
 from bot.settings import Settings
 from bot.telegram_request import JsonRequest
 from chat import texts
+from chat.actions import is_receipt_command
 from chat.delivery import PermanentFailure
 from chat.messages import Action, Attachment, Inbound, InboundFile, Reply
 from domain.files import check_file
@@ -309,7 +311,7 @@ class TelegramChannel:
             display_name=user.full_name,
         )
         replies = await self.engine.handle(inbound)
-        await self.send(chat.id, replies)
+        await self.send(chat.id, await self._amend(replied if reply_to else None, replies))
 
     async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo or document: checked by name and size, downloaded, then handed to the
@@ -370,7 +372,40 @@ class TelegramChannel:
             is_group=chat.type != chat.PRIVATE,
             display_name=query.from_user.full_name,
         )
-        await self.send(chat.id, await self.engine.handle(inbound))
+        replies = await self.engine.handle(inbound)
+        original = query.message if isinstance(query.message, Message) else None
+        await self.send(chat.id, await self._amend(original, replies))
+
+    async def _amend(self, original: Message | None, replies: list[Reply]) -> list[Reply]:
+        """Show the answers to a message ("Đã nhận", "Nhắc lại") on that message: its text gets
+        the line, its "Đã nhận" and "Nhắc lại" buttons go; the other replies are returned to be
+        sent. Without the message (or if the edit fails) an answer is sent as a message."""
+        rest = []
+        for reply in replies:
+            if not reply.amends:
+                rest.append(reply)
+                continue
+            if original is None:
+                continue  # typed without a reply: the other replies say it
+            text = f"{original.text or ''}\n\n{reply.text}"
+            kept = [
+                [b for b in row if not is_receipt_command(str(b.callback_data or ""))]
+                for row in (original.reply_markup.inline_keyboard if original.reply_markup else ())
+            ]
+            markup = InlineKeyboardMarkup([row for row in kept if row]) if any(kept) else None
+            try:
+                if len(text) > MAX_TEXT:
+                    raise BadRequest("message is too long")
+                await self._with_retries(
+                    lambda text=text, markup=markup: self.app.bot.edit_message_text(  # type: ignore[misc]
+                        text, chat_id=original.chat.id, message_id=original.message_id,
+                        reply_markup=markup,
+                    )
+                )  # fmt: skip
+            except TelegramError as exc:
+                log.warning("could not show the answer on the message: %s", exc)
+                rest.append(replace(reply, amends=False))
+        return rest
 
     async def _on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None:

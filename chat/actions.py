@@ -21,3 +21,21 @@ def status_actions(code: str) -> tuple[Action, ...]:
         Action(texts.ACTION_DONE, f"/hoanthanh {code}"),
         Action(texts.ACTION_BLOCKED, f"/capnhat {code} {texts.STATUS[Status.BLOCKED]}"),
     )
+
+
+def receipt_actions(target: str, *, snooze: bool) -> tuple[Action, ...]:
+    """ "Đã nhận" (and, for a reminder about a task, the "Nhắc lại" choices) for the message
+    carrying ``target`` ("r<ledger row>" or "a<announcement>"): short data, under 64 bytes."""
+    actions = [Action(texts.ACTION_ACK, f"/danhan {target}")]
+    if snooze:
+        actions += [Action(label, f"/nhaclai {target} {choice}")
+                    for choice, label in texts.ACTION_SNOOZE.items()]  # fmt: skip
+    return tuple(actions)
+
+
+RECEIPT_COMMANDS = ("/danhan ", "/nhaclai ")
+
+
+def is_receipt_command(command: str) -> bool:
+    """Whether a choice is one of the answers above (taken off a message once answered)."""
+    return command.startswith(RECEIPT_COMMANDS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.access import Role
@@ -64,6 +64,8 @@ Hoặc gõ thẳng mã nhiệm vụ: "I.5 xong", "xong I.5", "I.5 60% đã trìn
 Báo hoàn thành kèm ngày và văn bản: /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
 Ảnh, tệp văn bản: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
 
+Nhắc việc, bản tin tuần và thông báo có nút “✅ Đã nhận” (trên Zalo: trả lời bằng số, hoặc gõ "đã nhận", "ok", "rõ"); nhắc việc có thêm “⏰ Nhắc lại” chiều nay, ngày mai hoặc sau 3 ngày.
+
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
 
@@ -83,7 +85,8 @@ Cơ quan thường trực:
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
 /tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
-/xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại"""
+/xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại
+/chuanhan [mã|thongbao] — ai chưa bấm “Đã nhận” nhắc việc (7 ngày qua, một nhiệm vụ) hoặc thông báo"""
 
 GREETING = "Xin chào đồng chí {name}! Tài khoản đã sẵn sàng.\n\n"
 
@@ -304,6 +307,7 @@ MENU = (
     ("capnhat", "Cập nhật tiến độ: /capnhat <mã> <tình trạng>"),
     ("xingiahan", "Xin gia hạn: /xingiahan <mã> <dd/mm/yyyy> <lý do>"),
     ("duyet", "Cơ quan thường trực: yêu cầu gia hạn chờ duyệt"),
+    ("chuanhan", "Cơ quan thường trực: ai chưa xác nhận đã nhận"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )
 UNSUPPORTED = (
@@ -589,7 +593,8 @@ NOT_JOINED_NONE = "Tất cả {total} thành viên đã liên kết tài khoản
 NOT_JOINED_FOOTER = "Tạo mã mời: /moi <họ tên>"
 ANNOUNCE_USAGE = "Cú pháp: /thongbao <nội dung thông báo gửi tới mọi thành viên>"
 ANNOUNCE_QUEUED = (
-    "Đã nhận thông báo; đang gửi tới {count} thành viên đã liên kết tài khoản{missing}."
+    "Đã nhận thông báo; đang gửi tới {count} thành viên đã liên kết tài khoản{missing}. "
+    "Sau 1 giờ, bot sẽ báo lại số thành viên đã bấm “Đã nhận”."
 )
 ANNOUNCE_MISSING = " ({count} thành viên chưa liên kết sẽ không nhận được)"
 ANNOUNCEMENT = "📢 THÔNG BÁO CỦA CƠ QUAN THƯỜNG TRỰC BAN CHỈ ĐẠO CCHC\n\n{text}\n\n— {name}"
@@ -710,3 +715,88 @@ REFUSED_NOTICE = (
 EXT_REFUSED_NOTE = "Từ chối xin gia hạn đến {new} (yêu cầu số {number} của {name}): {reason}"
 REPORT_PENDING = "\n   ⏳ xin gia hạn đến {day} (yêu cầu số {number}, chờ duyệt)"
 XLSX_STATUS_DETAIL_PENDING = "Xin gia hạn đến {day}, chờ duyệt (yêu cầu số {number})"
+# Answers to reminders, digests and announcements: "Đã nhận", "Nhắc lại" (snooze); /chuanhan.
+ACTION_ACK = "✅ Đã nhận"
+ACTION_SNOOZE = {
+    "chieu": "⏰ Nhắc lại chiều nay",
+    "mai": "⏰ Nhắc lại ngày mai",
+    "3ngay": "⏰ Nhắc lại sau 3 ngày",
+}
+ACK_DONE = "✅ Đã nhận · {name} · {at}"
+ACK_ALREADY = "Đồng chí đã xác nhận đã nhận tin này lúc {at}."
+ACK_SAVED = "✅ Đã ghi nhận: đồng chí đã nhận {what} (lúc {at})."
+ACK_WHAT_REMINDER = "nhắc việc {code}"
+ACK_WHAT_DIGEST = "bản tin tuần"
+ACK_WHAT_LIST = "danh sách nhiệm vụ quá hạn kéo dài"
+ACK_WHAT_ANNOUNCEMENT = "thông báo ngày {day}"
+ACK_NOT_YOURS = "Tin nhắn này không gửi cho đồng chí nên không thể xác nhận thay."
+ACK_NOTHING = (
+    "Không có nhắc việc hoặc thông báo nào gần đây để xác nhận đã nhận. "
+    "Để ghi chú vào một nhiệm vụ: /capnhat <mã> ghi chú <nội dung>"
+)
+ACK_USAGE = "Đề nghị bấm nút “Đã nhận” dưới tin nhắc việc, hoặc trả lời tin đó: “đã nhận”."
+SNOOZE_SET = "⏰ Sẽ nhắc lại lúc {at}."
+SNOOZE_PAST_DEADLINE = (
+    "Không thể nhắc lại sau ngày đến hạn ({due}). Chọn “Nhắc lại chiều nay”, hoặc cập nhật tiến độ."
+)
+SNOOZE_TOO_LATE = "Đã quá 14:00 hôm nay: đề nghị chọn “Nhắc lại ngày mai”."
+SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nhắc việc."
+REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
+REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"
+RECEIPTS_COUNT = "📬 Thông báo #{id} (“{start}”): {acknowledged}/{sent} đã nhận."
+UNACK_TITLE = "Ai chưa xác nhận “Đã nhận” · {scope}"
+UNACK_SCOPE_RECENT = "nhắc việc 7 ngày qua"
+UNACK_SCOPE_TASK = "nhắc việc nhiệm vụ {code} (30 ngày qua)"
+UNACK_SCOPE_ANNOUNCEMENTS = "các thông báo gần nhất"
+UNACK_ITEM = "• {subject} · gửi {sent} · đã nhận {acknowledged}/{total}"
+UNACK_NOT_YET = "   Chưa nhận: {names}"
+UNACK_DONE = "   Đã nhận: {names}"
+UNACK_NOBODY = "   Tất cả đã nhận."
+UNACK_PERSON_AGO = "{name} ({ago} trước)"
+UNACK_NOTHING = "Không có nhắc việc hoặc thông báo nào đã gửi trong khoảng này."
+UNACK_MORE = "… và {count} lượt gửi khác. Xem theo nhiệm vụ: /chuanhan <mã>"
+UNACK_USAGE = "Cú pháp: /chuanhan (nhắc việc 7 ngày qua), /chuanhan <mã> hoặc /chuanhan thongbao"
+UNACK_ANNOUNCEMENT = "Thông báo #{id} “{start}”"
+UNACK_KIND = {
+    "deadline": "nhắc hạn",
+    "overdue": "quá hạn",
+    "escalation": "quá hạn kéo dài",
+    "coordination": "đề nghị phối hợp",
+    "checkin": "cập nhật định kỳ",
+    "digest": "bản tin tuần",
+    "snoozed": "nhắc lại theo hẹn",
+    "repeat": "nhắc lại (chưa nhận)",
+}
+DIGEST_UNACKNOWLEDGED = "CHƯA XÁC NHẬN ĐÃ NHẬN (nhắc việc tuần qua): {total}"
+DIGEST_UNACKNOWLEDGED_LINE = "   {agency}: {count}"
+DIGEST_NO_AGENCY = "Chưa gắn cơ quan"
+
+
+def ago(delta: timedelta) -> str:
+    """ "5 phút", "3 giờ", "2 ngày": how long since a message was sent."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} phút"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} giờ"
+    return f"{minutes // (24 * 60)} ngày"
+
+
+# `remind --dry-run` (read by the operator).
+PREVIEW_TITLE = "Nhắc việc đến hạn lúc {at} ({zone}): {count}"
+PREVIEW_SUBJECT_TASK = "{code}, hạn {due}"
+PREVIEW_SUBJECT_DIGEST = "Bản tin tuần"
+PREVIEW_LINE = "- {subject}: {reason}"
+PREVIEW_REASON = {
+    "deadline": "nhắc hạn",
+    "coordination": "cơ quan phối hợp: gửi ý kiến cho cơ quan chủ trì",
+    "overdue": "quá hạn",
+    "escalation": "quá hạn kéo dài: báo cơ quan thường trực và lãnh đạo chỉ đạo",
+    "checkin": "cập nhật định kỳ hằng tháng (không có thời hạn cố định)",
+    "digest": "bản tin tuần",
+}
+PREVIEW_UNREACHABLE = "chưa liên lạc được (chưa liên kết, đang nghỉ phép hoặc đã chặn bot)"
+PREVIEW_NOBODY = "    (chưa có ai đảm nhận vai trò này)"
+PREVIEW_IN_ESCALATION = "    (không gửi riêng: người nhận đã có tin quá hạn kéo dài ở trên)"
+XLSX_UNACKNOWLEDGED = "Nhắc việc 7 ngày trước ngày báo cáo chưa được xác nhận “Đã nhận”"
+XLSX_UNACKNOWLEDGED_HEADERS = ("Cơ quan", "Số tin nhắc")

@@ -348,6 +348,10 @@ class Reminder(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # A snoozed or repeated reminder: the row it continues. A receipts follow-up: the
+    # announcement whose receipts it counts.
+    origin_id: Mapped[int | None]
+    announcement_id: Mapped[int | None]
 
 
 class Extension(Base):
@@ -515,3 +519,52 @@ class ChatPrompt(Base):
     )
     command: Mapped[str] = mapped_column(String(64))  # e.g. "/xingiahan III.5 đợt 2"
     asked_at: Mapped[datetime]
+
+
+class Acknowledgement(Base):
+    """A member said "Đã nhận" to a reminder (a ledger row) or an announcement: when, and through
+    which account. Not a note: the task's history is left alone."""
+
+    __tablename__ = "acknowledgements"
+    __table_args__ = (
+        Index("uq_acknowledgements_key", "member_id", "reminder_key", "announcement_key",
+              unique=True),
+        Index("ix_acknowledgements_reminder_id", "reminder_id"),
+        Index("ix_acknowledgements_announcement_id", "announcement_id"),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE")
+    )
+    reminder_key: Mapped[int] = mapped_column(default=0)  # reminder_id or 0: NULLs never clash
+    announcement_key: Mapped[int] = mapped_column(default=0)
+    channel: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))  # the chat account's external id
+    at: Mapped[datetime]
+
+
+class ReceiptMessage(Base):
+    """A bot message that can be acknowledged: the reminder or announcement it carried, so that
+    a typed "đã nhận" (a reply to it, or the last one in that chat) acknowledges it."""
+
+    __tablename__ = "receipt_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id", "message_id"),
+        Index("ix_receipt_messages_chat", "channel", "chat_id", "sent_at"),
+        Index("ix_receipt_messages_reminder_id", "reminder_id"),
+        Index("ix_receipt_messages_announcement_id", "announcement_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE")
+    )
+    sent_at: Mapped[datetime]

@@ -1,4 +1,5 @@
-"""/thongbao <text>: the standing office sends one announcement to every member.
+"""/thongbao <text>: the standing office sends one announcement to every member (each with
+"Đã nhận"; an hour later the sender is told how many acknowledged it).
 
 The command only writes the announcement and one delivery row per linked member, in its own
 transaction; ``scheduler.announcements`` sends them within the rate limits, so the admin gets
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from chat import texts
 from chat.messages import Reply
 from chat.reach import reachable
-from db.models import Announcement, AnnouncementDelivery, Member
+from db.models import Announcement, AnnouncementDelivery, Member, Reminder
+from domain.receipts import receipts_at
 from domain.text import shorten
 from handlers.audit import record
 from handlers.context import Context
@@ -35,6 +37,14 @@ async def announce(ctx: Context, args: str) -> list[Reply]:
         )
         for member_id in sorted(linked)
     )
+    # The sender hears how many acknowledged it, an hour later, through the reminder ledger.
+    ctx.session.add(
+        Reminder(
+            task_key=0, milestone_key=0, member_id=ctx.member.id, kind="receipts",
+            planned_at=receipts_at(ctx.now, ctx.zone), state="planned", attempts=0,
+            updated_at=ctx.now, announcement_id=announcement.id,
+        )
+    )  # fmt: skip
     record(ctx, "announce", texts.MEMBERS_COUNT.format(count=len(linked)), shorten(text, 200))
     missing = len(members) - len(linked)
     return [

@@ -33,8 +33,10 @@ from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
 from db.session import Database
 from domain.clock import Clock
+from domain.receipts import is_acknowledgement
 from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
+from handlers.acknowledge import acknowledge, acknowledge_typed, snooze
 from handlers.announce import announce
 from handlers.audit import refused, show_audit
 from handlers.confirm import confirm, give_back
@@ -51,6 +53,7 @@ from handlers.plans import plans
 from handlers.prompts import open_prompt
 from handlers.report import export, report
 from handlers.task_detail import ask_completion
+from handlers.unacknowledged import unacknowledged
 from handlers.undo import undo
 from handlers.update import reply_update, update
 from handlers.web_link import web_link
@@ -114,6 +117,9 @@ ROUTES: dict[str, Route] = {
     "chuathamgia": Route(admin_people.not_joined, admin=True),
     "thongbao": Route(announce, writes=True, admin=True),
     "nhatky": Route(show_audit, admin=True),
+    "chuanhan": Route(unacknowledged, admin=True),
+    "danhan": Route(acknowledge, writes=True),
+    "nhaclai": Route(snooze, writes=True),
     "trogiup": Route(show_help),
     "help": Route(show_help),
 }
@@ -240,6 +246,7 @@ class Engine:
             (route.writes if route else command is not None)
             or inbound.reply_to is not None
             or inbound.file is not None
+            or (command is None and is_acknowledgement(inbound.text))
         )
         replies = await self._answer(inbound, command, route, writes)
         if writes:
@@ -304,6 +311,8 @@ class Engine:
         if ctx.inbound.file is not None:
             return await receive(ctx, ctx.inbound.file, await self._replied_task(ctx))
         if command is None:
+            if is_acknowledgement(ctx.inbound.text):  # "Đã nhận": never a note
+                return await acknowledge_typed(ctx)
             task = await self._replied_task(ctx)
             if task is not None:
                 return await reply_update(ctx, task, ctx.inbound.text)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat import texts
 from chat.views import view_of
 from db import facts
+from db.acks import unacknowledged_by_agency
 from db.models import ExtensionRequest, Plan, Task
 from domain.access import Who
 from reports.model import Pending, Report, build_report
@@ -43,7 +45,7 @@ async def plan_report(
         .order_by(ExtensionRequest.id)
     ):
         pending.setdefault(code, []).append(Pending(number, new_due))
-    return build_report(
+    report = build_report(
         views,
         plan_code=plan.code,
         plan_year=plan.year,
@@ -52,6 +54,17 @@ async def plan_report(
         scope=member_name if who is not None else None,
         unassigned=texts.REPORT_UNASSIGNED,
         pending=pending,
+    )
+    if who is not None:
+        return report
+    midnight = datetime.combine(today, time(0), zone)
+    counts = await unacknowledged_by_agency(
+        session, since=midnight - timedelta(days=7), until=midnight
+    )
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return replace(
+        report,
+        unacknowledged=tuple((agency or texts.DIGEST_NO_AGENCY, n) for agency, n in ordered),
     )
 
 

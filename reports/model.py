@@ -51,6 +51,8 @@ class Report:
     by_director: tuple[Breakdown, ...]
     by_lead: tuple[Breakdown, ...]
     awaiting: tuple[Row, ...] = ()  # completions the office has yet to confirm, counted apart
+    # last week's reminders never acknowledged ("Đã nhận"), by the recipient's agency
+    unacknowledged: tuple[tuple[str, int], ...] = ()
 
     @property
     def overdue(self) -> list[Row]:

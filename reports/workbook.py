@@ -208,6 +208,14 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     _table(sheet, texts.REPORT_BY_SECTION, report.by_section)
     _table(sheet, texts.REPORT_BY_DIRECTOR, report.by_director)
     _table(sheet, texts.REPORT_BY_LEAD, report.by_lead)
+    sheet.append([])
+    sheet.append([texts.XLSX_UNACKNOWLEDGED])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    _row(sheet, texts.XLSX_UNACKNOWLEDGED_HEADERS, bold=True, widths=SUMMARY_WIDTHS)
+    for agency, count in report.unacknowledged:
+        _row(sheet, [agency, count], widths=SUMMARY_WIDTHS)
+    unacknowledged = sum(count for _, count in report.unacknowledged)
+    _row(sheet, [texts.XLSX_SUMMARY_TOTAL, unacknowledged], bold=True, widths=SUMMARY_WIDTHS)
     for index, width in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     print_layout.sign_off(sheet, columns=(4, 7))

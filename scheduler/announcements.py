@@ -22,9 +22,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from chat import texts
-from chat.delivery import Failure, NotSent, Outbox, Outcome, attempt, verdict
+from chat.actions import receipt_actions
+from chat.delivery import Failure, NotSent, Outbox, Outcome, Sent, attempt, verdict
 from chat.messages import Action, Reply
 from chat.reach import reachable
+from db.acks import Receipt, record_receipts
 from db.models import Announcement, AnnouncementDelivery
 from db.session import Database
 from domain.clock import Clock
@@ -45,11 +47,14 @@ def announcement_text(announcement: Announcement) -> str:
 
 
 def announcement_reply(announcement: Announcement) -> Reply:
-    """An announcement under the office's heading; a notice as written, with its buttons."""
-    if announcement.kind != "notice":
-        return Reply(announcement_text(announcement))
-    actions = tuple(Action(label, command) for label, command in announcement.actions or [])
-    return Reply(announcement.text, actions)
+    """An announcement under the office's heading, with its "Đã nhận" choice; a notice (an
+    extension request, its answer) as written, with its own buttons."""
+    if announcement.kind == "notice":
+        actions = tuple(Action(label, command) for label, command in announcement.actions or [])
+        return Reply(announcement.text, actions)
+    return Reply(
+        announcement_text(announcement), receipt_actions(f"a{announcement.id}", snooze=False)
+    )
 
 
 class AnnouncementSender:
@@ -163,14 +168,14 @@ class AnnouncementSender:
             ]
         outcomes = await asyncio.gather(
             *(self._send(announcements[aid], targets) for aid, _, targets in work)
-        )
+        )  # fmt: skip
         await self._record(
             [(aid, mid, outcome) for (aid, mid, _), outcome in zip(work, outcomes, strict=True)]
         )
         return len(rows)
 
-    async def _send(self, reply: Reply, targets: list[tuple[str, str]]) -> NotSent | None:
-        """Send on each account; what it came to (None: delivered on at least one)."""
+    async def _send(self, reply: Reply, targets: list[tuple[str, str]]) -> list[Outcome]:
+        """Send on each account; the outcome of each."""
         outcomes: list[Outcome] = []
         for channel, chat_id in targets:
             if channel in self.outboxes:
@@ -182,13 +187,20 @@ class AnnouncementSender:
                     outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
             else:
                 outcomes.append(await attempt(self.outboxes, channel, chat_id, reply))
-        return verdict(outcomes, no_account=NO_ACCOUNT)
+        return outcomes
 
-    async def _record(self, results: list[tuple[int, int, NotSent | None]]) -> None:
+    async def _record(self, results: list[tuple[int, int, list[Outcome]]]) -> None:
         now = self.clock.now()
         retry = False
         async with self.database.transaction(write=True) as session:
-            for announcement_id, member_id, failure in results:
+            await record_receipts(
+                session,
+                [Receipt(o.channel, o.chat_id, o.message_id, member_id, announcement_id=aid)
+                 for aid, member_id, outcomes in results for o in outcomes if isinstance(o, Sent)],
+                now,
+            )  # fmt: skip
+            for announcement_id, member_id, outcomes in results:
+                failure = verdict(outcomes, no_account=NO_ACCOUNT)
                 row = await session.get(AnnouncementDelivery, (announcement_id, member_id))
                 if row is None:
                     continue

@@ -39,6 +39,8 @@ def reminder(
         Kind.ESCALATION: texts.REMIND_ESCALATION_OWN if own_escalation else texts.REMIND_ESCALATION,
         Kind.COORDINATION: texts.REMIND_COORDINATION,
         Kind.CHECKIN: texts.REMIND_CHECKIN,
+        Kind.SNOOZED: texts.REMIND_SNOOZED,
+        Kind.REPEAT: texts.REMIND_REPEAT,
     }[occasion.kind]
     heading = template.format(code=view.code, days=late)
     lines = [heading, shorten(view.content, CONTENT_CHARS)]

@@ -73,6 +73,28 @@ async def claim(
     return {member_id: reminder_id for member_id, reminder_id in taken.all()}
 
 
+async def plan_follow_ups(
+    session: AsyncSession,
+    occasion: Occasion,
+    kind: str,
+    at: datetime,
+    origins: dict[int, int],
+    now: datetime,
+) -> None:
+    """Plan a follow-up (``kind`` at ``at``) of ``occasion`` for each member: member id -> the
+    ledger row it follows. Once, as every reminder (a second identical one is a no-op)."""
+    rows = [
+        {
+            "task_key": occasion.task_id, "milestone_key": occasion.milestone_id or 0,
+            "task_id": occasion.task_id or None, "milestone_id": occasion.milestone_id,
+            "member_id": member_id, "kind": kind, "planned_at": at, "state": "planned",
+            "attempts": 0, "updated_at": now, "origin_id": origin_id,
+        }
+        for member_id, origin_id in origins.items()
+    ]  # fmt: skip
+    await session.execute(_insert(session)(Reminder).on_conflict_do_nothing(), rows)
+
+
 async def in_flight(session: AsyncSession) -> list[Reminder]:
     """Rows claimed by a process that died before recording the outcome."""
     return list(await session.scalars(select(Reminder).where(Reminder.state == "sending")))

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from chat import texts
 from chat.delivery import Failure, NotSent, Outbox, Outcome, Sent, verdict
 from chat.messages import Reply
+from db.acks import Receipt, record_receipts
 from db.models import ChatAccount, Member, SentMessage
 from db.session import Database
 from scheduler import ledger
@@ -67,6 +68,7 @@ async def record(
             batch = deliveries[start : start + FINISH_BATCH]
             rows: list[tuple[int, NotSent | None]] = []
             refused: list[tuple[Delivery, NotSent]] = []
+            receipts: list[Receipt] = []
             for d in batch:
                 rows += [(reminder_id, d.verdict()) for reminder_id in d.reminder_ids]
                 if d.task_id:
@@ -76,7 +78,13 @@ async def record(
                         for s in d.sent
                     )  # fmt: skip
                 refused += [(d, refusal) for refusal in d.refused]
+                receipts += [
+                    Receipt(s.channel, s.chat_id, s.message_id, d.member_id, d.reminder_ids[0])
+                    for s in d.sent
+                    if d.reminder_ids
+                ]
             await ledger.finish(session, rows, now)
+            await record_receipts(session, receipts, now)
             for _, refusal in refused:
                 await session.execute(
                     update(ChatAccount)

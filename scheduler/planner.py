@@ -35,6 +35,10 @@ class Kind(StrEnum):
     ESCALATION = "escalation"
     CHECKIN = "checkin"
     DIGEST = "digest"
+    # Follow-ups, from rows already in the ledger (scheduler/followups.py), not planned here.
+    SNOOZED = "snoozed"
+    REPEAT = "repeat"
+    RECEIPTS = "receipts"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Rules:
     escalate_after_days: int = 14
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
+    repeat_unacknowledged: bool = True  # a deadline-day or overdue reminder unanswered: once more
 
 
 @dataclass(frozen=True)
@@ -118,12 +123,15 @@ def overdue_instants(
     if since is not None:
         weeks = (since.astimezone(rules.zone).date() - first).days // rules.overdue_every.days - 1
         step = max(0, weeks)
+    previous = None
     while True:
         day = next_working_day(first + step * rules.overdue_every)
         at = _at(day, rules)
         if at >= until:
             return
-        yield at, (day - due).days
+        if at != previous:  # a week of holidays (Tết) moves two steps to the same day: once
+            yield at, (day - due).days
+        previous = at
         step += 1
 
 

@@ -23,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from chat.delivery import Outbox
 from db.session import Database
 from domain.clock import Clock
-from scheduler import ledger, recipients
+from scheduler import followups, ledger, recipients
 from scheduler.leader import Leadership, leadership_for
 from scheduler.outcomes import Delivery, record
 from scheduler.planner import Kind, Occasion, Rules, quiet_adjusted
@@ -124,6 +124,8 @@ class ReminderService:
             plans = await self.timetable.task_plans()
             due = await self.timetable.occasions(since, now + timedelta(microseconds=1), plans)
             deliveries = await self.claim(due, now)
+            async with self.database.transaction(write=True) as session:
+                deliveries += await followups.claim(session, since, now, self.rules.zone, plans)
             sent = await self._send(deliveries)
         if self.scheduler.running:
             # After the instant this run planned up to: what fell due while it ran is next.
@@ -135,7 +137,9 @@ class ReminderService:
     async def claim(self, due: Sequence[Occasion], now: datetime) -> list[Delivery]:
         """Claim the due reminders' ledger rows; the deliveries to send."""
         async with self.database.transaction(write=True) as session:
-            return await recipients.claim(session, due, now, self.rules.zone)
+            return await recipients.claim(
+                session, due, now, self.rules.zone, repeat=self.rules.repeat_unacknowledged
+            )
 
     async def resend_in_flight(self) -> int:
         """Rows left in ``sending`` by a process that died: send them again."""
@@ -143,6 +147,8 @@ class ReminderService:
         today = now.astimezone(self.rules.zone).date()
         async with self.database.transaction(write=True) as session:
             stuck = await ledger.in_flight(session)
+            follow_ups = [r for r in stuck if r.kind in followups.FOLLOW_UPS]
+            stuck = [r for r in stuck if r.kind not in followups.FOLLOW_UPS]
             # The due date is not in the ledger: read it as the planner did, or the message
             # loses its date line ("Quá hạn 0 ngày").
             dues = await milestone_dues(session, {r.milestone_id for r in stuck if r.milestone_id})
@@ -157,7 +163,9 @@ class ReminderService:
                 )
                 for r in stuck
             ]  # fmt: skip
-            deliveries = await recipients.deliveries(session, claimed, today)
+            zone = self.rules.zone
+            deliveries = await recipients.deliveries(session, claimed, today, zone)
+            deliveries += await followups.deliveries(session, follow_ups, today, zone)
         if deliveries:
             log.warning(
                 "resending %d reminders that were in flight at the last stop", len(deliveries)

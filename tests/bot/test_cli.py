@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from chat import texts
 from reports.workbook import HEADER_ROW
 from tests.conftest import SEED
 
@@ -162,11 +163,26 @@ def test_remind_dry_run_lists_what_would_be_sent_and_to_whom(tmp_path: Path) -> 
     result = bot(tmp_path, "remind", "--dry-run", "--at", "2024-09-27T08:00+07:00")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Reminders due 27/09/2024 08:00 (Asia/Ho_Chi_Minh): 4"
-    assert "- I.10, due 30/09/2024: deadline reminder" in lines
-    assert "    Nguyễn Đức Trung: not reachable (not linked, on leave, or blocked)" in lines
+    assert lines[0] == "Nhắc việc đến hạn lúc 27/09/2024 08:00 (Asia/Ho_Chi_Minh): 4"
+    assert "- I.10, hạn 30/09/2024: nhắc hạn" in lines
+    assert f"    Nguyễn Đức Trung: {texts.PREVIEW_UNREACHABLE}" in lines
     quiet = bot(tmp_path, "remind", "--dry-run", "--at", "2024-09-28T08:00+07:00")  # Saturday
     assert quiet.stdout.splitlines()[0].endswith(": 0")
+
+
+def test_the_dry_run_lists_what_the_run_sends_once_each(tmp_path: Path) -> None:
+    """15/02/2024, the first working day after Tết: I.1 is overdue (and escalated) once, not
+    twice; its director, owed the escalation, is not listed for the overdue reminder too."""
+    result = bot(tmp_path, "remind", "--dry-run", "--at", "2024-02-15T08:00+07:00")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    i1 = [line for line in lines if line.startswith("- I.1,")]
+    assert i1 == [
+        "- I.1, hạn 31/01/2024: quá hạn kéo dài: báo cơ quan thường trực và lãnh đạo chỉ đạo",
+        "- I.1, hạn 31/01/2024: quá hạn",
+    ]
+    overdue = lines.index("- I.1, hạn 31/01/2024: quá hạn")
+    assert lines[overdue + 1] == texts.PREVIEW_IN_ESCALATION  # Thái Thanh Quý: the escalation
 
 
 def test_backup_is_consistent_while_a_write_is_in_progress(tmp_path: Path) -> None:

@@ -61,3 +61,17 @@ def test_the_shipped_reminder_defaults_are_the_documented_ones(
     settings_doc = (ROOT / "docs" / "OPERATIONS.md").read_text(encoding="utf-8")
     documented = re.search(r"^\| `REMINDER_OFFSETS` \| `([^`]+)` \|", settings_doc, re.MULTILINE)
     assert documented is not None and parse_offsets(documented[1]) == rules.offsets
+
+
+def test_repeating_unacknowledged_reminders_is_on_by_default_and_validated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.runner import rules_from
+
+    assert Settings(_env_file=None).repeat_unacknowledged is True  # type: ignore[call-arg]
+    monkeypatch.setenv("REPEAT_UNACKNOWLEDGED", "0")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert rules_from(settings).repeat_unacknowledged is False
+    monkeypatch.setenv("REPEAT_UNACKNOWLEDGED", "sometimes")
+    with pytest.raises(ValidationError, match="repeat_unacknowledged"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

@@ -88,6 +88,15 @@ def test_overdue_the_next_working_day_then_weekly_and_escalated_after_14_days() 
     assert escalated == ["17/06 08:00", "24/06 08:00"]
 
 
+def test_a_week_of_tet_does_not_plan_the_same_overdue_reminder_twice() -> None:
+    # I.1, due 31/01/2024: overdue 01/02, then 08/02 falls in Tết (08-14/02) and moves to
+    # 15/02, where the next week's step lands too: one reminder on 15/02, not two.
+    overdue = plan(date(2024, 1, 31), end="2024-02-29 00:00", kinds=(Kind.OVERDUE,))
+    escalated = plan(date(2024, 1, 31), end="2024-02-29 00:00", kinds=(Kind.ESCALATION,))
+    assert overdue == ["01/02 08:00", "15/02 08:00", "22/02 08:00"]
+    assert escalated == ["15/02 08:00", "22/02 08:00"]
+
+
 def test_escalation_threshold_is_configurable() -> None:
     rules = Rules(offsets=DAYS, send_time=time(8), zone=VN, escalate_after_days=3)
     assert plan(date(2024, 5, 31), rules=rules, end="2024-06-12 00:00", kinds=(Kind.ESCALATION,)) == [
