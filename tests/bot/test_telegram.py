@@ -429,7 +429,7 @@ async def test_a_reply_is_cleaned_as_a_command_is_and_the_plan_still_exports(
     assert noted.text == "Đã ghi chú vào nhiệm vụ I.2: “đã họp lần 2”"
     async with tg.database.transaction() as session:
         stored = (await session.scalars(select(StatusChange).order_by(StatusChange.id))).all()
-    assert [(c.note, c.reference) for c in stored[1:]] == [
+    assert [(c.note, c.evidence) for c in stored[1:]] == [
         (None, "Quyết định số 45/QĐ-UBND"),
         ("đã họp lần 2", None),
     ]
