@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.zalo_channel import ZaloChannel
 from chat import texts
-from db import queries
+from db import records
 from db.models import Acknowledgement, Member, Reminder, StatusChange
 from domain.clock import FrozenClock
 from fakes.builders import add_directing_group
@@ -156,7 +156,7 @@ async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(see
             async with seeded.transaction(write=True) as session:
                 trung = await session.scalar(select(Member).where(Member.key == "nguyen-duc-trung"))
                 assert trung is not None
-                await queries.link_account(session, trung, "zalo", "zl-2001", now=clock.now())
+                await records.link_account(session, trung, "zalo", "zl-2001", now=clock.now())
             service = ReminderService(
                 seeded, clock, rules, {"zalo": channel}, per_chat_seconds=0.05, leadership=Always()
             )
@@ -352,7 +352,7 @@ async def test_a_director_is_not_told_twice_about_the_tasks_escalated_to_him(sta
 async def test_the_excel_summary_counts_last_weeks_unacknowledged_reminders(stack: Stack) -> None:
     from openpyxl import load_workbook
 
-    from db import queries as db_queries
+    from db import records as db_records
     from reports.data import plan_report
     from reports.workbook import build_workbook
 
@@ -364,7 +364,7 @@ async def test_the_excel_summary_counts_last_weeks_unacknowledged_reminders(stac
     stack.api.push_callback(TRUNG, reminder.message_id, button(reminder, texts.ACTION_ACK))
     await stack.api.wait_calls("editMessageText")
     async with stack.database.transaction() as session:
-        plan = await db_queries.current_plan(session, 2024)
+        plan = await db_records.current_plan(session, 2024)
         assert plan is not None
         report = await plan_report(session, plan, today=date(2024, 9, 30), zone=ZONE)
     sheet = load_workbook(io.BytesIO(build_workbook(report, plan_title="KH", zone=ZONE)))[
