@@ -239,7 +239,7 @@ class Process:
 def compile_sources() -> None:
     """The service's bytecode, written ahead as the Docker image and scripts/setup.sh do:
     where PYTHONDONTWRITEBYTECODE is set, each start would otherwise compile every module."""
-    for package in ("bot", "handlers", "scheduler", "db", "domain", "reports"):
+    for package in ("bot", "web", "handlers", "scheduler", "reports", "chat", "db", "domain"):
         compileall.compile_dir(ROOT / package, quiet=1)
 
 

@@ -119,7 +119,10 @@ class TelegramChannel:
             .base_url(settings.telegram_api_base)
             .base_file_url(settings.telegram_api_base.replace("/bot", "/file/bot"))
             .request(JsonRequest(connection_pool_size=CONNECTIONS))
-            .rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=3))
+            # Only the group limit (20/min) and 429 retries here: replies to members who just
+            # wrote are not bulk sends. Reminders, digests and announcements pace themselves at
+            # SEND_RATE and one second per chat (scheduler), so a fan-out never delays a reply.
+            .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
             .concurrent_updates(16)
             .build()
         )
