@@ -162,7 +162,7 @@ async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(see
             )
             assert await service.run_due() == 1
             (reminder,) = api.messages_to("zl-2001")
-            assert "4. ✅ Đã nhận" in reminder.text and "5. ⏰ Nhắc lại chiều nay" in reminder.text
+            assert "5. ✅ Đã nhận" in reminder.text and "6. ⏰ Nhắc lại chiều nay" in reminder.text
             clock.advance(timedelta(hours=2))  # long after the choices were remembered: words
             api.push_text("zl-2001", "Đã nhận ạ")
             (answer,) = [s.text for s in (await api.wait_sent("zl-2001", 2))[1:]]
@@ -175,7 +175,7 @@ async def test_on_zalo_the_words_or_the_number_acknowledge_the_last_reminder(see
                     .where(StatusChange.channel == "zalo")
                 )
             assert (ack.channel, ack.account) == ("zalo", "zl-2001") and notes == 0
-            api.push_text("zl-2001", "4")  # the number of the choice: already acknowledged
+            api.push_text("zl-2001", "5")  # the number of the choice: already acknowledged
             (again,) = [s.text for s in (await api.wait_sent("zl-2001", 3))[2:]]
             assert again == texts.ACK_ALREADY.format(at="27/09/2024 10:00")
         finally:
