@@ -74,6 +74,9 @@ class FingerprintCache:
         self._size = size
         self._entries: OrderedDict[Hashable, tuple[tuple[int, ...], Any]] = OrderedDict()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def get(self, key: Hashable, fingerprint: tuple[int, ...]) -> Any | None:
         entry = self._entries.get(key)
         if entry is None or entry[0] != fingerprint:
