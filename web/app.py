@@ -11,7 +11,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,6 +36,7 @@ from reports.model import Breakdown, Report, verdict_for
 from web import texts
 from web.data import Overview, Viewer, overview_for, plan_title, report_for, task_view, viewer
 from web.filters import PAGE_SIZE, BadFilter, Filters, apply, parse_filters
+from web.fingerprint import FingerprintCache
 from web.headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class Desk:
     clock: Clock
     zone: ZoneInfo
     base_url: str  # e.g. https://desk.example.vn, for the links it hands out
+    # the whole plan's verdicts under the plan's fingerprint (never stale: web.fingerprint)
+    verdicts: FingerprintCache = field(default_factory=FingerprintCache, compare=False)
 
     @property
     def secure(self) -> bool:
@@ -159,7 +162,13 @@ def _common(page: Page, report: Report | Overview) -> dict[str, Any]:
 
 async def overview(desk: Desk, page: Page) -> Response:
     report = await overview_for(
-        desk.database, page.person, page.plan, day=page.day, past=page.past, zone=desk.zone
+        desk.database,
+        page.person,
+        page.plan,
+        day=page.day,
+        past=page.past,
+        zone=desk.zone,
+        cache=desk.verdicts,
     )
     return render(
         "overview.html",

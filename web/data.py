@@ -14,20 +14,23 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from chat import texts as chat_texts
 from chat.views import TaskView, view_of
 from db import facts, records
+from db.acks import unacknowledged_by_agency
 from db.facts import TaskFacts, Timeline
 from db.identity import PlanRef, plan_of, who_of
-from db.models import Plan
+from db.models import ExtensionRequest, Member, Milestone, Plan, Task
 from db.session import Database
 from db.web_access import WebUser, session_user
 from domain.access import Who, sees_whole_plan
-from domain.classify import Category
+from domain.classify import Category, Verdict
 from domain.progress import derive_state
 from reports.model import Report, Row, build_report, verdict_from
+from web.fingerprint import FingerprintCache, plan_fingerprint
 
 Cut = TypeVar("Cut", TaskFacts, Timeline, TaskFacts | Timeline)
 
@@ -96,11 +99,25 @@ async def report_for(
 
 
 OVERDUE_SHOWN = 50  # the overview lists the most overdue; the rest are a click away
+UNACKNOWLEDGED_DAYS = 7  # the overview's unacknowledged reminders: the last week's
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """An extension request awaiting the standing office's decision."""
+
+    number: int
+    task_code: str
+    milestone: str
+    new_due: date
+    requested_by: str | None
+    reason: str
 
 
 @dataclass(frozen=True)
 class Overview:
-    """What the overview shows: the counts by category and the most overdue tasks."""
+    """What the overview shows: the counts by category, the most overdue tasks, the pending
+    extension requests and (for the whole plan) the last week's unacknowledged reminders."""
 
     plan_code: str
     plan_year: int
@@ -110,23 +127,21 @@ class Overview:
     count: int
     overdue: tuple[Row, ...]  # most days late first, at most OVERDUE_SHOWN
     overdue_count: int
+    pending: tuple[PendingRequest, ...] = ()
+    unacknowledged: tuple[tuple[str, int], ...] | None = None  # None: not shown (a member)
 
 
-async def overview_for(
-    database: Database, person: Viewer, plan: PlanRef, *, day: date, past: bool, zone: ZoneInfo
-) -> Overview:
-    """The /baocao totals for this person and the most overdue tasks, read lean: every task's
-    verdict from its milestones and replayed history (no names, no views), then the shown
-    overdue tasks in full."""
-    whole = person.whole_plan
+@dataclass(frozen=True)
+class Classified:
+    """Every task's verdict, summed up: the counts and the overdue tasks, most late first."""
 
-    def read(connection: Connection) -> Sequence[Timeline | TaskFacts]:
-        if whole:
-            return facts.plan_timelines(connection, plan.id)
-        return facts.reaching(connection, plan.id, person.who, lean=True)
+    totals: Counter[Category]
+    count: int
+    late: tuple[tuple[int, Verdict], ...]  # (task id, verdict)
 
-    cutoff = end_of_day(day, zone) if past else None
-    found = as_of(await database.read(read), cutoff)
+
+def classify_all(found: Sequence[Timeline | TaskFacts], day: date, zone: ZoneInfo) -> Classified:
+    """Each task's verdict from its milestones and replayed history (no names, no views)."""
     verdicts = [
         (
             f,
@@ -139,23 +154,115 @@ async def overview_for(
         )
         for f in found
     ]
-    totals = Counter(v.category for _, v in verdicts)
     late = sorted(
         ((f, v) for f, v in verdicts if v.category == Category.OVERDUE),
         key=lambda fv: (-(fv[1].days_late or 0), fv[0].position),
     )
-    shown = [f.id for f, _ in late[:OVERDUE_SHOWN]]
+    return Classified(
+        Counter(v.category for _, v in verdicts), len(verdicts), tuple((f.id, v) for f, v in late)
+    )
+
+
+def pending_requests(
+    connection: Connection, plan_id: int, cutoff: datetime | None
+) -> list[tuple[int, PendingRequest]]:
+    """The plan's extension requests awaiting a decision, oldest first, with their task ids;
+    ``cutoff``: those pending then (made before it, decided, if at all, after it)."""
+    query = (
+        select(
+            Task.id,
+            ExtensionRequest.id,
+            Task.code,
+            Milestone.label,
+            ExtensionRequest.new_due,
+            Member.full_name,
+            ExtensionRequest.reason,
+        )
+        .join(Task, Task.id == ExtensionRequest.task_id)
+        .join(Milestone, Milestone.id == ExtensionRequest.milestone_id)
+        .outerjoin(Member, Member.id == ExtensionRequest.member_id)
+        .where(Task.plan_id == plan_id)
+        .order_by(ExtensionRequest.id)
+    )
+    if cutoff is None:
+        query = query.where(ExtensionRequest.state == "pending")
+    else:
+        query = query.where(
+            ExtensionRequest.at < cutoff,
+            (ExtensionRequest.state == "pending") | (ExtensionRequest.decided_at >= cutoff),
+        )
+    return [
+        (task_id, PendingRequest(number, code, label, new_due, name, reason))
+        for task_id, number, code, label, new_due, name, reason in connection.execute(query)
+    ]
+
+
+async def overview_for(
+    database: Database,
+    person: Viewer,
+    plan: PlanRef,
+    *,
+    day: date,
+    past: bool,
+    zone: ZoneInfo,
+    cache: FingerprintCache | None = None,
+) -> Overview:
+    """The /baocao totals for this person and the most overdue tasks, read lean, then the shown
+    overdue tasks in full. The whole plan's verdicts are kept in ``cache`` under the plan's
+    fingerprint (``web.fingerprint``), read in the same transaction as the data it stands for."""
+    whole = person.whole_plan
+    cutoff = end_of_day(day, zone) if past else None
+    key = (plan.id, day, past)
+
+    def read(
+        connection: Connection,
+    ) -> tuple[tuple[int, ...] | None, Classified | None, Sequence[Timeline | TaskFacts]]:
+        if not whole:
+            return None, None, facts.reaching(connection, plan.id, person.who, lean=True)
+        fingerprint = plan_fingerprint(connection, plan.id) if cache is not None else None
+        if cache is not None and fingerprint is not None:
+            known = cache.get(key, fingerprint)
+            if known is not None:
+                return fingerprint, known, ()
+        return fingerprint, None, facts.plan_timelines(connection, plan.id)
+
+    fingerprint, classified, found = await database.read(read)
+    if classified is None:
+        found_ids = {f.id for f in found}
+        classified = classify_all(as_of(found, cutoff), day, zone)
+        if cache is not None and fingerprint is not None:
+            cache.put(key, fingerprint, classified)
+    else:
+        found_ids = set()
+    shown = [task_id for task_id, _ in classified.late[:OVERDUE_SHOWN]]
     full = {f.id: f for f in as_of(await database.read(lambda c: facts.tasks(c, shown)), cutoff)}
-    rows = tuple(Row(view_of(full[f.id], day), v) for f, v in late[:OVERDUE_SHOWN] if f.id in full)
+    rows = tuple(
+        Row(view_of(full[task_id], day), v)
+        for task_id, v in classified.late[:OVERDUE_SHOWN]
+        if task_id in full
+    )
+    requests = await database.read(lambda c: pending_requests(c, plan.id, cutoff))
+    pending = tuple(r for task_id, r in requests if whole or task_id in found_ids)
+    unacknowledged = None
+    if whole:
+        midnight = datetime.combine(day, time(0), zone)
+        async with database.transaction() as session:
+            counts = await unacknowledged_by_agency(
+                session, since=midnight - timedelta(days=UNACKNOWLEDGED_DAYS), until=midnight
+            )
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        unacknowledged = tuple((name or chat_texts.DIGEST_NO_AGENCY, n) for name, n in ordered)
     return Overview(
         plan_code=plan.code,
         plan_year=plan.year,
         today=day,
         scope=None if whole else person.user.full_name,
-        totals=totals,
-        count=len(found),
+        totals=classified.totals,
+        count=classified.count,
         overdue=rows,
-        overdue_count=len(late),
+        overdue_count=len(classified.late),
+        pending=pending,
+        unacknowledged=unacknowledged,
     )
 
 

@@ -6,20 +6,21 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
-from db.models import Task
+from db.models import Acknowledgement, Extension, Member, Milestone, Reminder, StatusChange, Task
 from db.session import Database
 from domain.clock import FrozenClock
 from handlers.engine import Engine
 from tests.conftest import ZONE, Chat, local
 from tests.web.desk import BASE, client, counts, link_for, sign_in, task_codes
 from web.app import COOKIE, Desk
+from web.fingerprint import FingerprintCache
 
 DATA_PAGES = (
     "/",
@@ -313,3 +314,172 @@ async def test_web_in_chat_gives_a_link_that_signs_in(
     off = Chat(seeded, Engine(seeded, clock, ZONE))
     assert "chưa được bật" in await off.text(cuong, "/web")
     assert "/web" in await chat.text(cuong, "/trogiup")
+
+
+ASK = "/xingiahan III.5 31/03/2025 chờ <b>hướng dẫn</b> & “Bộ Nội vụ”"
+
+
+async def test_the_overview_lists_pending_extension_requests_within_the_slice(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    vinh = await chat.link("le-hong-vinh")
+    (sent,) = await chat.say(vinh, ASK)
+    number = int(sent.text.split("yêu cầu gia hạn số ", 1)[1].split(" ", 1)[0])
+    row = (
+        f'<td class="num">{number}</td>\n'
+        '      <td><a href="/nhiem-vu/III.5">III.5</a></td>\n'
+        "      <td>{label}</td>\n"
+        "      <td>31/03/2025</td>\n"
+        "      <td>Lê Hồng Vinh</td>\n"
+        "      <td>chờ &lt;b&gt;hướng dẫn&lt;/b&gt; &amp; “Bộ Nội vụ”</td>"
+    )
+    async with client(desk) as leader, client(desk) as member, client(desk) as asker:
+        await sign_in(leader, seeded, "thai-thanh-quy", clock.now())
+        await sign_in(member, seeded, "le-duc-cuong", clock.now())
+        await sign_in(asker, seeded, "le-hong-vinh", clock.now())
+        whole = (await leader.get("/")).text
+        assert "Đề nghị gia hạn chờ duyệt (1)" in whole
+        label = re.search(rf'<td class="num">{number}</td>\n.*\n      <td>([^<]*)</td>', whole)
+        assert label is not None and row.format(label=label[1]) in whole
+        assert "<b>hướng dẫn</b>" not in whole
+        own = (await asker.get("/")).text  # III.5 is in Lê Hồng Vinh's slice
+        assert row.format(label=label[1]) in own
+        assert "III.5" not in task_codes((await member.get("/nhiem-vu")).text)
+        other = (await member.get("/")).text  # not in Lê Đức Cường's slice: not shown
+        assert "Đề nghị gia hạn chờ duyệt (0)" in other
+        assert "Không có đề nghị gia hạn nào chờ duyệt." in other and "hướng dẫn" not in other
+        before = (await leader.get("/", params={"ngay": "2024-09-26"})).text
+        assert "Đề nghị gia hạn chờ duyệt (0)" in before  # asked on 27/09
+    admin = await chat.add_member("van-phong", "Cán bộ Văn phòng", admin=True)  # approves
+    await chat.say(admin, f"/duyet {number}")
+    async with client(desk) as leader:
+        await sign_in(leader, seeded, "thai-thanh-quy", clock.now())
+        assert "Đề nghị gia hạn chờ duyệt (0)" in (await leader.get("/")).text
+
+
+async def test_the_overview_counts_last_weeks_unacknowledged_reminders_by_agency(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    """Reminders sent in the 7 days before today and never acknowledged, by the recipient's
+    agency; an acknowledged one, an older one, today's and a digest are not counted. The
+    leadership sees the table; a member does not."""
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    await chat.add_member("can-bo-a", "Cán bộ A", agencies=("so-noi-vu",))
+    await chat.add_member("can-bo-b", "Cán bộ B", agencies=("so-noi-vu",))
+    await chat.add_member("can-bo-c", "Cán bộ C")
+    now = clock.now()
+    sent = [
+        ("can-bo-a", "deadline", now - timedelta(days=2)),
+        ("can-bo-b", "deadline", now - timedelta(days=6)),
+        ("can-bo-c", "overdue", now - timedelta(days=1)),
+        ("can-bo-a", "deadline", now - timedelta(days=3)),  # acknowledged below
+        ("can-bo-a", "deadline", now - timedelta(days=9)),  # more than 7 days ago
+        ("can-bo-b", "deadline", now - timedelta(hours=1)),  # today's: counted from tomorrow
+        ("can-bo-c", "digest", now - timedelta(days=1)),  # not a reminder to acknowledge
+    ]
+    async with seeded.transaction(write=True) as session:
+        ids = {
+            k: await session.scalar(select(Member.id).where(Member.key == k)) for k, _, _ in sent
+        }
+        rows = [
+            Reminder(member_id=ids[k], kind=kind, planned_at=at, state="sent", updated_at=at,
+                     sent_at=at)
+            for k, kind, at in sent
+        ]  # fmt: skip
+        session.add_all(rows)
+        await session.flush()
+        session.add(
+            Acknowledgement(
+                member_id=ids["can-bo-a"], reminder_id=rows[3].id, reminder_key=rows[3].id,
+                channel="telegram", account="tg-can-bo-a", at=now,
+            )
+        )  # fmt: skip
+    async with client(desk) as leader, client(desk) as member:
+        await sign_in(leader, seeded, "thai-thanh-quy", now)
+        await sign_in(member, seeded, "le-duc-cuong", now)
+        page = (await leader.get("/")).text
+        assert "Nhắc việc chưa xác nhận “Đã nhận” trong 7 ngày qua, theo cơ quan" in page
+        table = page.split('id="unacknowledged"', 1)[1].split("</tbody>", 1)[0]
+        assert re.findall(r"<tr><td>([^<]*)</td><td class=\"num\">(\d+)</td></tr>", table) == [
+            ("Sở Nội vụ", "2"),
+            ("Chưa gắn cơ quan", "1"),
+        ]
+        assert "Nhắc việc chưa xác nhận" not in (await member.get("/")).text
+        week_before = (await leader.get("/", params={"ngay": "2024-09-18"})).text
+        assert "Mọi nhắc việc trong 7 ngày qua đã được xác nhận “Đã nhận”." in week_before
+
+
+async def test_the_cached_verdicts_follow_every_change_of_the_plan(
+    desk: Desk, seeded: Database, clock: FrozenClock
+) -> None:
+    """The whole plan's verdicts are kept under the plan's fingerprint: a new status change, a
+    milestone's date edited in place, an extension, a deleted change, a task moved out of the
+    plan and a new day each show at once; an unchanged plan is answered from the cache."""
+    async with client(desk) as browser:
+        await sign_in(browser, seeded, "thai-thanh-quy", clock.now())
+
+        async def seen() -> dict[str, int]:
+            return counts((await browser.get("/")).text)
+
+        first = await seen()
+        assert await seen() == first
+        assert len(desk.verdicts) == 1  # one plan, one day: one entry, reused
+        chat = Chat(seeded, Engine(seeded, clock, ZONE))
+        office = await chat.add_member("van-phong", "Cán bộ Văn phòng", admin=True)
+        await chat.say(office, "/capnhat III.1 hoàn thành")
+        done = await seen()
+        assert done["done_on_time"] == first["done_on_time"] + 1
+        async with seeded.transaction(write=True) as session:
+            task_id = await session.scalar(select(Task.id).where(Task.code == "III.1"))
+            await session.execute(delete(StatusChange).where(StatusChange.task_id == task_id))
+        assert await seen() == first
+        async with seeded.transaction(write=True) as session:
+            on_track = await session.scalar(
+                select(Milestone.task_id)
+                .group_by(Milestone.task_id)
+                .having(func.min(Milestone.due_on) > clock.now().date())
+                .order_by(Milestone.task_id)
+                .limit(1)
+            )
+            milestones = (
+                await session.scalars(select(Milestone).where(Milestone.task_id == on_track))
+            ).all()
+            dues = {m.id: m.due_on for m in milestones}
+            for m in milestones:
+                m.due_on = date(2024, 9, 1)  # edited in place: no new row, no new id
+            milestone = milestones[0]
+        moved = await seen()
+        assert moved["overdue"] == first["overdue"] + 1 and moved["all"] == first["all"]
+        async with seeded.transaction(write=True) as session:
+            session.add(
+                Extension(
+                    milestone_id=milestone.id,
+                    new_due=date(2024, 12, 20),
+                    reason="x",
+                    at=clock.now(),
+                )
+            )
+        assert ", gia hạn đến 20/12/2024" in (await browser.get("/")).text
+        async with seeded.transaction(write=True) as session:
+            for milestone_id, due in dues.items():
+                await session.execute(
+                    update(Milestone).where(Milestone.id == milestone_id).values(due_on=due)
+                )
+        assert await seen() == first
+        clock.instant = clock.instant + timedelta(days=60)
+        await sign_in(browser, seeded, "thai-thanh-quy", clock.now())  # the session expired
+        later = await seen()
+        assert later["overdue"] > first["overdue"]
+
+
+def test_the_fingerprint_cache_answers_only_for_the_same_fingerprint() -> None:
+    cache = FingerprintCache(size=2)
+    cache.put("a", (1, 2), "A")
+    assert cache.get("a", (1, 2)) == "A"
+    assert cache.get("a", (1, 3)) is None  # the plan changed: recomputed, never stale
+    cache.put("b", (1, 2), "B")
+    cache.get("a", (1, 2))
+    cache.put("c", (1, 2), "C")  # the least recently used ("b") goes
+    assert cache.get("b", (1, 2)) is None and cache.get("a", (1, 2)) == "A"
+    assert len(cache) == 2
