@@ -46,27 +46,20 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
 /nhiemvu <mã> — chi tiết một nhiệm vụ, ví dụ: /nhiemvu I.5
 /capnhat <mã> <tình trạng> [n%] [ghi chú] — cập nhật tiến độ, ví dụ:
    /capnhat I.5 đang thực hiện 60% đã trình dự thảo
-   /capnhat I.5 hoàn thành Kế hoạch số 15/KH-UBND
+   /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
    /capnhat I.8 đợt 1 hoàn thành
-/quahan — nhiệm vụ quá hạn
-/sapden — nhiệm vụ đến hạn trong 14 ngày tới
+/quahan — nhiệm vụ quá hạn · /sapden — đến hạn trong 14 ngày
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
-/xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn, ví dụ:
-   /xingiahan III.5 31/03/2025 chờ hướng dẫn của Bộ Nội vụ
-/kehoach — xem hoặc chọn kế hoạch (năm) khác
-/web — đăng nhập trang theo dõi nhiệm vụ trên máy tính
-/caidat — cài đặt nhận nhắc việc (bản tin tuần, nghỉ phép, kênh nhận)
-/roikhoi — hủy liên kết tài khoản này
+/xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn
+/kehoach — xem kế hoạch năm khác · /web — trang theo dõi trên máy tính
+/caidat — cài đặt nhận nhắc việc · /roikhoi — hủy liên kết tài khoản
 /trogiup — hướng dẫn này
 
-Có thể trả lời (reply) một tin nhắn của bot về một nhiệm vụ bằng: "xong", "60%", "đang làm 60% đã trình dự thảo", "vướng: chờ hướng dẫn".
-Hoặc gõ thẳng mã nhiệm vụ: "I.5 xong", "xong I.5", "I.5 60% đã trình dự thảo".
-Báo hoàn thành kèm ngày và văn bản: /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
-Ảnh, tệp văn bản: gửi bằng cách trả lời tin nhắn về nhiệm vụ (qua Telegram).
+Trả lời (reply) tin nhắn của bot về một nhiệm vụ bằng "xong", "60%", "vướng: chờ hướng dẫn", hoặc gõ kèm mã: "I.5 xong", "xong I.5".
+Ảnh, tệp văn bản: trả lời tin nhắn về nhiệm vụ bằng ảnh, tệp (qua Telegram).
+Nhắc việc, bản tin, thông báo có nút “✅ Đã nhận” (Zalo: chọn số, hoặc gõ "đã nhận", "ok", "rõ") và “⏰ Nhắc lại”.
 
-Nhắc việc, bản tin tuần và thông báo có nút “✅ Đã nhận” (trên Zalo: trả lời bằng số, hoặc gõ "đã nhận", "ok", "rõ"); nhắc việc có thêm “⏰ Nhắc lại” chiều nay, ngày mai hoặc sau 3 ngày.
-
-Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (gõ có dấu hoặc không dấu đều được).
+Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (có dấu hoặc không dấu).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
 
 HELP_LEADERSHIP = (
