@@ -33,6 +33,7 @@ from db.models import (
 )
 from db.statements import Query
 from domain.access import Role, Seat, Who
+from domain.progress import CONFIRM
 
 
 class MilestoneFacts(NamedTuple):
@@ -159,6 +160,18 @@ def whole_plan(connection: Connection, plan_id: int, *, lean: bool = False) -> l
     return _facts(connection, rows, seats={} if lean else None, authors=not lean)
 
 
+def _latest_due(milestone_id: Any) -> Any:
+    """The latest extension's date for each row (a correlated lookup on the extensions' index):
+    as an outer join, PostgreSQL hashed every extension of every plan for a 25-task list."""
+    return (
+        select(Extension.new_due)
+        .where(Extension.milestone_id == milestone_id)
+        .order_by(Extension.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 class Timeline(NamedTuple):
     """What a task's verdict needs, no more: its milestones and its history (no names)."""
 
@@ -173,20 +186,75 @@ _PLAN_TASK_IDS = Query(
     .where(Task.plan_id == bindparam("plan_id"))
     .order_by(Task.position)
 )
+# The plan's milestones and verdict-bearing history, found by the plan (a join on the tasks'
+# plan index) rather than by a list of every task id: no label, no text, no names.
+_PLAN_MILESTONES = Query(
+    select(Milestone.task_id, Milestone.id, Milestone.due_on, _latest_due(Milestone.id))
+    .join(Task, Task.id == Milestone.task_id)
+    .where(Task.plan_id == bindparam("plan_id"))
+    .order_by(Milestone.task_id, Milestone.position)
+)
+# Only the changes a verdict replays: status changes and the office's confirmations (notes and
+# other kinds move no verdict; ``derive_state`` skips them but for the "last updated" instant).
+VERDICT_KINDS = ("status", CONFIRM)
+_PLAN_STEPS = Query(
+    select(
+        StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
+        StatusChange.new_status, StatusChange.progress, StatusChange.at,
+        StatusChange.completed_on, StatusChange.confirmation,
+    )
+    .join(Task, Task.id == StatusChange.task_id)
+    .where(Task.plan_id == bindparam("plan_id"), or_(*(StatusChange.kind == kind for kind in VERDICT_KINDS)))
+    .order_by(StatusChange.task_id, StatusChange.id)
+)  # fmt: skip
 
 
 def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
-    """Every task of the plan as a timeline, in plan order: three statements, no text columns
-    (the overview of a whole plan classifies every task and shows few)."""
+    """Every task of the plan as a timeline, in plan order: three statements keyed on the plan,
+    no text columns, and of the history only what a verdict replays (the overview of a whole
+    plan classifies every task and shows few). A timeline's changes carry no note, reference,
+    evidence or author, and its milestones no label."""
     tasks = _PLAN_TASK_IDS.all(connection, {"plan_id": plan_id})
-    ids = [row[0] for row in tasks]
-    if not ids:
+    if not tasks:
         return []
-    milestones = _milestones(connection, ids)
-    changes = _changes(connection, ids, authors=False)
+    milestones: dict[int, list[MilestoneFacts]] = defaultdict(list)
+    for task_id, milestone_id, due_on, new_due in _PLAN_MILESTONES.all(
+        connection, {"plan_id": plan_id}
+    ):
+        milestones[task_id].append(MilestoneFacts(milestone_id, None, due_on, new_due or due_on))
+    changes: dict[int, list[ChangeFacts]] = defaultdict(list)
+    for (
+        task_id,
+        kind,
+        milestone_id,
+        new_status,
+        progress,
+        at,
+        completed_on,
+        confirmation,
+    ) in _PLAN_STEPS.all(connection, {"plan_id": plan_id}):
+        changes[task_id].append(
+            ChangeFacts(
+                kind,
+                milestone_id,
+                None,
+                new_status,
+                progress,
+                None,
+                None,
+                at,
+                completed_on,
+                None,
+                confirmation,
+                None,
+            )
+        )
     return [
         Timeline(
-            task_id, position, tuple(milestones.get(task_id, ())), tuple(changes.get(task_id, ()))
+            task_id,
+            position,
+            tuple(milestones[task_id]) if task_id in milestones else (),
+            tuple(changes[task_id]) if task_id in changes else (),
         )
         for task_id, position in tasks
     ]
@@ -218,18 +286,6 @@ def _facts(
         )  # type: ignore[misc]
         for row in tasks
     ]
-
-
-def _latest_due(milestone_id: Any) -> Any:
-    """The latest extension's date for each row (a correlated lookup on the extensions' index):
-    as an outer join, PostgreSQL hashed every extension of every plan for a 25-task list."""
-    return (
-        select(Extension.new_due)
-        .where(Extension.milestone_id == milestone_id)
-        .order_by(Extension.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
 
 
 _MILESTONES = Query(

@@ -142,24 +142,23 @@ class Classified:
 
 def classify_all(found: Sequence[Timeline | TaskFacts], day: date, zone: ZoneInfo) -> Classified:
     """Each task's verdict from its milestones and replayed history (no names, no views)."""
+    untouched = derive_state(())  # a task without history: only its milestones and the day
     verdicts = [
-        (
-            f,
-            verdict_from(
-                derive_state(f.changes),
-                [(m.id, m.due_on, m.current_due) for m in f.milestones],
-                day,
-                zone,
-            ),
+        verdict_from(
+            derive_state(f.changes) if f.changes else untouched,
+            [(m.id, m.due_on, m.current_due) for m in f.milestones],
+            day,
+            zone,
         )
         for f in found
     ]
+    overdue = Category.OVERDUE
     late = sorted(
-        ((f, v) for f, v in verdicts if v.category == Category.OVERDUE),
+        ((f, v) for f, v in zip(found, verdicts, strict=True) if v.category == overdue),
         key=lambda fv: (-(fv[1].days_late or 0), fv[0].position),
     )
     return Classified(
-        Counter(v.category for _, v in verdicts), len(verdicts), tuple((f.id, v) for f, v in late)
+        Counter([v.category for v in verdicts]), len(verdicts), tuple((f.id, v) for f, v in late)
     )
 
 
