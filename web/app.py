@@ -38,6 +38,7 @@ from web.data import Overview, Viewer, overview_for, plan_title, report_for, tas
 from web.filters import PAGE_SIZE, BadFilter, Filters, apply, parse_filters
 from web.fingerprint import FingerprintCache
 from web.headers import SecurityHeaders
+from web.verdict_memo import VerdictMemo
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -60,6 +61,8 @@ class Desk:
     base_url: str  # e.g. https://desk.example.vn, for the links it hands out
     # the whole plan's verdicts under the plan's fingerprint (never stale: web.fingerprint)
     verdicts: FingerprintCache = field(default_factory=FingerprintCache, compare=False)
+    # each task's last verdict with its inputs, for when the plan moved (web.verdict_memo)
+    task_verdicts: VerdictMemo = field(default_factory=VerdictMemo, compare=False)
 
     @property
     def secure(self) -> bool:
@@ -169,6 +172,7 @@ async def overview(desk: Desk, page: Page) -> Response:
         past=page.past,
         zone=desk.zone,
         cache=desk.verdicts,
+        memo=desk.task_verdicts,
     )
     return render(
         "overview.html",

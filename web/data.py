@@ -31,6 +31,7 @@ from domain.classify import Category, Verdict
 from domain.progress import derive_state
 from reports.model import Report, Row, build_report, verdict_from
 from web.fingerprint import FingerprintCache, plan_fingerprint
+from web.verdict_memo import VerdictMemo
 
 Cut = TypeVar("Cut", TaskFacts, Timeline, TaskFacts | Timeline)
 
@@ -140,18 +141,32 @@ class Classified:
     late: tuple[tuple[int, Verdict], ...]  # (task id, verdict)
 
 
-def classify_all(found: Sequence[Timeline | TaskFacts], day: date, zone: ZoneInfo) -> Classified:
-    """Each task's verdict from its milestones and replayed history (no names, no views)."""
+def classify_all(
+    found: Sequence[Timeline | TaskFacts],
+    day: date,
+    zone: ZoneInfo,
+    memo: VerdictMemo | None = None,
+) -> Classified:
+    """Each task's verdict from its milestones and replayed history (no names, no views).
+    ``memo``: a task whose milestones and history equal those its kept verdict was judged from
+    on this day keeps that verdict (``web.verdict_memo``)."""
     untouched = derive_state(())  # a task without history: only its milestones and the day
-    verdicts = [
-        verdict_from(
+    kept = memo.entries((day, zone)) if memo is not None else {}
+    verdicts = []
+    for f in found:
+        entry = kept.get(f.id)
+        if entry is not None and entry[0] == f.milestones and entry[1] == f.changes:
+            verdicts.append(entry[2])
+            continue
+        verdict = verdict_from(
             derive_state(f.changes) if f.changes else untouched,
             [(m.id, m.due_on, m.current_due) for m in f.milestones],
             day,
             zone,
         )
-        for f in found
-    ]
+        verdicts.append(verdict)
+        if memo is not None:
+            kept[f.id] = (f.milestones, f.changes, verdict)
     overdue = Category.OVERDUE
     late = sorted(
         ((f, v) for f, v in zip(found, verdicts, strict=True) if v.category == overdue),
@@ -205,6 +220,7 @@ async def overview_for(
     past: bool,
     zone: ZoneInfo,
     cache: FingerprintCache | None = None,
+    memo: VerdictMemo | None = None,
 ) -> Overview:
     """The /baocao totals for this person and the most overdue tasks, read lean, then the shown
     overdue tasks in full. The whole plan's verdicts are kept in ``cache`` under the plan's
@@ -228,7 +244,7 @@ async def overview_for(
     fingerprint, classified, found = await database.read(read)
     if classified is None:
         found_ids = {f.id for f in found}
-        classified = classify_all(as_of(found, cutoff), day, zone)
+        classified = classify_all(as_of(found, cutoff), day, zone, memo)
         if cache is not None and fingerprint is not None:
             cache.put(key, fingerprint, classified)
     else:

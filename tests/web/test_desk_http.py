@@ -415,7 +415,8 @@ async def test_the_cached_verdicts_follow_every_change_of_the_plan(
 ) -> None:
     """The whole plan's verdicts are kept under the plan's fingerprint: a new status change, a
     milestone's date edited in place, an extension, a deleted change, a task moved out of the
-    plan and a new day each show at once; an unchanged plan is answered from the cache."""
+    plan and a new day each show at once; an unchanged plan is answered from the cache. When
+    the plan moved, the tasks whose own inputs did not keep their verdicts (web.verdict_memo)."""
     async with client(desk) as browser:
         await sign_in(browser, seeded, "thai-thanh-quy", clock.now())
 
@@ -425,6 +426,7 @@ async def test_the_cached_verdicts_follow_every_change_of_the_plan(
         first = await seen()
         assert await seen() == first
         assert len(desk.verdicts) == 1  # one plan, one day: one entry, reused
+        assert len(desk.task_verdicts) == first["all"]  # each task's verdict, with its inputs
         chat = Chat(seeded, Engine(seeded, clock, ZONE))
         office = await chat.add_member("van-phong", "Cán bộ Văn phòng", admin=True)
         await chat.say(office, "/capnhat III.1 hoàn thành")
