@@ -71,6 +71,8 @@ def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
         "_BY_ID": {"ids": ids},
         "_WHOLE_PLAN": {"plan_id": found.plan.id},
         "_PLAN_TASK_IDS": {"plan_id": found.plan.id},
+        "_PLAN_MILESTONES": {"plan_id": found.plan.id},
+        "_PLAN_STEPS": {"plan_id": found.plan.id},
         "_MILESTONES": {"ids": ids},
         "_SEATS": {"ids": ids},
         "_CHANGES": {"ids": ids},
