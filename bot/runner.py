@@ -163,7 +163,6 @@ async def _serve(settings: Settings, stop: asyncio.Event) -> int:
                     "stopped before Zalo could be reached: check ZALO_API_BASE and the network"
                 )
             channels.append(zalo)
-        service.engine.outboxes = {c.channel: c for c in channels}  # notices for others
         reminders = ReminderService(
             service.database,
             service.clock,

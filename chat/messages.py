@@ -56,7 +56,6 @@ class Reply:
     # (never looked up again by code, which names another task in another year's plan).
     task_id: int | None = None
     files: tuple[Attachment, ...] = field(default=())  # sent after the text
-    to: tuple[str, str] | None = None  # a notice for someone else: (channel, chat id)
     # An answer to the message it responds to ("Đã nhận", "Nhắc lại"): shown on that message
     # where the channel can edit it (Telegram), sent as a message elsewhere.
     amends: bool = False

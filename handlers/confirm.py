@@ -3,21 +3,21 @@
 With the setting on, a completion reported by anyone but the office awaits confirmation: it
 shows "chờ xác nhận" and reports count it apart. /xacnhan lists what awaits (one tap each),
 /xacnhan <mã> confirms, /tralai <mã> <lý do> sends it back to "đang thực hiện" and tells the
-reporter why. Both are kept in the history."""
+reporter why. Both are kept in the history. Notices to the office and to the reporter go on
+the announcements' ledger (``handlers.notices``), sent once each after the commit."""
 
 from __future__ import annotations
-
-from sqlalchemy import select
 
 from chat import texts
 from chat.messages import Action, Reply
 from chat.views import TaskView, view_of
 from db import facts, records
-from db.models import ChatAccount, Member, StatusChange, Task
+from db.models import StatusChange, Task
 from domain.progress import CONFIRM, PENDING, RETURNED, derive_state
 from domain.status import Status
 from handlers.audit import append_change
 from handlers.context import Context
+from handlers.notices import office_ids, queue_notice
 from handlers.parse import parse_code
 
 MAX_REASON_CHARS = 500
@@ -47,49 +47,23 @@ async def _pending(ctx: Context, task: Task) -> StatusChange | None:
     )
 
 
-async def notices_to(ctx: Context, member_id: int | None, reply: Reply) -> list[Reply]:
-    """The same notice for each chat account of a member (none if they have none)."""
-    if member_id is None or member_id == ctx.member.id:
-        return []
-    accounts = (
-        await ctx.session.scalars(
-            select(ChatAccount).where(
-                ChatAccount.member_id == member_id, ChatAccount.blocked_at.is_(None)
-            )
-        )
-    ).all()
-    return [
-        Reply(reply.text, reply.actions, reply.task_id, to=(a.channel, a.external_id))
-        for a in accounts
-        if a.channel != "console"
-    ]
+async def tell_reporter(
+    ctx: Context, member_id: int | None, text: str, actions: tuple[Action, ...] = ()
+) -> None:
+    """Queue a notice for whoever reported the completion (not when it is the office itself)."""
+    if member_id is not None and member_id != ctx.member.id:
+        await queue_notice(ctx, [member_id], text, actions)
 
 
-async def tell_office(ctx: Context, task: Task, day: str, evidence: str | None) -> list[Reply]:
-    """A completion now awaits confirmation: each admin gets it with the two choices."""
-    rows = (
-        await ctx.session.execute(
-            select(ChatAccount.channel, ChatAccount.external_id)
-            .join(Member, Member.id == ChatAccount.member_id)
-            .where(
-                Member.is_admin.is_(True),
-                Member.active.is_(True),
-                ChatAccount.blocked_at.is_(None),
-                ChatAccount.channel != "console",
-            )
-        )
-    ).all()
-    code = task.code
+async def tell_office(ctx: Context, task: Task, day: str, evidence: str | None) -> None:
+    """A completion now awaits confirmation: each admin is sent it with the two choices."""
     text = texts.PENDING_NOTICE.format(
-        code=code,
+        code=task.code,
         day=day,
         who=ctx.member.full_name,
         evidence=f" — {evidence}" if evidence else "",
     )
-    return [
-        Reply(text, office_actions(code), task_id=task.id, to=(channel, chat))
-        for channel, chat in rows
-    ]
+    await queue_notice(ctx, await office_ids(ctx), text, office_actions(task.code))
 
 
 async def _task(ctx: Context, args: str) -> Task | str:
@@ -124,8 +98,10 @@ async def confirm(ctx: Context, args: str) -> list[Reply]:
     append_change(ctx, task, kind=CONFIRM, milestone_id=None)
     day = texts.day(pending.completed_on) if pending.completed_on else texts.NONE
     text = texts.CONFIRMED.format(code=task.code, day=day)
-    notice = Reply(texts.CONFIRMED_NOTICE.format(code=task.code, day=day), task_id=task.id)
-    return [Reply(text, task_id=task.id), *await notices_to(ctx, pending.member_id, notice)]
+    await tell_reporter(
+        ctx, pending.member_id, texts.CONFIRMED_NOTICE.format(code=task.code, day=day)
+    )
+    return [Reply(text, task_id=task.id)]
 
 
 async def give_back(ctx: Context, args: str) -> list[Reply]:
@@ -155,9 +131,10 @@ async def give_back(ctx: Context, args: str) -> list[Reply]:
         confirmation=RETURNED,
     )
     text = texts.RETURNED.format(code=task.code, reason=reason)
-    notice = Reply(
+    await tell_reporter(
+        ctx,
+        pending.member_id,
         texts.RETURNED_NOTICE.format(code=task.code, reason=reason),
         (Action(texts.ACTION_DONE, f"/hoanthanh {task.code}"),),  # to report it done again
-        task_id=task.id,
     )
-    return [Reply(text, task_id=task.id), *await notices_to(ctx, pending.member_id, notice)]
+    return [Reply(text, task_id=task.id)]

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from chat import texts
-from chat.delivery import Outbox
 from chat.messages import Inbound, Reply
 from db import records
 from db.identity import identify
@@ -155,11 +154,10 @@ class Engine:
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.web_base_url: str | None = None  # the web desk's address, for /web's links
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
-        self.outboxes: dict[str, Outbox] = {}  # notices for others, by channel (set at start)
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message. Never raises; an empty list means a deliberate silence. Notices
-        for other people (``Reply.to``) go out through their channel, after the commit."""
+        for other people are queued on the announcements' ledger (``handlers.notices``)."""
         try:
             replies = await self._handle(inbound)
         except Exception:
@@ -167,23 +165,7 @@ class Engine:
                 "command failed", extra={"channel": inbound.channel, "chat": inbound.chat_id}
             )
             return [Reply(texts.INTERNAL_ERROR)]
-        for notice in (r for r in replies if r.to is not None):
-            await self._notify(notice)
-        return [r for r in replies if r.to is None]
-
-    async def _notify(self, notice: Reply) -> None:
-        assert notice.to is not None
-        channel, chat_id = notice.to
-        outbox = self.outboxes.get(channel)
-        if outbox is None:
-            log.warning("notice not sent: no %s channel", channel)
-            return
-        try:
-            message_id = await outbox.deliver(chat_id, replace(notice, to=None))
-            if notice.task_id is not None:
-                await self.remember(channel, chat_id, message_id, notice.task_id)
-        except Exception:  # the notice is a courtesy: the change is already committed
-            log.exception("notice not sent", extra={"channel": channel, "chat": chat_id})
+        return replies
 
     async def remember(self, channel: str, chat_id: str, message_id: str, task_id: int) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task:

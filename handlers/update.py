@@ -123,15 +123,14 @@ def evidence_fields(evidence: Evidence | None) -> dict[str, Any]:
     }
 
 
-async def _office_notices(ctx: Context, task: Task, reply: Reply) -> list[Reply]:
+async def _ask_office(ctx: Context, task: Task, reply: Reply) -> None:
     """When the completion just recorded awaits confirmation, the office is asked."""
     if texts.AWAITING_CONFIRMATION not in reply.text:
-        return []
+        return
     (view,) = await ctx.views([task])
-    if not view.state.awaiting_confirmation:
-        return []
-    day = texts.day(view.state.done_on) if view.state.done_on else texts.NONE
-    return await tell_office(ctx, task, day, view.evidence)
+    if view.state.awaiting_confirmation:
+        day = texts.day(view.state.done_on) if view.state.done_on else texts.NONE
+        await tell_office(ctx, task, day, view.evidence)
 
 
 def _awaits_confirmation(ctx: Context) -> bool:
@@ -169,10 +168,12 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
         completion = found
     if parsed.batch is not None:
         reply = await _complete_batch(ctx, task, view, parsed, completion)
-        return [reply, *await _office_notices(ctx, task, reply)]
+        await _ask_office(ctx, task, reply)
+        return [reply]
     if completion is not None:
         reply = await _complete(ctx, task, view, parsed, completion)
-        return [reply, *await _office_notices(ctx, task, reply)]
+        await _ask_office(ctx, task, reply)
+        return [reply]
     return [await _change_status(ctx, task, view, parsed)]
 
 

@@ -1,12 +1,13 @@
 """Telegram end to end, for the verdict by the day it was really done: the real PTB
 Application against the local Bot API server. A tap on Hoàn thành, "Hôm nay", a PDF sent as a
 reply (kept with its checksum, listed, returned by /tailieu), the office confirming one
-completion and returning another (CONFIRM_COMPLETION=1), each told in their own chat."""
+completion and returning another (CONFIRM_COMPLETION=1), each told in their own chat (through the announcements' ledger, as in the service)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from db.session import Database
 from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi
 from handlers.engine import Engine
+from scheduler.announcements import AnnouncementSender
 from tests.bot.test_telegram import ADMIN, TOKEN, VINH, Harness, button, settings_for
 from tests.conftest import ZONE, local
 
@@ -36,14 +38,20 @@ async def office(seeded: Database, tmp_path: Path) -> AsyncIterator[Harness]:
         files_dir=settings.files_dir,
     )  # fmt: skip
     channel = TelegramChannel(engine, settings)
-    engine.outboxes = {channel.channel: channel}
+    # Notices to the office and the reporter go through the ledger, as in the service.
+    notices = AnnouncementSender(
+        seeded, clock, {channel.channel: channel}, nullcontext(), per_chat_seconds=0
+    )
+    engine.on_change.append(notices.wake)
     await channel.start()
+    await notices.start()
     harness = Harness(api, seeded, engine, channel, clock)
     await harness.link("le-hong-vinh", VINH)
     await harness.link("office-admin", ADMIN, admin=True)
     try:
         yield harness
     finally:
+        await notices.stop()
         await channel.stop()
         api.stop()
 

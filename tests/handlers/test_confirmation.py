@@ -5,6 +5,7 @@ confirmed."""
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +16,9 @@ from db.models import StatusChange
 from db.session import Database
 from domain.clock import FrozenClock
 from handlers.engine import Engine
+from scheduler.announcements import AnnouncementSender
 from tests.conftest import ZONE, Chat, local
+from tests.handlers.test_extension_requests import Outbox
 
 ADMIN = "can-bo-van-phong"
 
@@ -108,3 +111,31 @@ async def test_confirming_is_the_offices_alone(office: tuple[Chat, str, str]) ->
     await chat.say(vinh, "/capnhat I.5 xong")
     assert await chat.text(vinh, "/xacnhan I.5") == texts.ADMIN_ONLY
     assert await chat.text(vinh, "/tralai I.5 sai") == texts.ADMIN_ONLY
+
+
+async def test_the_notices_go_once_each_through_the_ledger(
+    office: tuple[Chat, str, str],
+) -> None:
+    """The office is asked (with the two choices) and the reporter told, each exactly once, by
+    the announcements' sender after the commit; the office's own answer tells only the other."""
+    chat, admin, vinh = office
+    outbox = Outbox()
+    sender = AnnouncementSender(
+        chat.database, FrozenClock(local("2024-06-20 09:05")), {"telegram": outbox}, nullcontext(),
+        per_chat_seconds=0,
+    )  # fmt: skip
+    await chat.say(vinh, "/capnhat I.5 hoàn thành ngày 10/06/2024")
+    while await sender.run_once():
+        pass
+    (asked,) = outbox.to(admin)
+    assert asked.text.startswith("⏳ Nhiệm vụ I.5 được báo hoàn thành")
+    assert [a.command for a in asked.actions] == ["/xacnhan I.5", "/tralai I.5"]
+    assert outbox.to(vinh) == []  # the reporter is not told of their own report
+
+    await chat.say(admin, "/tralai I.5 chưa có văn bản ban hành")
+    while await sender.run_once():
+        pass
+    (told,) = outbox.to(vinh)
+    assert "Lý do: chưa có văn bản ban hành" in told.text
+    assert [a.command for a in told.actions] == ["/hoanthanh I.5"]
+    assert len(outbox.to(admin)) == 1  # nothing more for the office
