@@ -8,12 +8,13 @@ import asyncio
 import os
 import sqlite3
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import console
 from bot.logs import install_hooks, log_loop_exception
@@ -217,23 +218,34 @@ async def _seed(settings: Settings, path: Path, admin: str | None = None) -> int
     return 0
 
 
-async def _invite(settings: Settings, name: str) -> int:
+async def _issue(
+    settings: Settings, name: str, make: Callable[[AsyncSession, Member, datetime], Awaitable[str]]
+) -> tuple[Member, str] | None:
+    """Find the member called ``name`` and make them a single-use secret (an invite, a sign-in
+    link) in one write transaction; None (after saying why) when no member has that name."""
     service = await open_service(settings)
     try:
         member = await _find_member(service, name)
         if member is None:
-            return 2
+            return None
         async with service.database.transaction(write=True) as session:
-            code = await create_invite(session, member, now=service.clock.now())
-        print(f"Invite for {member.full_name}, valid 7 days, single use.")
-        username = await _telegram_username(settings)
-        if username:
-            print(f"Link: https://t.me/{username}?start={code}")
-        print(f"Or send to the bot: /start {code}")
-        print(code)
-        return 0
+            return member, await make(session, member, service.clock.now())
     finally:
         await service.close()
+
+
+async def _invite(settings: Settings, name: str) -> int:
+    issued = await _issue(settings, name, lambda s, m, now: create_invite(s, m, now=now))
+    if issued is None:
+        return 2
+    member, code = issued
+    print(f"Invite for {member.full_name}, valid 7 days, single use.")
+    username = await _telegram_username(settings)
+    if username:
+        print(f"Link: https://t.me/{username}?start={code}")
+    print(f"Or send to the bot: /start {code}")
+    print(code)
+    return 0
 
 
 async def _telegram_username(settings: Settings) -> str | None:
@@ -357,19 +369,14 @@ async def _weblink(settings: Settings, name: str) -> int:
     from db.web_access import LINK_LIFETIME, create_link
     from web.app import sign_in_url
 
-    service = await open_service(settings)
-    try:
-        member = await _find_member(service, name)
-        if member is None:
-            return 2
-        async with service.database.transaction(write=True) as session:
-            token = await create_link(session, member.id, now=service.clock.now())
-        minutes = int(LINK_LIFETIME.total_seconds() // 60)
-        print(f"Sign-in link for {member.full_name}, valid {minutes} minutes, single use:")
-        print(sign_in_url(settings.web_url, token))
-        return 0
-    finally:
-        await service.close()
+    issued = await _issue(settings, name, lambda s, m, now: create_link(s, m.id, now=now))
+    if issued is None:
+        return 2
+    member, token = issued
+    minutes = int(LINK_LIFETIME.total_seconds() // 60)
+    print(f"Sign-in link for {member.full_name}, valid {minutes} minutes, single use:")
+    print(sign_in_url(settings.web_url, token))
+    return 0
 
 
 async def _run(settings: Settings) -> int:
