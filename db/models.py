@@ -450,29 +450,30 @@ class AnnouncementDelivery(Base):
     sent_at: Mapped[datetime | None]
 
 
-class WebLink(Base):
-    """A one-time sign-in link to the web desk: stored only as a hash, single use, 15 minutes."""
+class _WebToken:
+    """What a sign-in link and a browser session share: a member's secret, stored only as a
+    hash, with its lifetime."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class WebLink(_WebToken, Base):
+    """A one-time sign-in link to the web desk: single use, 15 minutes."""
 
     __tablename__ = "web_links"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 
 
-class WebSession(Base):
-    """A signed-in browser: the cookie's token stored only as a hash, 8 hours, ended at sign-out."""
+class WebSession(_WebToken, Base):
+    """A signed-in browser: 8 hours, ended at sign-out."""
 
     __tablename__ = "web_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
 

@@ -29,19 +29,31 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-async def create_link(session: AsyncSession, member_id: int, *, now: datetime) -> str:
-    """A new sign-in token for the member (the URL is the caller's business)."""
+async def _issue(
+    session: AsyncSession,
+    kind: type[WebLink] | type[WebSession],
+    member_id: int,
+    *,
+    now: datetime,
+    lifetime: timedelta,
+) -> str:
+    """A new token of ``kind`` for the member: only its hash is stored."""
     token = new_token()
     session.add(
-        WebLink(
+        kind(
             member_id=member_id,
             token_hash=token_hash(token),
             created_at=now,
-            expires_at=now + LINK_LIFETIME,
+            expires_at=now + lifetime,
         )
     )
     await session.flush()
     return token
+
+
+async def create_link(session: AsyncSession, member_id: int, *, now: datetime) -> str:
+    """A new sign-in token for the member (the URL is the caller's business)."""
+    return await _issue(session, WebLink, member_id, now=now, lifetime=LINK_LIFETIME)
 
 
 async def redeem_link(session: AsyncSession, token: str, *, now: datetime) -> str | None:
@@ -65,17 +77,7 @@ async def redeem_link(session: AsyncSession, token: str, *, now: datetime) -> st
     member = await session.get(Member, member_id)
     if member is None or not member.active:
         return None
-    session_token = new_token()
-    session.add(
-        WebSession(
-            member_id=member_id,
-            token_hash=token_hash(session_token),
-            created_at=now,
-            expires_at=now + SESSION_LIFETIME,
-        )
-    )
-    await session.flush()
-    return session_token
+    return await _issue(session, WebSession, member_id, now=now, lifetime=SESSION_LIFETIME)
 
 
 async def end_session(session: AsyncSession, token: str, *, now: datetime) -> None:
