@@ -16,9 +16,8 @@ from db.models import StatusChange, Task
 from domain.progress import CONFIRM, PENDING, RETURNED, derive_state
 from domain.status import Status
 from handlers.audit import append_change
-from handlers.context import Context
+from handlers.context import Context, named_task
 from handlers.notices import office_ids, queue_notice
-from handlers.parse import parse_code
 
 MAX_REASON_CHARS = 500
 
@@ -66,16 +65,6 @@ async def tell_office(ctx: Context, task: Task, day: str, evidence: str | None) 
     await queue_notice(ctx, await office_ids(ctx), text, office_actions(task.code))
 
 
-async def _task(ctx: Context, args: str) -> Task | str:
-    code = parse_code(args.split(" ", 1)[0]) if args.strip() else None
-    if code is None:
-        return texts.TASK_CODE_MISSING.format(example="/xacnhan I.5")
-    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
-    if task is None:
-        return texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code)
-    return task
-
-
 async def confirm(ctx: Context, args: str) -> list[Reply]:
     """/xacnhan: what awaits confirmation; /xacnhan <mã>: confirm it."""
     if not args.strip():
@@ -89,7 +78,7 @@ async def confirm(ctx: Context, args: str) -> list[Reply]:
             lines.append(texts.CONFIRM_LINE.format(code=v.code, day=day, evidence=v.evidence or ""))
             actions += office_actions(v.code)
         return [Reply("\n".join(lines), tuple(actions))]
-    task = await _task(ctx, args)
+    task = await named_task(ctx, args, "/xacnhan I.5")
     if isinstance(task, str):
         return [Reply(task)]
     pending = await _pending(ctx, task)
@@ -106,7 +95,7 @@ async def confirm(ctx: Context, args: str) -> list[Reply]:
 
 async def give_back(ctx: Context, args: str) -> list[Reply]:
     """/tralai <mã> <lý do>: the completion goes back to "đang thực hiện", the reporter is told."""
-    task = await _task(ctx, args)
+    task = await named_task(ctx, args, "/tralai I.5 <lý do>")
     if isinstance(task, str):
         return [Reply(task)]
     reason = args.strip().partition(" ")[2].strip()

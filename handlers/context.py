@@ -20,13 +20,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chat import texts
 from chat.messages import Inbound
 from chat.views import TaskView, view_of
-from db import facts
+from db import facts, records
 from db.identity import PlanRef, Sender
 from db.models import Member, Plan, Task
 from db.session import Database
 from domain.access import Role, Who, roles_of
+from handlers.parse import parse_code
 
 T = TypeVar("T")
 
@@ -105,3 +107,15 @@ class Context:
         found = await self.session.run_sync(lambda s: facts.tasks(s.connection(), ids))
         by_id = {f.id: f for f in found}
         return [view_of(by_id[task_id], self.today) for task_id in ids]
+
+
+async def named_task(ctx: Context, args: str, example: str) -> Task | str:
+    """The task whose code opens ``args``, in the plan the sender views; or what to answer
+    (the code is missing, or no task has it), with ``example`` as the command to copy."""
+    code = parse_code(args.split(" ", 1)[0]) if args.strip() else None
+    if code is None:
+        return texts.TASK_CODE_MISSING.format(example=example)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
+    if task is None:
+        return texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code)
+    return task

@@ -22,8 +22,7 @@ from domain.access import Role, may_change_status
 from domain.files import check_content, safe_name
 from domain.status import Status
 from handlers.audit import append_change, refused
-from handlers.context import Context
-from handlers.parse import parse_code
+from handlers.context import Context, named_task
 
 RIGHT_AFTER = timedelta(minutes=30)  # a file this soon after a completion backs that completion
 SHOWN = 10
@@ -122,12 +121,10 @@ def file_lines(files: Sequence[EvidenceFile], zone: ZoneInfo) -> list[str]:
 
 async def send_back(ctx: Context, args: str) -> list[Reply]:
     """/tailieu <mã>: a task's files, for its directors and the standing office."""
-    code = parse_code(args)
-    if code is None:
-        return [Reply(texts.TASK_CODE_MISSING.format(example="/tailieu I.5"))]
-    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
-    if task is None:
-        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    task = await named_task(ctx, args, "/tailieu I.5")
+    if isinstance(task, str):
+        return [Reply(task)]
+    code = task.code
     (view,) = await ctx.views([task])
     if not (ctx.who.is_admin or Role.DIRECTOR in ctx.roles(view)):
         refused(ctx.inbound, f"files of {code}")

@@ -10,7 +10,7 @@ from db import records
 from domain.access import may_change_status
 from domain.status import Status
 from handlers.confirm import office_actions
-from handlers.context import Context
+from handlers.context import Context, named_task
 from handlers.evidence_files import file_lines, task_files
 from handlers.parse import UpdateRequest, parse_code
 
@@ -39,12 +39,10 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
 async def ask_completion(ctx: Context, args: str) -> list[Reply]:
     """After a "Hoàn thành" tap: ask for the day it was done ("Hôm nay" is one tap) and the
     document (optional, by replying)."""
-    code = parse_code(args)
-    if code is None:
-        return [Reply(texts.TASK_CODE_MISSING.format(example="/hoanthanh I.5"))]
-    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
-    if task is None:
-        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
+    task = await named_task(ctx, args, "/hoanthanh I.5")
+    if isinstance(task, str):
+        return [Reply(task)]
+    code = task.code
     (view,) = await ctx.views([task])
     roles = ctx.roles(view)
     if not may_change_status(ctx.who, roles):
