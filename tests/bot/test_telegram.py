@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
@@ -281,45 +280,6 @@ async def test_the_token_never_reaches_the_logs(tg: Harness) -> None:
     assert "getUpdates" in text and "sendMessage" in text  # the traffic was logged
     assert TOKEN not in text
     assert "HTTP Request:" not in text and "httpcore" not in text
-
-
-async def test_webhook_mode_checks_the_secret(
-    seeded: Database, clock: FrozenClock, unused_tcp_port: int
-) -> None:
-    with FakeBotApi(token=TOKEN) as api:
-        settings = settings_for(
-            api,
-            seeded,
-            telegram_webhook_url="https://bot.example.vn/telegram",
-            telegram_webhook_secret="s3cret-Token_1",
-            telegram_webhook_listen="127.0.0.1",
-            telegram_webhook_port=unused_tcp_port,
-        )
-        channel = TelegramChannel(Engine(seeded, clock, ZONE), settings)
-        await channel.start()
-        try:
-            (call,) = api.calls_of("setWebhook")
-            assert call.params["secret_token"] == "s3cret-Token_1"
-            update_json = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/nhiemvu",
-                           "chat": {"id": STRANGER, "type": "private"},
-                           "from": {"id": STRANGER, "is_bot": False, "first_name": "X"},
-                           "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}}  # fmt: skip
-            url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
-            async with httpx.AsyncClient() as client:
-                wrong = await client.post(
-                    url, json=update_json, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
-                )
-                missing = await client.post(url, json=update_json)
-                right = await client.post(
-                    url,
-                    json=update_json,
-                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"},
-                )
-            assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
-            (answer,) = await api.wait_sent(STRANGER)
-            assert answer.text == texts.NOT_LINKED
-        finally:
-            await channel.stop()
 
 
 def test_webhook_url_without_a_secret_is_refused() -> None:

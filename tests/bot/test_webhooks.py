@@ -20,6 +20,7 @@ import pytest
 from bot.telegram_channel import TelegramChannel
 from bot.webhook import MAX_BODY
 from bot.zalo_channel import ZaloChannel
+from chat import texts
 from db.session import Database
 from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi
@@ -29,6 +30,7 @@ from tests.bot import test_telegram, test_zalo
 from tests.conftest import ZONE
 
 SECRET = "s3cret-Token_1"
+STRANGERS = {"telegram": 424242, "zalo": "zl-6666"}  # an unlinked account on each
 HUGE = 90 * 1024 * 1024  # what the adversarial pass sent, four times, unauthenticated
 
 
@@ -36,8 +38,19 @@ HUGE = 90 * 1024 * 1024  # what the adversarial pass sent, four times, unauthent
 class Hook:
     name: str
     port: int
-    path: str
-    header: str
+    api: FakeBotApi | FakeZaloApi
+
+    @property
+    def path(self) -> str:
+        return f"/{self.name}"
+
+    @property
+    def header(self) -> str:
+        return (
+            "X-Telegram-Bot-Api-Secret-Token"
+            if self.name == "telegram"
+            else "X-Bot-Api-Secret-Token"
+        )
 
     def head(self, secret: str, length: int | None, chunked: bool = False) -> bytes:
         lines = [f"POST {self.path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json"]
@@ -49,37 +62,71 @@ class Hook:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.path}"
 
+    def update(self, chat: int | str, text: str) -> dict[str, object]:
+        """A text message from ``chat`` as each platform posts it."""
+        if self.name == "telegram":
+            return {"update_id": 1, "message": {
+                "message_id": 1, "date": 0, "text": text, "chat": {"id": chat, "type": "private"},
+                "from": {"id": chat, "is_bot": False, "first_name": "X"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}}  # fmt: skip
+        return {"event_name": "message.text.received", "message": {
+            "message_id": "w1", "from": {"id": chat}, "chat": {"id": chat, "chat_type": "PRIVATE"},
+            "date": 1727398800000, "text": text}}  # fmt: skip
+
+    def registered_secret(self) -> object:
+        """The secret the channel gave the platform with its webhook address."""
+        if isinstance(self.api, FakeBotApi):
+            (call,) = self.api.calls_of("setWebhook")
+            return call.params["secret_token"]
+        return self.api.webhook["secret_token"]
+
+
+def _channel(
+    name: str, engine: Engine, api: FakeBotApi | FakeZaloApi, seeded: Database, port: int
+) -> TelegramChannel | ZaloChannel:
+    hook = {f"{name}_webhook_url": f"https://bot.example.vn/{name}",
+            f"{name}_webhook_secret": SECRET, f"{name}_webhook_listen": "127.0.0.1",
+            f"{name}_webhook_port": port}  # fmt: skip
+    if isinstance(api, FakeBotApi):
+        return TelegramChannel(engine, test_telegram.settings_for(api, seeded, **hook))
+    return ZaloChannel(engine, test_zalo.settings_for(api, seeded, **hook))
+
 
 @asynccontextmanager
 async def webhook(
     name: str, seeded: Database, clock: FrozenClock, port: int
 ) -> AsyncIterator[tuple[Hook, Engine]]:
     engine = Engine(seeded, clock, ZONE)
-    channel: TelegramChannel | ZaloChannel
-    if name == "telegram":
-        with FakeBotApi(token=test_telegram.TOKEN) as api:
-            channel = TelegramChannel(engine, test_telegram.settings_for(
-                api, seeded, telegram_webhook_url="https://bot.example.vn/telegram",
-                telegram_webhook_secret=SECRET, telegram_webhook_listen="127.0.0.1",
-                telegram_webhook_port=port,
-            ))  # fmt: skip
-            await channel.start()
-            try:
-                yield Hook(name, port, "/telegram", "X-Telegram-Bot-Api-Secret-Token"), engine
-            finally:
-                await channel.stop()
-    else:
-        with FakeZaloApi(token=test_zalo.TOKEN) as zapi:
-            channel = ZaloChannel(engine, test_zalo.settings_for(
-                zapi, seeded, zalo_webhook_url="https://bot.example.vn/zalo",
-                zalo_webhook_secret=SECRET, zalo_webhook_listen="127.0.0.1",
-                zalo_webhook_port=port,
-            ))  # fmt: skip
-            await channel.start()
-            try:
-                yield Hook(name, port, "/zalo", "X-Bot-Api-Secret-Token"), engine
-            finally:
-                await channel.stop()
+    fake: FakeBotApi | FakeZaloApi = (
+        FakeBotApi(token=test_telegram.TOKEN) if name == "telegram"
+        else FakeZaloApi(token=test_zalo.TOKEN)
+    )  # fmt: skip
+    with fake as api:
+        channel = _channel(name, engine, api, seeded, port)
+        await channel.start()
+        try:
+            yield Hook(name, port, api), engine
+        finally:
+            await channel.stop()
+
+
+@pytest.mark.parametrize("name", ["telegram", "zalo"])
+async def test_the_secret_is_registered_and_only_the_right_one_is_answered(
+    name: str, seeded: Database, clock: FrozenClock, unused_tcp_port: int
+) -> None:
+    async with (
+        webhook(name, seeded, clock, unused_tcp_port) as (hook, _),
+        httpx.AsyncClient() as client,
+    ):
+        assert hook.registered_secret() == SECRET
+        stranger = STRANGERS[name]
+        update = hook.update(stranger, "/nhiemvu")
+        wrong = await client.post(hook.url, json=update, headers={hook.header: "nope"})
+        missing = await client.post(hook.url, json=update)
+        right = await client.post(hook.url, json=update, headers={hook.header: SECRET})
+        assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
+        (answer,) = await hook.api.wait_sent(stranger)  # type: ignore[arg-type]
+        assert answer.text == texts.NOT_LINKED
 
 
 async def status_before_the_body(hook: Hook, secret: str, length: int) -> str:

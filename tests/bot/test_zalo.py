@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import time, timedelta
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -217,38 +216,6 @@ async def test_reminders_reach_zalo_and_both_channels(seeded: Database) -> None:
         finally:
             await zchannel.stop()
             await tchannel.stop()
-
-
-async def test_webhook_checks_the_secret(
-    seeded: Database, clock: FrozenClock, unused_tcp_port: int
-) -> None:
-    with FakeZaloApi(token=TOKEN) as api:
-        settings = settings_for(
-            api, seeded, zalo_webhook_url="https://bot.example.vn/zalo", zalo_webhook_secret="z-secret_1",
-            zalo_webhook_listen="127.0.0.1", zalo_webhook_port=unused_tcp_port,
-        )  # fmt: skip
-        channel = ZaloChannel(Engine(seeded, clock, ZONE), settings)
-        await channel.start()
-        try:
-            assert api.webhook == {
-                "url": "https://bot.example.vn/zalo",
-                "secret_token": "z-secret_1",
-            }
-            update = {"event_name": "message.text.received", "message": {"message_id": "w1", "from": {"id": STRANGER}, "chat": {"id": STRANGER, "chat_type": "PRIVATE"}, "date": 1727398800000, "text": "/nhiemvu"}}  # fmt: skip
-            url = f"http://127.0.0.1:{unused_tcp_port}/zalo"
-            async with httpx.AsyncClient() as client:
-                wrong = await client.post(
-                    url, json=update, headers={"X-Bot-Api-Secret-Token": "nope"}
-                )
-                missing = await client.post(url, json=update)
-                right = await client.post(
-                    url, json=update, headers={"X-Bot-Api-Secret-Token": "z-secret_1"}
-                )
-            assert (wrong.status_code, missing.status_code, right.status_code) == (403, 403, 200)
-            (answer,) = await api.wait_sent(STRANGER)
-            assert answer.text == texts.NOT_LINKED
-        finally:
-            await channel.stop()
 
 
 async def test_the_report_on_zalo_says_where_the_chart_and_workbook_are(zalo: Zalo) -> None:
