@@ -13,26 +13,17 @@ import pytest
 from chat import texts
 from reports.workbook import HEADER_ROW
 from tests.conftest import SEED
+from tests.processes import environment, run_bot
 
 pytestmark = pytest.mark.sqlite_only  # its own SQLite file, in a child process
 
 
 def bot(
-    tmp_path: Path, *args: str, stdin: str = "", **env: str
+    tmp_path: Path, *args: str, stdin: str = "", timeout: float = 60, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
-    }
-    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", **env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,  # no .env there: only what the test sets
-        env=environment,
-        timeout=60,
-        check=False,
+    """``python -m bot`` on the test's own ``cli.db``, with only the settings given."""
+    return run_bot(
+        tmp_path, *args, env=environment(tmp_path / "cli.db", **env), stdin=stdin, timeout=timeout
     )
 
 

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import io
-import os
 import resource
 import shutil
 import sqlite3
 import struct
 import subprocess
-import sys
 import time
 import zipfile
 import zlib
@@ -22,6 +20,7 @@ import openpyxl
 import pytest
 
 from chat import texts
+from tests.processes import environment, run_bot
 
 pytestmark = pytest.mark.sqlite_only  # the command line on its own SQLite file
 
@@ -252,21 +251,9 @@ def _limit_memory() -> None:
 
 
 def run(folder: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
-    }
-    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'cli.db'}")
-    environment.update(MALLOC_ARENA_MAX="2")  # glibc arenas reserve address space per thread
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        env=environment,
-        timeout=timeout,
-        check=False,
-        preexec_fn=_limit_memory,
-    )
+    # MALLOC_ARENA_MAX: glibc arenas reserve address space per thread.
+    env = environment(folder / "cli.db", MALLOC_ARENA_MAX="2")
+    return run_bot(folder, *args, env=env, timeout=timeout, preexec_fn=_limit_memory)
 
 
 def _import(seeded_db: Path, tmp_path: Path, data: bytes) -> tuple[float, str, int]:

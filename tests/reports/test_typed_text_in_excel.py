@@ -4,10 +4,8 @@ in Excel (real date cells, merged cells, formulas) imports without silent loss."
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from handlers.engine import Engine
 from reports.import_plan import import_workbook
 from reports.workbook import HEADER_ROW
 from tests.conftest import ZONE, Chat, local
+from tests.processes import environment, run_bot
 from tests.reports.test_reports import _plan_tasks
 
 ADMIN = "can-bo-van-phong"
@@ -115,19 +114,7 @@ async def test_typed_text_is_exported_as_text_and_imports_back_unchanged(
 
 
 def bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_"))
-    }
-    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", **env)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=120,
-        check=False,
-    )
+    return run_bot(tmp_path, *args, env=environment(tmp_path / "cli.db", **env), timeout=120)
 
 
 def _tasks(database: Path, year: int) -> dict[str, sqlite3.Row]:

@@ -5,9 +5,7 @@ downloaded)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.processes import environment, free_port, run_bot
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -41,38 +41,12 @@ sync_api = pytest.importorskip(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _environment(tmp_path: Path, port: int) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "ZALO_", "BOT_", "WEB_"))
-    }
-    env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}",
-        BOT_NOW=NOW,
-        WEB_PORT=str(port),
-        WEB_HOST="127.0.0.1",
-    )
-    return env
+    return environment(tmp_path / "desk.db", BOT_NOW=NOW, WEB_PORT=str(port), WEB_HOST="127.0.0.1")
 
 
 def _bot(tmp_path: Path, env: dict[str, str], *args: str, stdin: str = "") -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    done = run_bot(tmp_path, *args, env=env, stdin=stdin)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -82,7 +56,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     """A running ``python -m bot web`` (one for this module's tests): its base URL, its
     environment and its folder."""
     tmp_path = tmp_path_factory.mktemp("desk")
-    port = _free_port()
+    port = free_port()
     env = _environment(tmp_path, port)
     _bot(tmp_path, env, "seed")
     log = (tmp_path / "web.log").open("w")
