@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -101,15 +102,29 @@ class WebUser:
     plan_year: int | None
 
 
-_SESSION_MEMBER = Query(
-    select(Member.id, Member.full_name, Member.is_admin, Member.committee_role, Member.plan_year)
-    .join(WebSession, WebSession.member_id == Member.id)
-    .where(
-        WebSession.token_hash == bindparam("token_hash"),
-        WebSession.ended_at.is_(None),
-        WebSession.expires_at > bindparam("now"),
-        Member.active.is_(True),
+def _live(kind: type[WebLink] | type[WebSession], *columns: Any) -> Query:
+    """The active member behind a token of ``kind`` that is unexpired and not yet used (a
+    link) or ended (a session): one indexed statement."""
+    finished = WebLink.used_at if kind is WebLink else WebSession.ended_at
+    return Query(
+        select(*columns)
+        .join(kind, kind.member_id == Member.id)
+        .where(
+            kind.token_hash == bindparam("token_hash"),
+            finished.is_(None),
+            kind.expires_at > bindparam("now"),
+            Member.active.is_(True),
+        )
     )
+
+
+_SESSION_MEMBER = _live(
+    WebSession,
+    Member.id,
+    Member.full_name,
+    Member.is_admin,
+    Member.committee_role,
+    Member.plan_year,
 )
 
 
@@ -122,16 +137,7 @@ def session_user(connection: Connection, token: str, now: datetime) -> WebUser |
     return WebUser(*row) if row is not None else None
 
 
-_LINK_MEMBER = Query(
-    select(Member.full_name)
-    .join(WebLink, WebLink.member_id == Member.id)
-    .where(
-        WebLink.token_hash == bindparam("token_hash"),
-        WebLink.used_at.is_(None),
-        WebLink.expires_at > bindparam("now"),
-        Member.active.is_(True),
-    )
-)
+_LINK_MEMBER = _live(WebLink, Member.full_name)
 
 
 def link_holder(connection: Connection, token: str, now: datetime) -> str | None:
