@@ -18,18 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from bot.telegram_channel import TelegramChannel
-from db.models import ChatAccount
 from db.session import Database
 from domain.clock import FrozenClock
 from fakes.bot_api import FakeBotApi, Sent
 from fakes.builders import add_directing_group
-from handlers.engine import Engine
 from scheduler.reminders import ReminderService
-from tests.bot.test_telegram import TOKEN, settings_for
-from tests.conftest import ZONE, local
+from tests.bot.test_telegram import TOKEN, telegram
+from tests.conftest import local
 from tests.scheduler.test_reminders import RULES, Stack
 from tests.test_crash import FIRST_CHAT, prepare, start, wait
 
@@ -42,15 +38,8 @@ CLIENT_TIMEOUT = 5.0  # python-telegram-bot's default read timeout for a request
 async def stack(seeded: Database) -> AsyncIterator[Stack]:
     """The channel with its production retry budget (two minutes)."""
     clock = FrozenClock(local("2024-09-27 08:00"))
-    api = FakeBotApi(token=TOKEN).start()
-    engine = Engine(seeded, clock, ZONE)
-    channel = TelegramChannel(engine, settings_for(api, seeded))
-    await channel.start()
-    try:
+    async with telegram(seeded, clock) as (api, engine, channel):
         yield Stack(api, seeded, clock, channel, engine)
-    finally:
-        await channel.stop()
-        api.stop()
 
 
 async def ask(stack: Stack, user_id: int, text: str, timeout: float = 30.0) -> Sent:
@@ -137,13 +126,7 @@ async def test_a_refusing_chat_is_marked_and_the_others_are_still_served(
     (reminder,) = stack.api.messages_to(served)  # the reminder reached the other member
     assert "🔔 Nhắc việc · I.10" in (reminder.text or "")
     assert send_statuses(stack.api, refusing) == [status]  # refused once, not retried
-    async with stack.database.transaction() as session:
-        account = await session.scalar(
-            select(ChatAccount).where(ChatAccount.external_id == str(refusing))
-        )
-        assert account is not None and account.blocked_at is not None
-    reports = [m for m in stack.api.messages_to(ADMIN) if "Không gửi được" in (m.text or "")]
-    assert len(reports) == 1
+    await stack.blocked_and_reported(refusing, ADMIN)
     # A message from the refusing chat cannot be answered; the service carries on.
     stack.api.push_message(refusing, "/nhiemvu")
     await stack.api.wait_for(lambda _: len(send_statuses(stack.api, refusing)) == 2 or None)

@@ -11,8 +11,10 @@ import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -93,17 +95,25 @@ def settings_for(api: FakeBotApi, database: Database, **extra: object) -> Settin
     )
 
 
+@asynccontextmanager
+async def telegram(
+    database: Database, clock: FrozenClock, **options: Any
+) -> AsyncIterator[tuple[FakeBotApi, Engine, TelegramChannel]]:
+    """The real PTB channel, started against a local Bot API server; stopped after."""
+    with FakeBotApi(token=TOKEN) as api:
+        engine = Engine(database, clock, ZONE)
+        channel = TelegramChannel(engine, settings_for(api, database), **options)
+        await channel.start()
+        try:
+            yield api, engine, channel
+        finally:
+            await channel.stop()
+
+
 @pytest.fixture
 async def tg(seeded: Database, clock: FrozenClock) -> AsyncIterator[Harness]:
-    api = FakeBotApi(token=TOKEN).start()
-    engine = Engine(seeded, clock, ZONE)
-    channel = TelegramChannel(engine, settings_for(api, seeded))
-    await channel.start()
-    try:
+    async with telegram(seeded, clock) as (api, engine, channel):
         yield Harness(api, seeded, engine, channel, clock)
-    finally:
-        await channel.stop()
-        api.stop()
 
 
 def codes(text: str | None) -> list[str]:

@@ -27,13 +27,13 @@ from db.models import (
 )
 from db.session import Database
 from domain.clock import FrozenClock, SystemClock
-from fakes.bot_api import FakeBotApi
+from fakes.bot_api import FakeBotApi, Sent
 from fakes.builders import add_directing_group, task_id_of
 from handlers.engine import Engine
 from scheduler.leader import Always
 from scheduler.planner import Kind, Rules
 from scheduler.reminders import ReminderService
-from tests.bot.test_telegram import TOKEN, settings_for
+from tests.bot.test_telegram import TOKEN, settings_for, telegram
 from tests.conftest import ZONE, local
 
 TRUNG, ADMIN, OFFICER = 2001, 2002, 2003
@@ -85,6 +85,17 @@ class Stack:
                 session, member, "telegram", str(user_id), now=self.clock.now()
             )
 
+    async def blocked_and_reported(self, chat: int, admin: int) -> Sent:
+        """Check that ``chat``'s account is marked blocked and that ``admin`` got the one report
+        of it; return that report."""
+        async with self.database.transaction() as session:
+            account = await session.scalar(
+                select(ChatAccount).where(ChatAccount.external_id == str(chat))
+            )
+            assert account is not None and account.blocked_at is not None
+        (report,) = [m for m in self.api.messages_to(admin) if "Không gửi được" in (m.text or "")]
+        return report
+
     async def ledger(self) -> list[tuple[str, str, str]]:
         async with self.database.transaction() as session:
             rows = (await session.scalars(select(Reminder).order_by(Reminder.id))).all()
@@ -97,15 +108,8 @@ class Stack:
 @pytest.fixture
 async def stack(seeded: Database) -> AsyncIterator[Stack]:
     clock = FrozenClock(local("2024-09-27 08:00"))
-    api = FakeBotApi(token=TOKEN).start()
-    engine = Engine(seeded, clock, ZONE)
-    channel = TelegramChannel(engine, settings_for(api, seeded), retry_seconds=2)
-    await channel.start()
-    try:
+    async with telegram(seeded, clock, retry_seconds=2) as (api, engine, channel):
         yield Stack(api, seeded, clock, channel, engine)
-    finally:
-        await channel.stop()
-        api.stop()
 
 
 async def test_i10_is_reminded_once_at_eight_and_not_again_after_a_restart(stack: Stack) -> None:
@@ -271,15 +275,9 @@ async def test_a_blocked_member_is_recorded_and_reported(stack: Stack) -> None:
     stack.api.reject_chat(TRUNG)
     await stack.service().run_due()
     assert ("deadline", "failed", "27/09 08:00") in await stack.ledger()
-    async with stack.database.transaction() as session:
-        account = await session.scalar(
-            select(ChatAccount).where(ChatAccount.external_id == str(TRUNG))
-        )
-        assert account is not None and account.blocked_at is not None
-    reports = [m for m in stack.api.messages_to(ADMIN) if "Không gửi được" in (m.text or "")]
-    assert len(reports) == 1
+    report = await stack.blocked_and_reported(TRUNG, ADMIN)
     assert "Không gửi được nhắc việc cho đồng chí Nguyễn Đức Trung qua Telegram" in (
-        reports[0].text or ""
+        report.text or ""
     )
 
 
