@@ -7,31 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.access import (
-    LEADERSHIP,
-    ROLE_ORDER,
-    Role,
-    Seat,
-    Who,
-    main_role,
-    may_add_note,
-    may_change_status,
-    reaching_agencies,
-    roles_of,
-    sees_whole_plan,
-)
+from domain import access, people
 from domain.classify import Batch, Category, Verdict, batches_done, classify
 from domain.deadlines import Problem, Schedule, read_deadline
-from domain.people import (
-    NamedAgency,
-    Person,
-    RoleGroup,
-    closest_agencies,
-    closest_names,
-    find_agency,
-    resolve_directors,
-    slug,
-)
 from domain.progress import Change, TaskState, derive_state
 from domain.status import Status, parse_status_prefix
 from domain.text import shorten, strip_controls
@@ -119,58 +97,65 @@ def test_a_task_marked_done_with_a_batch_left_open_is_judged_on_today_for_that_b
     )
 
 
-GROUPS = [RoleGroup("pct", "Phó Chủ tịch UBND tỉnh", ("Các Phó Chủ tịch",))]
-PEOPLE = [Person("le-hong-vinh", "Lê Hồng Vinh"), Person("nguyen-duc-trung", "Nguyễn Đức Trung")]
+GROUPS = [people.RoleGroup("pct", "Phó Chủ tịch UBND tỉnh", ("Các Phó Chủ tịch",))]
+PEOPLE = [
+    people.Person("le-hong-vinh", "Lê Hồng Vinh"),
+    people.Person("nguyen-duc-trung", "Nguyễn Đức Trung"),
+]
 
 
 def test_director_cells_with_stray_punctuation_and_a_role_after_the_name() -> None:
-    assert resolve_directors("Đ/c Lê Hồng Vinh.", PEOPLE, GROUPS).members == ("le-hong-vinh",)
-    assert resolve_directors("Phó Chủ tịch UBND tỉnh, phụ trách", PEOPLE, GROUPS).groups == ("pct",)
-    assert resolve_directors("Các đồng chí Phó Chủ tịch UBND tỉnh", PEOPLE, GROUPS).groups == (
+    assert people.resolve_directors("Đ/c Lê Hồng Vinh.", PEOPLE, GROUPS).members == (
+        "le-hong-vinh",
+    )
+    assert people.resolve_directors("Phó Chủ tịch UBND tỉnh, phụ trách", PEOPLE, GROUPS).groups == (
         "pct",
     )
+    assert people.resolve_directors(
+        "Các đồng chí Phó Chủ tịch UBND tỉnh", PEOPLE, GROUPS
+    ).groups == ("pct",)
     # An empty part is skipped, and the parts after it are still read.
-    assert resolve_directors("; ;Đ/c Nguyễn Đức Trung", PEOPLE, GROUPS).members == (
+    assert people.resolve_directors("; ;Đ/c Nguyễn Đức Trung", PEOPLE, GROUPS).members == (
         "nguyen-duc-trung",
     )
     # A person's name is never taken for a group, even when a group would match the rest.
-    assert resolve_directors(
+    assert people.resolve_directors(
         "Đ/c Lê Hồng Vinh, Phó Chủ tịch UBND tỉnh", PEOPLE, GROUPS
-    ) == resolve_directors("Lê Hồng Vinh", PEOPLE, GROUPS)
+    ) == people.resolve_directors("Lê Hồng Vinh", PEOPLE, GROUPS)
 
 
 def test_closest_names_stop_at_the_limit() -> None:
-    people = [Person(f"p{n}", f"Nguyễn Văn A{n}") for n in range(6)]
-    assert closest_names("Nguyen Van A", people) == [  # difflib's order: best, then last
+    named = [people.Person(f"p{n}", f"Nguyễn Văn A{n}") for n in range(6)]
+    assert people.closest_names("Nguyen Van A", named) == [  # difflib's order: best, then last
         "Nguyễn Văn A5",
         "Nguyễn Văn A4",
         "Nguyễn Văn A3",
     ]
-    assert len(closest_names("Nguyen Van A", people, limit=5)) == 5
-    assert closest_names("Văn", people, limit=2) == ["Nguyễn Văn A0", "Nguyễn Văn A1"]
-    assert closest_names("zzzz", people) == []
+    assert len(people.closest_names("Nguyen Van A", named, limit=5)) == 5
+    assert people.closest_names("Văn", named, limit=2) == ["Nguyễn Văn A0", "Nguyễn Văn A1"]
+    assert people.closest_names("zzzz", named) == []
 
 
 AGENCIES = [
-    NamedAgency("so-noi-vu", "Sở Nội vụ", ("SNV",)),
-    NamedAgency("so-tai-chinh", "Sở Tài chính"),
+    people.NamedAgency("so-noi-vu", "Sở Nội vụ", ("SNV",)),
+    people.NamedAgency("so-tai-chinh", "Sở Tài chính"),
 ]
 
 
 def test_find_agency_by_name_alias_or_key() -> None:
-    assert find_agency("so noi vu.", AGENCIES) == AGENCIES[0]
-    assert find_agency("snv", AGENCIES) == AGENCIES[0]
-    assert find_agency("so-tai-chinh", AGENCIES) == AGENCIES[1]
-    assert find_agency("Sở Tài", AGENCIES) is None
-    assert closest_agencies("So Tai chin", AGENCIES) == ["Sở Tài chính", "Sở Nội vụ"]
-    assert closest_agencies("Sở", AGENCIES, limit=1) == ["Sở Nội vụ"]
+    assert people.find_agency("so noi vu.", AGENCIES) == AGENCIES[0]
+    assert people.find_agency("snv", AGENCIES) == AGENCIES[0]
+    assert people.find_agency("so-tai-chinh", AGENCIES) == AGENCIES[1]
+    assert people.find_agency("Sở Tài", AGENCIES) is None
+    assert people.closest_agencies("So Tai chin", AGENCIES) == ["Sở Tài chính", "Sở Nội vụ"]
+    assert people.closest_agencies("Sở", AGENCIES, limit=1) == ["Sở Nội vụ"]
 
 
 def test_slug() -> None:
-    assert slug("Nguyễn Văn An") == "nguyen-van-an"
-    assert slug("  Đ/c  Lê Hồng Vinh (PCT) ") == "d-c-le-hong-vinh-pct"
-    assert slug("!!!") == "x"
-    assert slug("a" * 80) == "a" * 60
+    assert people.slug("Nguyễn Văn An") == "nguyen-van-an"
+    assert people.slug("  Đ/c  Lê Hồng Vinh (PCT) ") == "d-c-le-hong-vinh-pct"
+    assert people.slug("!!!") == "x"
+    assert people.slug("a" * 80) == "a" * 60
 
 
 def test_a_month_and_year_in_numbers() -> None:
@@ -187,8 +172,8 @@ def test_text_helpers_at_their_edges() -> None:
 
 
 def test_closest_agencies_offer_three_by_default() -> None:
-    agencies = [NamedAgency(f"so-{n}", f"Sở Số {n}") for n in range(5)]
-    assert len(closest_agencies("So So", agencies)) == 3
+    agencies = [people.NamedAgency(f"so-{n}", f"Sở Số {n}") for n in range(5)]
+    assert len(people.closest_agencies("So So", agencies)) == 3
 
 
 AT = [datetime(2024, 3, day, 9, 0, tzinfo=UTC) for day in range(1, 10)]
@@ -270,35 +255,52 @@ def test_standing_is_the_earliest_open_milestone() -> None:
 
 
 def test_who_holds_which_role_and_what_they_may_do() -> None:
-    who = Who(member_id=1, group_ids=frozenset({10}), agency_ids=frozenset({20}))
+    who = access.Who(member_id=1, group_ids=frozenset({10}), agency_ids=frozenset({20}))
     seats = [
-        Seat(Role.DIRECTOR, member_id=2),
-        Seat(Role.LEAD, group_id=11),
-        Seat(Role.COORDINATING, agency_id=20),
-        Seat(Role.LEAD),  # a seat naming nobody reaches nobody
+        access.Seat(access.Role.DIRECTOR, member_id=2),
+        access.Seat(access.Role.LEAD, group_id=11),
+        access.Seat(access.Role.COORDINATING, agency_id=20),
+        access.Seat(access.Role.LEAD),  # a seat naming nobody reaches nobody
     ]
-    assert roles_of(who, seats) == {Role.COORDINATING}
-    assert roles_of(who, [Seat(Role.DIRECTOR, member_id=1)]) == {Role.DIRECTOR}
-    assert roles_of(who, [Seat(Role.LEAD, group_id=10)]) == {Role.LEAD}
-    assert roles_of(Who(member_id=3), seats) == frozenset()
-    assert main_role([Role.COORDINATING, Role.LEAD, Role.DIRECTOR]) == Role.DIRECTOR
-    assert main_role([Role.COORDINATING, Role.LEAD]) == Role.LEAD
-    assert main_role([Role.COORDINATING]) == Role.COORDINATING
-    assert main_role([]) is None
-    member = Who(member_id=1)
-    assert [may_change_status(member, frozenset({r})) for r in ROLE_ORDER] == [True, True, False]
-    assert [may_add_note(member, frozenset({r})) for r in ROLE_ORDER] == [True, True, True]
-    assert not may_change_status(member, frozenset()) and not may_add_note(member, frozenset())
-    admin = Who(member_id=1, is_admin=True)
-    assert may_change_status(admin, frozenset()) and may_add_note(admin, frozenset())
-    assert sees_whole_plan(admin) and not sees_whole_plan(member)
-    assert all(sees_whole_plan(Who(member_id=1, committee_role=r)) for r in LEADERSHIP)
-    assert not sees_whole_plan(Who(member_id=1, committee_role="uy_vien"))
+    assert access.roles_of(who, seats) == {access.Role.COORDINATING}
+    assert access.roles_of(who, [access.Seat(access.Role.DIRECTOR, member_id=1)]) == {
+        access.Role.DIRECTOR
+    }
+    assert access.roles_of(who, [access.Seat(access.Role.LEAD, group_id=10)]) == {access.Role.LEAD}
+    assert access.roles_of(access.Who(member_id=3), seats) == frozenset()
+    assert (
+        access.main_role([access.Role.COORDINATING, access.Role.LEAD, access.Role.DIRECTOR])
+        == access.Role.DIRECTOR
+    )
+    assert access.main_role([access.Role.COORDINATING, access.Role.LEAD]) == access.Role.LEAD
+    assert access.main_role([access.Role.COORDINATING]) == access.Role.COORDINATING
+    assert access.main_role([]) is None
+    member = access.Who(member_id=1)
+    assert [access.may_change_status(member, frozenset({r})) for r in access.ROLE_ORDER] == [
+        True,
+        True,
+        False,
+    ]
+    assert [access.may_add_note(member, frozenset({r})) for r in access.ROLE_ORDER] == [
+        True,
+        True,
+        True,
+    ]
+    assert not access.may_change_status(member, frozenset()) and not access.may_add_note(
+        member, frozenset()
+    )
+    admin = access.Who(member_id=1, is_admin=True)
+    assert access.may_change_status(admin, frozenset()) and access.may_add_note(admin, frozenset())
+    assert access.sees_whole_plan(admin) and not access.sees_whole_plan(member)
+    assert all(
+        access.sees_whole_plan(access.Who(member_id=1, committee_role=r)) for r in access.LEADERSHIP
+    )
+    assert not access.sees_whole_plan(access.Who(member_id=1, committee_role="uy_vien"))
 
 
 def test_an_officer_is_reached_through_the_collectives_of_their_category() -> None:
     own = [(1, "so_nganh"), (2, None)]
     collectives = [(90, ["so_nganh", "ban"]), (91, ["huyen"]), (92, [])]
-    assert reaching_agencies(own, collectives) == {1, 2, 90}
-    assert reaching_agencies([(2, None)], collectives) == {2}
-    assert reaching_agencies([], collectives) == frozenset()
+    assert access.reaching_agencies(own, collectives) == {1, 2, 90}
+    assert access.reaching_agencies([(2, None)], collectives) == {2}
+    assert access.reaching_agencies([], collectives) == frozenset()
