@@ -177,36 +177,37 @@ def _document_start(folded: str) -> int | None:
     return min(starts) if starts else None
 
 
+def _take_day(text: str, today: date) -> tuple[date | None, str] | CompletionError:
+    """The day the text says the task was done ("hôm nay", "hôm qua", a date first or later
+    on), and the text without it; BAD_DATE for a date that is not a calendar day."""
+    folded = fold(text)
+    for pattern, value in ((_TODAY, today), (_YESTERDAY, today - timedelta(days=1))):
+        found = pattern.match(folded)
+        if found:
+            return value, _trim(text[found.end() :])
+    first = _DAY_FIRST.match(folded)
+    found = first or _DAY_LATER.search(folded)
+    if found is None:
+        return None, text
+    day = _day(found, 1)
+    if day is None:
+        return CompletionError.BAD_DATE
+    if first:
+        return day, _trim(text[found.end() :])
+    cut = found.start() + (1 if folded[found.start()] in " ,;(" else 0)
+    return day, _trim(text[:cut] + " " + text[found.end() :])
+
+
 def parse_completion(text: str, *, today: date) -> Completion | CompletionError:
     """What follows "hoàn thành": the day it was done, the document, a note. The day is never
     checked against the plan here (see ``check_day``); a date that is not a calendar day is."""
     text = nfc(text)
     text = _trim(text)
-    day: date | None = None
+    taken = _take_day(text, today)
+    if isinstance(taken, CompletionError):
+        return taken
+    day, text = taken
     folded = fold(text)
-    for pattern, value in ((_TODAY, today), (_YESTERDAY, today - timedelta(days=1))):
-        found = pattern.match(folded)
-        if found:
-            day, text = value, _trim(text[found.end() :])
-            folded = fold(text)
-            break
-    else:
-        found = _DAY_FIRST.match(folded)
-        if found:
-            day = _day(found, 1)
-            if day is None:
-                return CompletionError.BAD_DATE
-            text = _trim(text[found.end() :])
-            folded = fold(text)
-        else:
-            later = _DAY_LATER.search(folded)
-            if later:
-                day = _day(later, 1)
-                if day is None:
-                    return CompletionError.BAD_DATE
-                cut = later.start() + (1 if folded[later.start()] in " ,;(" else 0)
-                text = _trim(text[:cut] + " " + text[later.end() :])
-                folded = fold(text)
     begins = _document_start(folded)
     evidence = None
     note = text
