@@ -85,10 +85,7 @@ async def test_a_database_from_the_first_revision_upgrades_without_loss(tmp_path
         " state, attempts, updated_at) VALUES (1, 1, 1, 1, 'deadline', '2024-01-24 01:00:00',"
         " 'sent', 1, '2024-01-24 01:00:01')",
     ]
-    async with db.write_engine.begin() as connection:
-        for statement in statements:
-            await connection.exec_driver_sql(statement)
-    await upgrade(db)
+    await upgrade_after(db, statements)
     async with db.transaction() as session:
         version = (await session.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         reminder = (
@@ -113,6 +110,15 @@ def test_the_alembic_command_line_defaults_to_the_services_database() -> None:
     env = (ROOT / "db" / "migrations" / "env.py").read_text(encoding="utf-8")
     (default,) = re.findall(r'^DEFAULT_URL = "([^"]+)"', env, re.M)
     assert default == DEFAULT_DATABASE_URL
+
+
+async def upgrade_after(database: Database, statements: list[str]) -> None:
+    """Write rows as an older revision had them (raw SQL: the models are the head's), then
+    upgrade to the head."""
+    async with database.write_engine.begin() as connection:
+        for statement in statements:
+            await connection.exec_driver_sql(statement)
+    await upgrade(database)
 
 
 async def _downgrade(database: Database, revision: str) -> None:
@@ -142,10 +148,7 @@ async def test_0008_carries_completions_their_report_day_and_document(database: 
         " progress, reference) VALUES (2, 1, 'status', 'telegram', '2024-01-30 20:00:00',"
         " 'dang_thuc_hien', 'hoan_thanh', 100, 'Kế hoạch số 02/KH-BCĐ')",
     ]
-    async with database.write_engine.begin() as connection:
-        for statement in statements:
-            await connection.exec_driver_sql(statement)
-    await upgrade(database)
+    await upgrade_after(database, statements)
     async with database.transaction() as session:
         rows = (
             await session.execute(
