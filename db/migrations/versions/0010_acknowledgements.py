@@ -19,6 +19,17 @@ branch_labels = None
 depends_on = None
 
 
+def _references(table: str) -> list[sa.ForeignKeyConstraint]:
+    """Both tables point at a member and at the reminder or announcement they are about."""
+    return [
+        sa.ForeignKeyConstraint(
+            [f"{target}_id"], [f"{target}s.id"],
+            name=op.f(f"fk_{table}_{target}_id_{target}s"), ondelete="CASCADE",
+        )
+        for target in ("member", "reminder", "announcement")
+    ]  # fmt: skip
+
+
 def upgrade() -> None:
     op.create_table(
         "acknowledgements",
@@ -31,18 +42,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("account", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"],
-            name=op.f("fk_acknowledgements_member_id_members"), ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["reminder_id"], ["reminders.id"],
-            name=op.f("fk_acknowledgements_reminder_id_reminders"), ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["announcement_id"], ["announcements.id"],
-            name=op.f("fk_acknowledgements_announcement_id_announcements"), ondelete="CASCADE",
-        ),
+        *_references("acknowledgements"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_acknowledgements")),
     )  # fmt: skip
     with op.batch_alter_table("acknowledgements", schema=None) as batch_op:
@@ -65,18 +65,7 @@ def upgrade() -> None:
         sa.Column("reminder_id", sa.Integer(), nullable=True),
         sa.Column("announcement_id", sa.Integer(), nullable=True),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["members.id"],
-            name=op.f("fk_receipt_messages_member_id_members"), ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["reminder_id"], ["reminders.id"],
-            name=op.f("fk_receipt_messages_reminder_id_reminders"), ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["announcement_id"], ["announcements.id"],
-            name=op.f("fk_receipt_messages_announcement_id_announcements"), ondelete="CASCADE",
-        ),
+        *_references("receipt_messages"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_messages")),
         sa.UniqueConstraint(
             "channel", "chat_id", "message_id", name=op.f("uq_receipt_messages_channel")
