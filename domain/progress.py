@@ -32,6 +32,10 @@ class ChangeLike(Protocol):
 PENDING = "pending"  # a completion the office has yet to confirm
 RETURNED = "returned"  # the office sent a completion back
 CONFIRM = "confirm"  # the kind of the change by which the office confirms a completion
+# A part's status carried over from the whole task's status when parts began (migration 0011):
+# replayed as a status change, not shown as a line of history.
+CARRIED = "carried"
+STATUS_KINDS = frozenset({"status", CARRIED})
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def derive_state(changes: Iterable[ChangeLike]) -> TaskState:
         if change.kind == CONFIRM:
             pending = False
             continue
-        if change.kind != "status" or change.new_status is None:
+        if change.kind not in STATUS_KINDS or change.new_status is None:
             continue
         new = Status(change.new_status)
         if change.milestone_id is not None:

@@ -25,6 +25,7 @@ from db.acks import unacknowledged_by_agency
 from db.facts import TaskFacts
 from db.identity import PlanRef
 from db.models import ChatAccount, Member, Reminder
+from domain.access import Who
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
@@ -225,7 +226,9 @@ async def _digest(
     today (that message lists them); for an admin, the plan's counts and last week's
     unacknowledged reminders."""
 
-    def read(connection: Connection) -> tuple[PlanRef, list[TaskFacts], list[TaskFacts]] | None:
+    def read(
+        connection: Connection,
+    ) -> tuple[PlanRef, Who, list[TaskFacts], list[TaskFacts]] | None:
         member = connection.execute(_MEMBER, {"id": member_id}).first()
         plan = identity.plan_of(connection, None, today.year)
         if member is None or plan is None:
@@ -233,12 +236,12 @@ async def _digest(
         who = identity.who_of(connection, member_id, member.is_admin, member.committee_role)
         mine = facts.reaching(connection, plan.id, who, lean=True)
         everything = facts.whole_plan(connection, plan.id, lean=True) if member.is_admin else []
-        return plan, mine, everything
+        return plan, who, mine, everything
 
     found = await session.run_sync(lambda s: read(s.connection()))
     if found is None:
         return compose.digest(name, today, [], None)
-    plan, mine, everything = found
+    plan, who, mine, everything = found
     midnight = datetime.combine(today, time(0), zone)
     escalated = set(await session.scalars(
         select(Reminder.task_key).where(
@@ -248,7 +251,7 @@ async def _digest(
         )
     ))  # fmt: skip
     # A task escalated to this member today is in that message: not listed again here.
-    views = [view_of(f, today) for f in mine if f.id not in escalated]
+    views = [view_of(f, today, who) for f in mine if f.id not in escalated]
     summary = None
     if everything:
         all_views = [view_of(f, today) for f in everything]
