@@ -256,6 +256,8 @@ def _parts_sheet(sheet: Worksheet, report: Report) -> None:
     for index, width in enumerate(PARTS_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(PARTS_WIDTHS))}{sheet.max_row}"
+    print_layout.typeset(sheet)
+    print_layout.print_plan(sheet, header_row=1, widths=PARTS_WIDTHS)
 
 
 def as_text(sheet: Worksheet) -> None:
