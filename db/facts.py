@@ -333,6 +333,12 @@ _CONCRETE_AGENCIES = Query(
 Agencies = tuple[tuple[int, str], ...]
 
 
+def plan_parts(connection: Connection, plan_id: int) -> dict[int, Agencies]:
+    """The plan's collective tasks with their parts (agency id, name): what the reminder
+    planner needs to tell a collective task done."""
+    return _parts(connection, _PLAN_AGENCY_SEATS.all(connection, {"plan_id": plan_id}))[0]
+
+
 def _parts(
     connection: Connection, seats: Sequence[Sequence[Any]]
 ) -> tuple[dict[int, Agencies], dict[int, Agencies]]:

@@ -151,3 +151,11 @@ def inputs_sent(changes: Iterable[PartChangeLike]) -> dict[int, InputSent]:
                 change.agency_id, change.at, getattr(change, "reference", None)
             )
     return found
+
+
+def task_state(changes: Sequence[PartChangeLike], agencies: Sequence[tuple[int, str]]) -> TaskState:
+    """The task's state: a collective task's (``agencies``: its parts) derived from its parts,
+    any other task's replayed from its history."""
+    if not agencies:
+        return derive_state(changes)
+    return whole_state(parts_of(changes, agencies), changes)

@@ -47,6 +47,7 @@ class Change:
     at: datetime
     completed_on: date | None = None
     confirmation: str | None = None
+    agency_id: int | None = None  # a collective task's part (domain.parts)
 
 
 class TaskState(NamedTuple):  # a named tuple: replayed for every task of every list
