@@ -355,7 +355,8 @@ LATE_DAYS = "quá hạn {days} ngày"
 REMIND_LEAD = "Cơ quan chủ trì: {names}"
 REMIND_DIRECTORS = "Chỉ đạo: {names}"
 REMIND_COORDINATION_ASK = (
-    "Đề nghị cơ quan phối hợp gửi ý kiến, số liệu cho cơ quan chủ trì trước thời hạn."
+    "Đề nghị cơ quan phối hợp gửi ý kiến, số liệu cho cơ quan chủ trì trước thời hạn. "
+    "Đã gửi: bấm “Đã gửi ý kiến” hoặc trả lời tin nhắn này “đã gửi ý kiến <số văn bản>”."
 )
 REMIND_CHECKIN_ASK = "Đề nghị cập nhật tiến độ tháng này."
 REMIND_FOOTER = (

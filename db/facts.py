@@ -348,11 +348,14 @@ def _parts(
     lead: dict[int, set[str]] = defaultdict(set)
     coordinating: dict[int, set[str]] = defaultdict(set)
     named: dict[int, dict[int, str]] = defaultdict(dict)
+    leading: dict[int, set[int]] = defaultdict(set)  # concrete lead agencies: no input to send
     for task_id, role, agency_id, name, kind, covers in seats:
         if kind == "collective":
             (lead if role == Role.LEAD.value else coordinating)[task_id] |= set(covers or ())
         elif role == Role.COORDINATING.value:
             named[task_id][agency_id] = name
+        else:
+            leading[task_id].add(agency_id)
     agencies = _CONCRETE_AGENCIES.all(connection, {}) if lead or coordinating else []
     parts = {
         task_id: tuple((a_id, name) for a_id, name, category in agencies if category in covered)
@@ -360,7 +363,7 @@ def _parts(
     }
     for task_id, covered in coordinating.items():
         for a_id, name, category in agencies:
-            if category in covered:
+            if category in covered and a_id not in leading[task_id]:
                 named[task_id].setdefault(a_id, name)
     return parts, {task_id: tuple(found.items()) for task_id, found in named.items()}
 

@@ -148,9 +148,20 @@ async def deliveries(
     if not claimed:
         return []
     accounts = await reachable(session, {c.member_id for c in claimed}, today)
-    names = {m.id: m.full_name for m in await session.scalars(
+    members = {m.id: m for m in await session.scalars(
         select(Member).where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
+    names = {member_id: m.full_name for member_id, m in members.items()}
     views = await _views(session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today)  # fmt: skip
+
+    async def own(view: TaskView, member_id: int) -> TaskView:
+        """A collective task as the member's own part (their agency's status)."""
+        member = members.get(member_id)
+        if not view.collective or member is None:
+            return view
+        who = await session.run_sync(lambda s: identity.who_of(
+            s.connection(), member_id, member.is_admin, member.committee_role))  # fmt: skip
+        return view_of(view.facts, today, who)
+
     result = []
     escalations: dict[tuple[int, datetime], list[Claim]] = defaultdict(list)
     for c in claimed:
@@ -163,7 +174,8 @@ async def deliveries(
             escalations[(member_id, occasion.at)].append(c)
             continue
         elif occasion.task_id in views:
-            reply = compose.reminder(views[occasion.task_id], occasion, today)
+            view = await own(views[occasion.task_id], member_id)
+            reply = compose.reminder(view, occasion, today)
         else:
             continue
         reply = with_receipt(reply, c.reminder_id, snooze=occasion.kind in SNOOZABLE)
