@@ -12,8 +12,11 @@ from sqlalchemy import select
 
 from db import records
 from db.models import Agency, Member, StatusChange
+from db.session import Database
+from domain.clock import FrozenClock
+from handlers.engine import Engine
 from reports.data import plan_report
-from tests.conftest import ZONE, Chat
+from tests.conftest import ZONE, Chat, local
 
 
 async def _binh(chat: Chat) -> tuple[str, str]:
@@ -162,3 +165,24 @@ async def test_a_reply_and_an_undo_move_the_part(chat: Chat) -> None:
     assert "III.3" in await chat.text(binh, undo)
     text = await chat.text(binh, "/nhiemvu III.3")
     assert "Phần việc của Sở Tư pháp: ⚪ Chưa triển khai" in text
+
+
+async def test_the_office_confirms_a_parts_completion(seeded: Database) -> None:
+    """CONFIRM_COMPLETION on: an agency's completion of its part awaits the office, which
+    confirms that part (not the whole task)."""
+    engine = Engine(seeded, FrozenClock(local("2024-06-20 09:00")), ZONE, confirm_completion=True)
+    chat = Chat(seeded, engine)
+    admin, binh = await _binh(chat)
+    assert "⏳ Chờ cơ quan thường trực xác nhận." in await chat.text(
+        binh, "/capnhat III.3 hoàn thành ngày 10/06/2024"
+    )
+    (listing,) = await chat.say(admin, "/xacnhan")
+    assert "/xacnhan III.3" in [a.command for a in listing.actions]
+    assert (await chat.text(admin, "/xacnhan III.3")).startswith("Đã xác nhận")
+    mine = await chat.text(binh, "/nhiemvu III.3")
+    assert "Phần việc của Sở Tư pháp: ✅ Hoàn thành (100%)" in mine
+    assert "Chờ cơ quan thường trực xác nhận" not in mine
+    async with seeded.transaction() as session:
+        confirm = await session.scalar(select(StatusChange).where(StatusChange.kind == "confirm"))
+    assert confirm is not None and confirm.agency_id is not None
+    assert "Tình trạng: 🔵 Đang thực hiện" in await chat.text(admin, "/nhiemvu III.3")
