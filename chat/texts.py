@@ -48,6 +48,8 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat I.5 đang thực hiện 60% đã trình dự thảo
    /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
    /capnhat I.8 đợt 1 hoàn thành
+   Nhiệm vụ chung của các sở, các huyện: cập nhật phần việc của cơ quan mình.
+   Cơ quan phối hợp: /capnhat <mã> đã gửi ý kiến [số văn bản]
 /quahan — nhiệm vụ quá hạn · /sapden — đến hạn trong 14 ngày
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn
@@ -78,6 +80,7 @@ Cơ quan thường trực:
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
 /tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
+/capnhat <mã> kết thúc <lý do> — kết thúc nhiệm vụ chung của nhiều cơ quan
 /xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại
 /chuanhan [mã|thongbao] — ai chưa bấm “Đã nhận” nhắc việc (7 ngày qua, một nhiệm vụ) hoặc thông báo"""
 
