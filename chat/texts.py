@@ -459,6 +459,7 @@ REPORT_OVERDUE_LINE = (
     "• {code} · {content}\n   quá hạn {days} ngày (hạn {due}{extended}) · chủ trì: {lead}"
 )
 REPORT_EXTENDED = ", gia hạn đến {day}"
+REPORT_PARTS = " · {done}/{total} cơ quan đã hoàn thành"
 REPORT_NONE_OVERDUE = "Không có nhiệm vụ quá hạn."
 REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
 REPORT_FOOTER = (

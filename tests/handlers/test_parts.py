@@ -10,6 +10,7 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from chat import texts
 from db import records
 from db.models import Agency, Member, StatusChange
 from db.session import Database
@@ -186,3 +187,22 @@ async def test_the_office_confirms_a_parts_completion(seeded: Database) -> None:
         confirm = await session.scalar(select(StatusChange).where(StatusChange.kind == "confirm"))
     assert confirm is not None and confirm.agency_id is not None
     assert "Tình trạng: 🔵 Đang thực hiện" in await chat.text(admin, "/nhiemvu III.3")
+
+
+async def test_an_overdue_collective_task_says_how_many_agencies_are_done(
+    seeded: Database,
+) -> None:
+    clock = FrozenClock(local("2024-12-20 09:00"))
+    chat = Chat(seeded, Engine(seeded, clock, ZONE))
+    admin, binh = await _binh(chat)
+    total = await _parts_total(chat)
+    await chat.say(binh, "/capnhat III.3 hoàn thành")
+    clock.instant = local("2025-01-10 09:00")
+    report = await chat.text(admin, "/baocao")
+    line = report.split("• III.3 · ")[1].split("\n• ")[0]
+    assert "quá hạn 10 ngày (hạn 31/12/2024) · chủ trì: " in line
+    assert line.split("\n")[1].endswith(f"· 1/{total} cơ quan đã hoàn thành")
+    # Bình's own slice: his part was done on time, so III.3 is not in his overdue list.
+    mine = await chat.text(binh, "/baocao")
+    overdue = mine.split(texts.REPORT_OVERDUE.split(" (")[0])[1]
+    assert "III.4" in overdue and "III.3" not in overdue
