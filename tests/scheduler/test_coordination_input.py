@@ -120,3 +120,18 @@ async def test_a_part_done_is_not_reminded_and_a_reminder_speaks_of_the_own_part
     assert _about(stack, KHDT, "III.3") == []
     (reminder,) = _about(stack, VP, "III.3")
     assert "Phần việc của Văn phòng UBND tỉnh: ⚪ Chưa triển khai" in reminder
+
+
+async def test_the_digest_lists_the_officers_own_part(stack: Stack) -> None:
+    """Monday 02/12: III.3–III.6 fall due on 31/12. Sở Kế hoạch và Đầu tư has done its part of
+    III.3: its officer's digest no longer lists III.3, but still lists III.4."""
+    stack.clock.instant = local("2024-11-29 09:00")
+    await stack.link("can-bo-khdt", KHDT, agency="so-ke-hoach-dau-tu")
+    stack.api.push_message(KHDT, "/capnhat III.3 hoàn thành")
+    await stack.api.wait_sent(KHDT, 1)
+    stack.clock.instant = local("2024-12-02 08:00")  # Monday
+    await stack.service().run_due()
+    digest = next(
+        m.text or "" for m in stack.api.messages_to(KHDT) if (m.text or "").startswith("📅")
+    )
+    assert "• III.4 · " in digest and "• III.3 · " not in digest
