@@ -10,6 +10,7 @@ from chat import texts
 from chat.views import HistoryLine, TaskView
 from domain.access import Role
 from domain.deadlines import Schedule
+from domain.parts import CLOSE, INPUT
 from domain.status import Status
 from domain.text import shorten
 from domain.timeline import MilestoneState, Standing, sort_key
@@ -40,9 +41,12 @@ def due_phrase(view: TaskView) -> str:
 def status_phrase(view: TaskView) -> str:
     status = view.state.status
     awaiting = texts.LIST_AWAITING if view.state.awaiting_confirmation else ""
+    parts = ""
+    if view.collective and view.part is None:  # the whole task: how many agencies are done
+        parts = texts.LIST_PARTS.format(done=view.parts_done, total=len(view.parts))
     return (
         f"{texts.STATUS_ICON[status]} {texts.STATUS[status]}"
-        f"{texts.percent(view.state.progress)}{awaiting}"
+        f"{texts.percent(view.state.progress)}{awaiting}{parts}"
     )
 
 
@@ -123,10 +127,12 @@ def _history_line(line: HistoryLine, zone: ZoneInfo) -> str:
         extra += texts.HISTORY_DONE_ON.format(day=texts.day(line.completed_on))
     if line.reference:
         extra += f" — {line.reference}"
-    if line.note and line.kind == "status":
+    if line.note and line.kind in ("status", CLOSE):
         extra += f" — “{line.note}”"
     if line.kind == "note" and line.reference and not line.note:  # saved after completion
         return texts.HISTORY_REFERENCE.format(at=at, who=who, reference=line.reference)
+    if line.kind == INPUT:
+        return texts.HISTORY_INPUT.format(at=at, who=who, extra=extra)
     if line.kind == "note":
         return texts.HISTORY_NOTE.format(at=at, who=who, note=line.note or "")
     if line.milestone_label:
@@ -144,7 +150,69 @@ def _extended(m: MilestoneState) -> str:
     return texts.EXTENDED_FROM.format(original=texts.day(m.original)) if m.original else ""
 
 
-def task_detail(view: TaskView, zone: ZoneInfo) -> str:
+def _names(names: Sequence[str], limit: int = 40) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
+
+
+def parts_lines(view: TaskView, *, office: bool) -> list[str]:
+    """A collective task: how many agencies are done; the viewer's own part; for the office
+    (and the directors), which agencies have done, are under way, and have not reported."""
+    if not view.collective:
+        return []
+    lines = [texts.DETAIL_PARTS.format(done=view.parts_done, total=len(view.parts))]
+    whole = view.whole
+    if view.part is not None and whole is not None:
+        lines.append(
+            texts.DETAIL_WHOLE.format(
+                icon=texts.STATUS_ICON[whole.status],
+                status=texts.STATUS[whole.status],
+                progress=texts.percent(whole.progress),
+            )
+        )
+    if view.closed is not None:
+        lines.append(texts.DETAIL_CLOSED.format(reason=view.closed.reason or texts.NONE))
+    if office:
+        done = [p.name for p in view.parts if p.state.status == Status.DONE]
+        silent = [p.name for p in view.parts if p.state.updated_at is None]
+        under_way = [
+            p.name
+            for p in view.parts
+            if p.state.status != Status.DONE and p.state.updated_at is not None
+        ]
+        for template, names in (
+            (texts.DETAIL_PARTS_DONE, done),
+            (texts.DETAIL_PARTS_OPEN, under_way),
+            (texts.DETAIL_NOT_REPORTED, silent),
+        ):
+            if names:
+                lines.append(template.format(count=len(names), names=_names(names)))
+    return lines
+
+
+def input_lines(view: TaskView, zone: ZoneInfo) -> list[str]:
+    """The coordinating agencies: who has sent their input (when, with which document), and
+    who has not."""
+    if not view.facts.coordinators:
+        return []
+    sent, missing = [], []
+    for agency_id, name in view.facts.coordinators:
+        found = view.inputs.get(agency_id)
+        if found is None:
+            missing.append(name)
+            continue
+        reference = f" · {found.reference}" if found.reference else ""
+        day = texts.day(found.at.astimezone(zone).date())
+        sent.append(texts.INPUT_LINE.format(name=name, day=day, reference=reference))
+    lines = []
+    if sent:
+        lines.append(texts.DETAIL_INPUTS_SENT.format(count=len(sent), names=_names(sent)))
+    if missing:
+        lines.append(texts.DETAIL_INPUTS_MISSING.format(count=len(missing), names=_names(missing)))
+    return lines
+
+
+def task_detail(view: TaskView, zone: ZoneInfo, *, office: bool = False) -> str:
     lines = [
         f"{view.code} · {view.content}",
         texts.DETAIL_SECTION.format(code=view.section_code, title=view.section_title),
@@ -170,21 +238,26 @@ def task_detail(view: TaskView, zone: ZoneInfo) -> str:
         lines.append(texts.DETAIL_NOTE.format(note=view.note))
     if view.flag:
         lines.append(texts.DETAIL_FLAG.format(flag=view.flag))
-    lines += [
-        "",
-        texts.DETAIL_STATUS.format(
+    status = texts.DETAIL_STATUS.format(
+        icon=texts.STATUS_ICON[view.state.status],
+        status=texts.STATUS[view.state.status],
+        progress=texts.percent(view.state.progress),
+    )
+    if view.part is not None:
+        status = texts.DETAIL_OWN_PART.format(
+            agency=view.part.name,
             icon=texts.STATUS_ICON[view.state.status],
             status=texts.STATUS[view.state.status],
             progress=texts.percent(view.state.progress),
-        ),
-    ]
+        )
+    lines += ["", status, *parts_lines(view, office=office)]
     if view.state.status == Status.DONE and view.state.done_on:
         lines.append(texts.DETAIL_COMPLETED_ON.format(day=texts.day(view.state.done_on)))
     if view.evidence:
         lines.append(texts.DETAIL_EVIDENCE.format(evidence=view.evidence))
     if view.state.awaiting_confirmation:
         lines.append(texts.DETAIL_AWAITING)
-    lines += [texts.DETAIL_STANDING.format(standing=due_phrase(view)), ""]
+    lines += [texts.DETAIL_STANDING.format(standing=due_phrase(view)), *input_lines(view, zone), ""]
     if view.history:
         lines.append(texts.DETAIL_HISTORY)
         lines += [_history_line(h, zone) for h in view.history[-HISTORY_LINES:][::-1]]

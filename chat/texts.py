@@ -48,6 +48,8 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat I.5 đang thực hiện 60% đã trình dự thảo
    /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
    /capnhat I.8 đợt 1 hoàn thành
+   Nhiệm vụ chung của các sở, các huyện: cập nhật phần việc của cơ quan mình.
+   Cơ quan phối hợp: /capnhat <mã> đã gửi ý kiến [số văn bản]
 /quahan — nhiệm vụ quá hạn · /sapden — đến hạn trong 14 ngày
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn
@@ -78,6 +80,7 @@ Cơ quan thường trực:
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
 /tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
+/capnhat <mã> kết thúc <lý do> — kết thúc nhiệm vụ chung của nhiều cơ quan
 /xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại
 /chuanhan [mã|thongbao] — ai chưa bấm “Đã nhận” nhắc việc (7 ngày qua, một nhiệm vụ) hoặc thông báo"""
 
@@ -355,7 +358,8 @@ LATE_DAYS = "quá hạn {days} ngày"
 REMIND_LEAD = "Cơ quan chủ trì: {names}"
 REMIND_DIRECTORS = "Chỉ đạo: {names}"
 REMIND_COORDINATION_ASK = (
-    "Đề nghị cơ quan phối hợp gửi ý kiến, số liệu cho cơ quan chủ trì trước thời hạn."
+    "Đề nghị cơ quan phối hợp gửi ý kiến, số liệu cho cơ quan chủ trì trước thời hạn. "
+    "Đã gửi: bấm “Đã gửi ý kiến” hoặc trả lời tin nhắn này “đã gửi ý kiến <số văn bản>”."
 )
 REMIND_CHECKIN_ASK = "Đề nghị cập nhật tiến độ tháng này."
 REMIND_FOOTER = (
@@ -455,6 +459,7 @@ REPORT_OVERDUE_LINE = (
     "• {code} · {content}\n   quá hạn {days} ngày (hạn {due}{extended}) · chủ trì: {lead}"
 )
 REPORT_EXTENDED = ", gia hạn đến {day}"
+REPORT_PARTS = " · {done}/{total} cơ quan đã hoàn thành"
 REPORT_NONE_OVERDUE = "Không có nhiệm vụ quá hạn."
 REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
 REPORT_FOOTER = (
@@ -793,3 +798,51 @@ PREVIEW_NOBODY = "    (chưa có ai đảm nhận vai trò này)"
 PREVIEW_IN_ESCALATION = "    (không gửi riêng: người nhận đã có tin quá hạn kéo dài ở trên)"
 XLSX_UNACKNOWLEDGED = "Nhắc việc 7 ngày trước ngày báo cáo chưa được xác nhận “Đã nhận”"
 XLSX_UNACKNOWLEDGED_HEADERS = ("Cơ quan", "Số tin nhắc")
+
+# Parts of a collective task (each agency its own part) and coordination input.
+PARTS_DONE = "{done}/{total} cơ quan đã hoàn thành"
+LIST_PARTS = " · {done}/{total} cơ quan"
+PART_UPDATED = "\nPhần việc của {agency} · {done}/{total} cơ quan đã hoàn thành."
+PARTS_ONLY = (
+    "Nhiệm vụ {code} do từng cơ quan thực hiện phần việc của mình; tình trạng chung được tính "
+    "từ các phần việc ({done}/{total} cơ quan đã hoàn thành). Lãnh đạo hoặc cơ quan thường trực "
+    "có thể kết thúc cả nhiệm vụ, ghi rõ lý do: /capnhat {code} kết thúc <lý do>"
+)
+CLOSE_REASON_MISSING = (
+    "Chưa phải mọi cơ quan đã hoàn thành nhiệm vụ {code} ({done}/{total}). Để kết thúc cả "
+    "nhiệm vụ, đề nghị ghi rõ lý do: /capnhat {code} kết thúc <lý do>"
+)
+CLOSED = "Đã kết thúc nhiệm vụ {code} ({done}/{total} cơ quan đã hoàn thành).\nLý do: {reason}"
+ALREADY_CLOSED = "Nhiệm vụ {code} đã được kết thúc; không có gì thay đổi."
+REOPENED = (
+    "Đã mở lại nhiệm vụ {code}: tình trạng chung lại tính từ phần việc của các cơ quan "
+    "({done}/{total} cơ quan đã hoàn thành)."
+)
+DETAIL_PARTS = "Các cơ quan: {done}/{total} cơ quan đã hoàn thành"
+DETAIL_OWN_PART = "Phần việc của {agency}: {icon} {status}{progress}"
+DETAIL_WHOLE = "Cả nhiệm vụ: {icon} {status}{progress}"
+DETAIL_CLOSED = "Đã kết thúc cả nhiệm vụ: {reason}"
+DETAIL_NOT_REPORTED = "Chưa báo cáo ({count}): {names}"
+DETAIL_PARTS_DONE = "Đã hoàn thành ({count}): {names}"
+DETAIL_PARTS_OPEN = "Đang thực hiện, vướng mắc ({count}): {names}"
+DETAIL_INPUTS_SENT = "Đã gửi ý kiến phối hợp ({count}): {names}"
+DETAIL_INPUTS_MISSING = "Chưa gửi ý kiến phối hợp ({count}): {names}"
+INPUT_LINE = "{name} ({day}{reference})"
+INPUT_SAVED = "Đã ghi nhận: {agency} đã gửi ý kiến phối hợp cho nhiệm vụ {code}."
+INPUT_REFERENCE = "\nVăn bản: {reference}"
+INPUT_REFUSED = (
+    "Chỉ cơ quan phối hợp của nhiệm vụ {code} báo “đã gửi ý kiến”. Cơ quan chủ trì cập nhật "
+    "tình trạng: /capnhat {code} đang thực hiện"
+)
+ACTION_INPUT_SENT = "📨 Đã gửi ý kiến"
+XLSX_PARTS_SHEET = "Phần việc các cơ quan"
+XLSX_PARTS_HEADERS = (
+    "Mã", "Nhiệm vụ", "Cơ quan", "Tình trạng", "Tiến độ (%)", "Ngày hoàn thành",
+    "Văn bản, kết quả",
+)  # fmt: skip
+XLSX_PARTS_COLUMN = "Các cơ quan"
+HISTORY_INPUT = "• {at} · {who}: đã gửi ý kiến phối hợp{extra}"
+CLOSE_REFUSED = (
+    "Chỉ người chịu trách nhiệm chỉ đạo và cơ quan thường trực kết thúc cả nhiệm vụ {code}; "
+    "cơ quan cập nhật phần việc của mình: /capnhat {code} hoàn thành"
+)

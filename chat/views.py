@@ -8,8 +8,19 @@ from functools import cached_property
 
 from chat import texts
 from db.facts import TaskFacts
-from domain.access import Role
-from domain.progress import TaskState, derive_state
+from domain.access import Role, Who
+from domain.parts import (
+    INPUT,
+    Closing,
+    InputSent,
+    Part,
+    closing,
+    done_count,
+    inputs_sent,
+    parts_of,
+    whole_state,
+)
+from domain.progress import CARRIED, TaskState, derive_state
 from domain.status import Status
 from domain.timeline import MilestoneState, Standing, standing
 
@@ -37,8 +48,29 @@ class TaskView:
 
     facts: TaskFacts
     milestones: tuple[MilestoneState, ...]
-    state: TaskState
+    state: TaskState  # the viewer's own part of a collective task, else the task's
     standing: Standing
+    parts: tuple[Part, ...] = ()  # a collective task: every agency's part
+    part: Part | None = None  # the viewer's own part, when ``state`` is it
+    whole: TaskState | None = None  # a collective task: the whole task's state
+
+    @property
+    def collective(self) -> bool:
+        return bool(self.parts)
+
+    @property
+    def parts_done(self) -> int:
+        return done_count(self.parts)
+
+    @cached_property
+    def closed(self) -> Closing | None:
+        """A collective task closed explicitly by a director or the office."""
+        return closing(self.facts.changes) if self.parts else None
+
+    @cached_property
+    def inputs(self) -> dict[int, InputSent]:
+        """The coordinating agencies that have sent their input (đã gửi ý kiến)."""
+        return inputs_sent(self.facts.changes)
 
     @property
     def code(self) -> str:
@@ -98,8 +130,12 @@ class TaskView:
 
     @cached_property
     def evidence(self) -> str | None:
-        """The latest document or result given for the task (before 0007: its reference)."""
+        """The latest document or result given for the task (before 0007: its reference); for a
+        part, the part's own."""
+        own = self.part.agency_id if self.part else None
         for c in reversed(self.facts.changes):
+            if c.agency_id != own:
+                continue
             if c.evidence or c.reference:
                 return c.evidence or c.reference
         return None
@@ -122,6 +158,7 @@ class TaskView:
                 confirmation=c.confirmation,
             )
             for c in self.facts.changes
+            if c.kind != CARRIED
         )
 
 
@@ -139,8 +176,43 @@ def _names(facts: TaskFacts, role: Role) -> tuple[str, ...]:
     return tuple(names)
 
 
-def view_of(facts: TaskFacts, today: date) -> TaskView:
-    state = derive_state(facts.changes)
+def part_evidence(view: TaskView, agency_id: int) -> str | None:
+    """The latest document or result an agency gave for its part."""
+    for c in reversed(view.facts.changes):
+        if c.agency_id == agency_id and (c.evidence or c.reference) and c.kind != INPUT:
+            return c.evidence or c.reference
+    return None
+
+
+def own_part(parts: tuple[Part, ...], who: Who | None) -> Part | None:
+    """The viewer's part: the first part of an agency of theirs."""
+    if who is None or not who.agency_ids:
+        return None
+    return next((p for p in parts if p.agency_id in who.agency_ids), None)
+
+
+def view_of(facts: TaskFacts, today: date, who: Who | None = None) -> TaskView:
+    """The task as of ``today``. A collective task: as ``who``'s own part when they have one
+    (their status, %, document, batches), else as the whole task (derived from the parts)."""
+    if not facts.parts:
+        return _view(facts, today, derive_state(facts.changes))
+    parts = parts_of(facts.changes, facts.parts)
+    whole = whole_state(parts, facts.changes)
+    part = own_part(parts, who)
+    if part is None:
+        return _view(facts, today, whole, parts=parts, whole=whole)
+    return _view(facts, today, part.state, parts=parts, part=part, whole=whole)
+
+
+def _view(
+    facts: TaskFacts,
+    today: date,
+    state: TaskState,
+    *,
+    parts: tuple[Part, ...] = (),
+    part: Part | None = None,
+    whole: TaskState | None = None,
+) -> TaskView:
     done = state.done_milestones
     milestones = tuple(
         MilestoneState(
@@ -152,7 +224,13 @@ def view_of(facts: TaskFacts, today: date) -> TaskView:
         )
         for m in facts.milestones
     )
-    task_done = state.status == Status.DONE
+    task_done = state.status == Status.DONE or (whole is not None and whole.status == Status.DONE)
     return TaskView(
-        facts, milestones, state, standing(milestones, task_done=task_done, today=today)
+        facts,
+        milestones,
+        state,
+        standing(milestones, task_done=task_done, today=today),
+        parts,
+        part,
+        whole,
     )

@@ -33,7 +33,8 @@ from db.models import (
 )
 from db.statements import Query
 from domain.access import Role, Seat, Who
-from domain.progress import CONFIRM
+from domain.parts import CLOSE
+from domain.progress import CARRIED, CONFIRM
 
 
 class MilestoneFacts(NamedTuple):
@@ -63,6 +64,7 @@ class ChangeFacts(NamedTuple):
     evidence: str | None
     confirmation: str | None
     who: str | None
+    agency_id: int | None = None  # a collective task's part (domain.parts); None: the task
 
 
 class TaskFacts(NamedTuple):  # a named tuple: a frozen dataclass is ~5x slower to build
@@ -81,6 +83,12 @@ class TaskFacts(NamedTuple):  # a named tuple: a frozen dataclass is ~5x slower 
     milestones: tuple[MilestoneFacts, ...]
     seats: tuple[SeatFacts, ...]
     changes: tuple[ChangeFacts, ...]
+    # A collective task (its lead is a collective): the concrete agencies it reaches, each with
+    # its own part, as (agency id, name); empty for any other task.
+    parts: tuple[tuple[int, str], ...] = ()
+    # The coordinating agencies (concrete; those a coordinating collective reaches included),
+    # each of which sends its input (domain.parts.INPUT), as (agency id, name).
+    coordinators: tuple[tuple[int, str], ...] = ()
 
     def seat_list(self) -> list[Seat]:
         return [s.seat for s in self.seats]
@@ -179,6 +187,7 @@ class Timeline(NamedTuple):
     position: int
     milestones: tuple[MilestoneFacts, ...]
     changes: tuple[ChangeFacts, ...]
+    parts: tuple[tuple[int, str], ...] = ()  # as TaskFacts.parts
 
 
 _PLAN_TASK_IDS = Query(
@@ -196,12 +205,12 @@ _PLAN_MILESTONES = Query(
 )
 # Only the changes a verdict replays: status changes and the office's confirmations (notes and
 # other kinds move no verdict; ``derive_state`` skips them but for the "last updated" instant).
-VERDICT_KINDS = ("status", CONFIRM)
+VERDICT_KINDS = ("status", CONFIRM, CARRIED, CLOSE)
 _PLAN_STEPS = Query(
     select(
         StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
         StatusChange.new_status, StatusChange.progress, StatusChange.at,
-        StatusChange.completed_on, StatusChange.confirmation,
+        StatusChange.completed_on, StatusChange.confirmation, StatusChange.agency_id,
     )
     .join(Task, Task.id == StatusChange.task_id)
     .where(Task.plan_id == bindparam("plan_id"), or_(*(StatusChange.kind == kind for kind in VERDICT_KINDS)))
@@ -232,6 +241,7 @@ def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
         at,
         completed_on,
         confirmation,
+        agency_id,
     ) in _PLAN_STEPS.all(connection, {"plan_id": plan_id}):
         changes[task_id].append(
             ChangeFacts(
@@ -247,14 +257,17 @@ def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
                 None,
                 confirmation,
                 None,
+                agency_id,
             )
         )
+    parts, _ = _parts(connection, _PLAN_AGENCY_SEATS.all(connection, {"plan_id": plan_id}))
     return [
         Timeline(
             task_id,
             position,
             tuple(milestones[task_id]) if task_id in milestones else (),
             tuple(changes[task_id]) if task_id in changes else (),
+            parts.get(task_id, ()),
         )
         for task_id, position in tasks
     ]
@@ -277,15 +290,82 @@ def _facts(
     if seats is None:
         seats = _seat_facts(_SEATS.all(connection, {"ids": ids}))
     changes = _changes(connection, ids, authors)
+    parts, coordinators = _parts(connection, _AGENCY_SEATS.all(connection, {"ids": ids}))
     return [
         TaskFacts(
             *row,  # the _TASK_COLUMNS, in TaskFacts' order
             milestones=tuple(milestones.get(row[0], ())),
             seats=tuple(seats.get(row[0], ())),
             changes=tuple(changes.get(row[0], ())),
+            parts=parts.get(row[0], ()),
+            coordinators=coordinators.get(row[0], ()),
         )  # type: ignore[misc]
         for row in tasks
     ]
+
+
+# Parts and coordinators: the agency seats of lead and coordinating roles, with what each
+# agency is; then, only when a collective is among them, the concrete agencies (hundreds at
+# most), matched here by category.
+def _agency_seats(where: Any) -> Any:
+    return (
+        select(
+            Assignment.task_id, Assignment.role, Agency.id, Agency.name, Agency.kind,
+            Agency.covers,
+        )
+        .join(Agency, Agency.id == Assignment.agency_id)
+        .where(where, Assignment.role != Role.DIRECTOR.value)
+        .order_by(Assignment.task_id, Assignment.position)
+    )  # fmt: skip
+
+
+_AGENCY_SEATS = Query(_agency_seats(among(Assignment.task_id, "ids")))
+_PLAN_AGENCY_SEATS = Query(
+    _agency_seats(
+        Assignment.task_id.in_(select(Task.id).where(Task.plan_id == bindparam("plan_id")))
+    )
+)
+_CONCRETE_AGENCIES = Query(
+    select(Agency.id, Agency.name, Agency.category)
+    .where(Agency.kind == "agency")
+    .order_by(Agency.id)
+)
+Agencies = tuple[tuple[int, str], ...]
+
+
+def plan_parts(connection: Connection, plan_id: int) -> dict[int, Agencies]:
+    """The plan's collective tasks with their parts (agency id, name): what the reminder
+    planner needs to tell a collective task done."""
+    return _parts(connection, _PLAN_AGENCY_SEATS.all(connection, {"plan_id": plan_id}))[0]
+
+
+def _parts(
+    connection: Connection, seats: Sequence[Sequence[Any]]
+) -> tuple[dict[int, Agencies], dict[int, Agencies]]:
+    """By task: the parts (every concrete agency in a category a lead collective covers, read
+    now: an agency added later has a part at once) and the coordinating agencies (concrete,
+    a coordinating collective's included)."""
+    lead: dict[int, set[str]] = defaultdict(set)
+    coordinating: dict[int, set[str]] = defaultdict(set)
+    named: dict[int, dict[int, str]] = defaultdict(dict)
+    leading: dict[int, set[int]] = defaultdict(set)  # concrete lead agencies: no input to send
+    for task_id, role, agency_id, name, kind, covers in seats:
+        if kind == "collective":
+            (lead if role == Role.LEAD.value else coordinating)[task_id] |= set(covers or ())
+        elif role == Role.COORDINATING.value:
+            named[task_id][agency_id] = name
+        else:
+            leading[task_id].add(agency_id)
+    agencies = _CONCRETE_AGENCIES.all(connection, {}) if lead or coordinating else []
+    parts = {
+        task_id: tuple((a_id, name) for a_id, name, category in agencies if category in covered)
+        for task_id, covered in lead.items()
+    }
+    for task_id, covered in coordinating.items():
+        for a_id, name, category in agencies:
+            if category in covered and a_id not in leading[task_id]:
+                named[task_id].setdefault(a_id, name)
+    return parts, {task_id: tuple(found.items()) for task_id, found in named.items()}
 
 
 _MILESTONES = Query(
@@ -339,7 +419,8 @@ def _history(author: Any) -> Any:
         StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
         StatusChange.old_status, StatusChange.new_status, StatusChange.progress,
         StatusChange.note, StatusChange.reference, StatusChange.at,
-        StatusChange.completed_on, StatusChange.evidence, StatusChange.confirmation, author,
+        StatusChange.completed_on, StatusChange.evidence, StatusChange.confirmation,
+        StatusChange.agency_id, author,
     ).where(among(StatusChange.task_id, "ids")).order_by(StatusChange.task_id, StatusChange.id)  # fmt: skip
 
 
@@ -352,6 +433,6 @@ def _changes(
 ) -> dict[int, list[ChangeFacts]]:
     rows = (_CHANGES if authors else _BARE_CHANGES).all(connection, {"ids": ids})
     found: dict[int, list[ChangeFacts]] = defaultdict(list)
-    for task_id, *fields in rows:
-        found[task_id].append(ChangeFacts(*fields))
+    for task_id, *fields, agency_id, who in rows:  # the author last, the part before
+        found[task_id].append(ChangeFacts(*fields, who, agency_id))  # type: ignore[call-arg]
     return found

@@ -20,7 +20,7 @@ MIGRATION_LOCK = 0x6263_6464_6230  # PostgreSQL: instances starting together mig
 # The newest migration. A database already there starts without loading Alembic at all (a
 # quarter of a second of imports on every start); tests/db/test_migrations.py checks that this is
 # Alembic's head, so a new migration cannot be forgotten here.
-HEAD = "0010_acknowledgements"
+HEAD = "0011_parts"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -242,6 +242,7 @@ class StatusChange(Base):
     __table_args__ = (
         Index("ix_status_changes_task", "task_id", "id"),
         Index("ix_status_changes_member_id", "member_id"),
+        Index("ix_status_changes_agency_id", "agency_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,7 +251,10 @@ class StatusChange(Base):
         ForeignKey("milestones.id", ondelete="SET NULL")
     )
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(16))  # "status" | "note"
+    # A collective task's part: the agency whose part this line is (None: the whole task).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    # "status" | "note" | "confirm" | "carried" | "close" | "input" (domain.progress, domain.parts)
+    kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime]

@@ -32,6 +32,10 @@ class ChangeLike(Protocol):
 PENDING = "pending"  # a completion the office has yet to confirm
 RETURNED = "returned"  # the office sent a completion back
 CONFIRM = "confirm"  # the kind of the change by which the office confirms a completion
+# A part's status carried over from the whole task's status when parts began (migration 0011):
+# replayed as a status change, not shown as a line of history.
+CARRIED = "carried"
+STATUS_KINDS = frozenset({"status", CARRIED})
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Change:
     at: datetime
     completed_on: date | None = None
     confirmation: str | None = None
+    agency_id: int | None = None  # a collective task's part (domain.parts)
 
 
 class TaskState(NamedTuple):  # a named tuple: replayed for every task of every list
@@ -74,7 +79,7 @@ def derive_state(changes: Iterable[ChangeLike]) -> TaskState:
         if change.kind == CONFIRM:
             pending = False
             continue
-        if change.kind != "status" or change.new_status is None:
+        if change.kind not in STATUS_KINDS or change.new_status is None:
             continue
         new = Status(change.new_status)
         if change.milestone_id is not None:

@@ -33,17 +33,33 @@ async def _awaiting(ctx: Context) -> list[TaskView]:
     plan_id = ctx.plan.id
     found = await ctx.session.run_sync(lambda s: facts.whole_plan(s.connection(), plan_id))
     views = [view_of(f, ctx.today) for f in found]
-    return [v for v in views if v.state.awaiting_confirmation]
+    return [
+        v
+        for v in views
+        if v.state.awaiting_confirmation or any(p.state.awaiting_confirmation for p in v.parts)
+    ]
+
+
+def _part_changes(changes: list[StatusChange], agency_id: int | None) -> list[StatusChange]:
+    return [c for c in changes if c.agency_id == agency_id]
 
 
 async def _pending(ctx: Context, task: Task) -> StatusChange | None:
-    """The completion awaiting confirmation, if the task's latest state is one."""
+    """The completion awaiting confirmation, if the task's latest state is one (for a collective
+    task: the earliest part whose latest state is one)."""
     changes = await records.task_changes(ctx.session, task.id)
-    if not derive_state(changes).awaiting_confirmation:
-        return None
-    return next(
-        c for c in reversed(changes) if c.confirmation == PENDING and c.milestone_id is None
-    )
+    found = []
+    for agency_id in dict.fromkeys(c.agency_id for c in changes):
+        part = _part_changes(changes, agency_id)
+        if derive_state(part).awaiting_confirmation:
+            found.append(
+                next(
+                    c
+                    for c in reversed(part)
+                    if c.confirmation == PENDING and c.milestone_id is None
+                )
+            )
+    return min(found, key=lambda c: c.id) if found else None
 
 
 async def tell_reporter(
@@ -84,7 +100,7 @@ async def confirm(ctx: Context, args: str) -> list[Reply]:
     pending = await _pending(ctx, task)
     if pending is None:
         return [Reply(texts.CONFIRM_NOT_AWAITING.format(code=task.code))]
-    append_change(ctx, task, kind=CONFIRM, milestone_id=None)
+    append_change(ctx, task, kind=CONFIRM, milestone_id=None, agency_id=pending.agency_id)
     day = texts.day(pending.completed_on) if pending.completed_on else texts.NONE
     text = texts.CONFIRMED.format(code=task.code, day=day)
     await tell_reporter(
@@ -107,7 +123,7 @@ async def give_back(ctx: Context, args: str) -> list[Reply]:
     if len(reason) > MAX_REASON_CHARS:
         return [Reply(texts.TOO_LONG.format(limit=MAX_REASON_CHARS))]
     changes = await records.task_changes(ctx.session, task.id)
-    before = derive_state(c for c in changes if c.id < pending.id)
+    before = derive_state(c for c in _part_changes(changes, pending.agency_id) if c.id < pending.id)
     append_change(
         ctx,
         task,
@@ -118,6 +134,7 @@ async def give_back(ctx: Context, args: str) -> list[Reply]:
         progress=before.progress if before.progress != 100 else None,
         note=reason,
         confirmation=RETURNED,
+        agency_id=pending.agency_id,
     )
     text = texts.RETURNED.format(code=task.code, reason=reason)
     await tell_reporter(

@@ -106,7 +106,7 @@ class Context:
         ids = [t.id for t in tasks]
         found = await self.session.run_sync(lambda s: facts.tasks(s.connection(), ids))
         by_id = {f.id: f for f in found}
-        return [view_of(by_id[task_id], self.today) for task_id in ids]
+        return [view_of(by_id[task_id], self.today, self.who) for task_id in ids]
 
 
 async def named_task(ctx: Context, args: str, example: str) -> Task | str:

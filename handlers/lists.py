@@ -26,7 +26,7 @@ async def _views(ctx: Context, whole_plan: bool) -> list[TaskView]:
             else facts.reaching(c, plan_id, who, lean=True)
         )
     )
-    return [view_of(f, ctx.today) for f in found]
+    return [view_of(f, ctx.today, None if whole_plan else who) for f in found]
 
 
 def _header(ctx: Context, title: str, whole_plan: bool) -> str:

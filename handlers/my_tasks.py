@@ -29,7 +29,7 @@ async def my_tasks(ctx: Context, args: str) -> list[Reply]:
     for facts in await ctx.read(lambda c: reaching(c, plan_id, who, lean=True)):
         role = main_role(roles_of(ctx.who, facts.seat_list()))
         if role is not None:
-            by_role[role].append(view_of(facts, ctx.today))
+            by_role[role].append(view_of(facts, ctx.today, ctx.who))
     text = render.my_tasks(
         ctx.sender.full_name, ctx.plan_ref.code, ctx.plan_ref.year, ctx.today, by_role
     )

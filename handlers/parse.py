@@ -24,6 +24,10 @@ _CODE = re.compile(r"^(iv|iii|ii|i)\s*[.\-]?\s*(\d{1,2})([a-z]?)$")
 _PROGRESS = re.compile(r"^(\d{1,3})\s*%[\s,.:;\-–]*")
 _BATCH = re.compile(r"^dot\s*(\d{1,2})(?![\d])[\s,.:;\-–]*")
 _NOTE = re.compile(r"^ghi chu(?![a-z])[\s,.:;\-–]*")
+# A coordinating agency's input sent: "đã gửi ý kiến [văn bản số …]" (and without diacritics).
+# A director or the office closes a collective task as a whole: "kết thúc <lý do>".
+_CLOSE = re.compile(r"^ket thuc(?![a-z])[\s,.:;\-–]*")
+_INPUT = re.compile(r"^(?:da\s+)?gui\s+(?:y\s+kien|gop\s+y)(?![a-z])[\s,.:;\-–]*")
 _NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits: str.isdigit() also takes "²" and "١"
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL's int4)
 
@@ -115,6 +119,9 @@ class UpdateRequest:
     progress: int | None = None
     batch: int | None = None  # "đợt 1": a milestone of a multi-milestone task
     text: str = ""  # the note, or the product's reference when done
+    # "đã gửi ý kiến": a coordinating agency's input, ``text`` its reference
+    input_sent: bool = False
+    close: bool = False  # "kết thúc <lý do>": the whole collective task closed, ``text`` the reason
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> tuple[re.Match[str] | None, str]:
@@ -140,6 +147,12 @@ def parse_update(args: str) -> UpdateRequest | tuple[UpdateError, str | None]:
             if note
             else (UpdateError.NO_NOTE, code)
         )
+    input_match, rest = _cut(rest.strip(), _INPUT)
+    if input_match and batch is None:
+        return UpdateRequest(code, None, text=rest.strip(), input_sent=True)
+    close_match, rest = _cut(rest.strip(), _CLOSE)
+    if close_match and batch is None:
+        return UpdateRequest(code, Status.DONE, text=rest.strip(), close=True)
     status_and_rest = parse_status_prefix(rest)
     status, rest = status_and_rest if status_and_rest else (None, rest)
     progress_match, rest = _cut(rest.strip(), _PROGRESS)

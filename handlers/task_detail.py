@@ -7,7 +7,7 @@ from chat import render, texts
 from chat.actions import request_extension_action, status_actions
 from chat.messages import Action, Reply
 from db import records
-from domain.access import may_change_status
+from domain.access import Role, may_change_status, sees_whole_plan
 from domain.status import Status
 from handlers.confirm import office_actions
 from handlers.context import Context, named_task
@@ -24,15 +24,19 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
     (view,) = await ctx.views([task])
     actions: tuple[Action, ...] = ()
-    if may_change_status(ctx.who, ctx.roles(view)):
+    roles = ctx.roles(view)
+    if may_change_status(ctx.who, roles):
         actions = status_actions(code)
         if view.standing.next_open is not None:  # a date still to meet: more time may be asked
             actions += (request_extension_action(code),)
     if ctx.who.is_admin and view.state.awaiting_confirmation:
         actions = office_actions(code) + actions
-    text = "\n".join(
-        [render.task_detail(view, ctx.zone), *file_lines(await task_files(ctx, task), ctx.zone)]
-    )
+    coordinator = any(a_id in ctx.who.agency_ids for a_id, _ in view.facts.coordinators)
+    if coordinator and Role.COORDINATING in roles:  # its input: one tap
+        actions += (Action(texts.ACTION_INPUT_SENT, f"/capnhat {code} đã gửi ý kiến"),)
+    office = sees_whole_plan(ctx.who) or Role.DIRECTOR in roles
+    detail = render.task_detail(view, ctx.zone, office=office)
+    text = "\n".join([detail, *file_lines(await task_files(ctx, task), ctx.zone)])
     return [Reply(text, actions, task_id=task.id)]
 
 

@@ -5,6 +5,7 @@ Undoing appends the reverse change: the history keeps both."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -20,6 +21,13 @@ from handlers.context import Context
 from handlers.parse import parse_number
 
 UNDO_WINDOW = timedelta(minutes=10)
+
+
+def _same_part(agency_id: int | None) -> Any:
+    """The changes of the same part of a collective task (or of the task itself)."""
+    if agency_id is None:
+        return StatusChange.agency_id.is_(None)
+    return StatusChange.agency_id == agency_id
 
 
 async def undo(ctx: Context, args: str) -> list[Reply]:
@@ -44,13 +52,16 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
                 StatusChange.at == target.at,
                 StatusChange.kind == "status",
                 StatusChange.id >= target.id,
+                _same_part(target.agency_id),
             )
             .order_by(StatusChange.id)
         )
     ).all()
     latest = await ctx.session.scalar(
         select(func.max(StatusChange.id)).where(
-            StatusChange.task_id == target.task_id, StatusChange.kind == "status"
+            StatusChange.task_id == target.task_id,
+            StatusChange.kind == "status",
+            _same_part(target.agency_id),
         )
     )
     if latest != group[-1].id:
@@ -64,7 +75,11 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
         return [Reply(texts.UNDO_NOT_YOURS)]
     earlier = await ctx.session.scalars(
         select(StatusChange)
-        .where(StatusChange.task_id == task.id, StatusChange.id < target.id)
+        .where(
+            StatusChange.task_id == task.id,
+            StatusChange.id < target.id,
+            _same_part(target.agency_id),
+        )
         .order_by(StatusChange.id)
     )
     before = derive_state(earlier)
@@ -77,6 +92,7 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
             milestone_id=change.milestone_id,
             old_status=change.new_status,
             note=texts.ACTION_UNDO,
+            agency_id=change.agency_id,
         )
         if change.milestone_id is not None:
             revert.new_status = (

@@ -22,6 +22,7 @@ from domain.completion import (
     sounds_unsure,
     starts_with_day,
 )
+from domain.parts import CLOSE, INPUT
 from domain.progress import PENDING
 from domain.status import Status
 from handlers.audit import append_change, refused
@@ -153,11 +154,20 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
         return [Reply(texts.TOO_LONG.format(limit=MAX_NOTE_CHARS))]
     (view,) = await ctx.views([task])
     roles = ctx.roles(view)
+    if parsed.input_sent:
+        return [await _input(ctx, task, view, parsed.text)]
     if parsed.status is None:
         return [_note(ctx, task, view, roles, parsed.text)]
     if not may_change_status(ctx.who, roles):
         refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
+    if parsed.close and view.collective:
+        if not (ctx.who.is_admin or Role.DIRECTOR in roles):
+            refused(ctx.inbound, f"close of {task.code}")
+            return [Reply(texts.CLOSE_REFUSED.format(code=task.code))]
+        return [await _close(ctx, task, view, parsed)]
+    if view.collective and view.part is None:  # a director or the office, without a part
+        return [await _close(ctx, task, view, parsed)]
     completion = None
     if parsed.status == Status.DONE:
         found = _completion(ctx, parsed.text)
@@ -187,13 +197,18 @@ def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text
             found = Completion(found.day, Evidence(found.note), "")
         if isinstance(found, Completion) and found.evidence is not None:
             append_change(
-                ctx, task, kind="note", milestone_id=None, **evidence_fields(found.evidence)
+                ctx,
+                task,
+                kind="note",
+                milestone_id=None,
+                agency_id=_part_id(view),
+                **evidence_fields(found.evidence),
             )
             return Reply(
                 texts.REFERENCE_SAVED.format(code=task.code, reference=found.evidence.text),
                 task_id=task.id,
             )
-    append_change(ctx, task, kind="note", milestone_id=None, note=text)
+    append_change(ctx, task, kind="note", milestone_id=None, note=text, agency_id=_part_id(view))
     return Reply(texts.NOTE_SAVED.format(code=task.code, note=text), task_id=task.id)
 
 
@@ -226,6 +241,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
         task,
         kind="status",
         milestone_id=None,
+        agency_id=_part_id(view),
         old_status=state.status.value,
         new_status=req.status.value,
         progress=progress,
@@ -239,6 +255,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
     )
     if req.text:
         text += texts.WITH_NOTE.format(note=req.text)
+    text += _part_line(view, req.status)
     return await _confirm(ctx, task, text, change)
 
 
@@ -268,6 +285,7 @@ async def _complete(
         task,
         kind="status",
         milestone_id=None,
+        agency_id=_part_id(view),
         old_status=state.status.value,
         new_status=Status.DONE.value,
         progress=100,
@@ -289,7 +307,7 @@ async def _complete(
             new=texts.STATUS[Status.DONE],
             progress=texts.percent(100),
         )
-    text += _done_lines(completion, day, pending)
+    text += _done_lines(completion, day, pending) + _part_line(view, Status.DONE)
     return await _confirm(ctx, task, text, change)
 
 
@@ -321,6 +339,7 @@ async def _complete_batch(
         task,
         kind="status",
         milestone_id=milestone.id,
+        agency_id=_part_id(view),
         old_status=view.state.status.value,
         new_status=Status.DONE.value,
         completed_on=day,
@@ -342,6 +361,7 @@ async def _complete_batch(
             task,
             kind="status",
             milestone_id=None,
+            agency_id=_part_id(view),
             old_status=view.state.status.value,
             new_status=Status.DONE.value,
             progress=100,
@@ -361,3 +381,88 @@ async def _complete_batch(
     if pending:
         text += texts.AWAITING_CONFIRMATION
     return await _confirm(ctx, task, text, change)
+
+
+def _part_id(view: TaskView) -> int | None:
+    """The part a change by this viewer belongs to (None: the task itself)."""
+    return view.part.agency_id if view.part is not None else None
+
+
+def _part_line(view: TaskView, new: Status) -> str:
+    """For a part: whose part it is, and how many parts are done after this change."""
+    if view.part is None:
+        return ""
+    was_done = view.part.state.status == Status.DONE
+    done = view.parts_done + (new == Status.DONE) - was_done
+    return texts.PART_UPDATED.format(agency=view.part.name, done=done, total=len(view.parts))
+
+
+async def _close(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -> Reply:
+    """A director or the office on a collective task: "hoàn thành <lý do>" closes the whole task
+    (the reason required unless every part is done); another status reopens a closed task.
+    Otherwise the status is the parts': each agency updates its own."""
+    assert req.status is not None
+    done, total = view.parts_done, len(view.parts)
+    whole = view.whole or view.state
+    if req.status == Status.DONE:
+        if view.closed is not None:
+            return Reply(texts.ALREADY_CLOSED.format(code=task.code), task_id=task.id)
+        if whole.status == Status.DONE:  # every part is done
+            unchanged = texts.UNCHANGED.format(
+                code=task.code, status=texts.STATUS[Status.DONE], progress=""
+            )
+            return Reply(unchanged, task_id=task.id)
+        reason = req.text.strip()
+        if not reason:
+            return Reply(
+                texts.CLOSE_REASON_MISSING.format(code=task.code, done=done, total=total),
+                task_id=task.id,
+            )
+        append_change(
+            ctx,
+            task,
+            kind=CLOSE,
+            milestone_id=None,
+            old_status=whole.status.value,
+            new_status=Status.DONE.value,
+            progress=req.progress,
+            note=reason,
+            completed_on=ctx.today,
+        )
+        text = texts.CLOSED.format(code=task.code, done=done, total=total, reason=reason)
+        return Reply(text, task_id=task.id)
+    if view.closed is not None:
+        append_change(
+            ctx,
+            task,
+            kind=CLOSE,
+            milestone_id=None,
+            old_status=Status.DONE.value,
+            new_status=req.status.value,
+            note=req.text or None,
+        )
+        return Reply(texts.REOPENED.format(code=task.code, done=done, total=total), task_id=task.id)
+    return Reply(texts.PARTS_ONLY.format(code=task.code, done=done, total=total), task_id=task.id)
+
+
+async def _input(ctx: Context, task: Task, view: TaskView, reference: str) -> Reply:
+    """A coordinating agency's officer: its input is sent (with the document, if given)."""
+    agency = next(
+        ((a_id, name) for a_id, name in view.facts.coordinators if a_id in ctx.who.agency_ids),
+        None,
+    )
+    if agency is None:
+        refused(ctx.inbound, f"input on {task.code}")
+        return Reply(texts.INPUT_REFUSED.format(code=task.code), task_id=task.id)
+    append_change(
+        ctx,
+        task,
+        kind=INPUT,
+        milestone_id=None,
+        agency_id=agency[0],
+        reference=reference or None,
+    )
+    text = texts.INPUT_SAVED.format(agency=agency[1], code=task.code)
+    if reference:
+        text += texts.INPUT_REFERENCE.format(reference=reference)
+    return Reply(text, task_id=task.id)

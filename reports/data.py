@@ -36,7 +36,7 @@ async def plan_report(
             else facts.reaching(s.connection(), plan_id, who)
         )
     )
-    views = [view_of(f, today) for f in found]
+    views = [view_of(f, today, who) for f in found]
     pending: dict[str, list[Pending]] = {}
     for code, number, new_due in await session.execute(
         select(Task.code, ExtensionRequest.id, ExtensionRequest.new_due)

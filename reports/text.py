@@ -73,6 +73,11 @@ def render_report(report: Report, *, office: bool = False) -> str:
                 extended=extended,
                 lead=", ".join(row.view.lead) or texts.REPORT_UNASSIGNED,
             )
+            + (
+                texts.REPORT_PARTS.format(done=row.view.parts_done, total=len(row.view.parts))
+                if row.view.collective and row.view.part is None
+                else ""
+            )
             + "".join(
                 texts.REPORT_PENDING.format(day=texts.day(p.new_due), number=p.number)
                 for p in row.pending

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chat import texts
+from chat.views import part_evidence
 from domain.classify import CATEGORY_ORDER, Category, percentages
 from domain.status import Status
 from reports import print_layout
@@ -58,6 +59,8 @@ def notes_cell(row: Row) -> str:
 def status_cell(row: Row) -> str:
     view, verdict = row.view, row.verdict
     lines = [texts.CATEGORY[verdict.category]]
+    if view.collective:  # one line per task: how many of its agencies are done
+        lines.append(texts.PARTS_DONE.format(done=view.parts_done, total=len(view.parts)))
     status = view.state.status
     if status != Status.DONE:
         lines.append(texts.STATUS[status] + texts.percent(view.state.progress))
@@ -223,6 +226,40 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     print_layout.print_summary(sheet, columns=len(SUMMARY_WIDTHS))
 
 
+PARTS_WIDTHS = (8, 50, 30, 18, 10, 14, 30)
+
+
+def _parts_sheet(sheet: Worksheet, report: Report) -> None:
+    """Every collective task's parts, one line per agency: its status, %, day and document."""
+    header = _row(sheet, texts.XLSX_PARTS_HEADERS, bold=True, widths=PARTS_WIDTHS)
+    for cell in sheet[header]:
+        cell.alignment = _CENTER
+        cell.fill = PatternFill("solid", fgColor="D9E2F3")
+    sheet.freeze_panes = "A2"
+    for row in report.rows:
+        view = row.view
+        for part in view.parts:
+            state = part.state
+            _row(
+                sheet,
+                [
+                    view.code,
+                    view.content,
+                    part.name,
+                    texts.STATUS[state.status],
+                    100 if state.status == Status.DONE else state.progress,
+                    texts.day(state.done_on) if state.done_on else "",
+                    part_evidence(view, part.agency_id) or "",
+                ],
+                widths=PARTS_WIDTHS,
+            )
+    for index, width in enumerate(PARTS_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(PARTS_WIDTHS))}{sheet.max_row}"
+    print_layout.typeset(sheet)
+    print_layout.print_plan(sheet, header_row=1, widths=PARTS_WIDTHS)
+
+
 def as_text(sheet: Worksheet) -> None:
     """Every string is written as text, never as a formula: openpyxl makes a formula of any
     string that starts with "=", and what people typed (a task, a note, an agency's name)
@@ -240,6 +277,8 @@ def build_workbook(report: Report, *, plan_title: str, zone: ZoneInfo) -> bytes:
     assert plan_sheet is not None
     _plan_sheet(plan_sheet, report, plan_title, zone)
     _summary_sheet(workbook.create_sheet(texts.XLSX_SHEET_SUMMARY), report)
+    if any(row.view.collective for row in report.rows):
+        _parts_sheet(workbook.create_sheet(texts.XLSX_PARTS_SHEET), report)
     for sheet in workbook.worksheets:
         as_text(sheet)
     buffer = io.BytesIO()

@@ -7,7 +7,7 @@ from datetime import date
 
 from chat import render, texts
 from chat.actions import request_extension_action, status_actions
-from chat.messages import Reply
+from chat.messages import Action, Reply
 from chat.views import TaskView
 from domain.text import shorten
 from scheduler.planner import Kind, Occasion
@@ -54,7 +54,9 @@ def reminder(
         lines.append(
             texts.REMIND_DUE.format(label=label, due=texts.day(due), left=_left(due, today))
         )
-    lines.append(texts.DETAIL_STATUS.format(
+    status = texts.DETAIL_OWN_PART if view.part is not None else texts.DETAIL_STATUS
+    lines.append(status.format(
+        agency=view.part.name if view.part is not None else "",
         icon=texts.STATUS_ICON[view.state.status],
         status=texts.STATUS[view.state.status],
         progress=texts.percent(view.state.progress),
@@ -67,7 +69,8 @@ def reminder(
         lines.append(texts.REMIND_DIRECTORS.format(names="; ".join(view.directors) or texts.NONE))
     if occasion.kind == Kind.COORDINATION:
         lines.append(texts.REMIND_COORDINATION_ASK)
-        return Reply("\n".join(lines), task_id=view.facts.id)
+        sent = Action(texts.ACTION_INPUT_SENT, f"/capnhat {view.code} đã gửi ý kiến")
+        return Reply("\n".join(lines), (sent,), task_id=view.facts.id)
     if occasion.kind == Kind.CHECKIN:
         lines.append(texts.REMIND_CHECKIN_ASK)
     lines += ["", texts.REMIND_FOOTER]

@@ -25,6 +25,7 @@ from db.acks import unacknowledged_by_agency
 from db.facts import TaskFacts
 from db.identity import PlanRef
 from db.models import ChatAccount, Member, Reminder
+from domain.access import Who
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
@@ -147,9 +148,20 @@ async def deliveries(
     if not claimed:
         return []
     accounts = await reachable(session, {c.member_id for c in claimed}, today)
-    names = {m.id: m.full_name for m in await session.scalars(
+    members = {m.id: m for m in await session.scalars(
         select(Member).where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
+    names = {member_id: m.full_name for member_id, m in members.items()}
     views = await _views(session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today)  # fmt: skip
+
+    async def own(view: TaskView, member_id: int) -> TaskView:
+        """A collective task as the member's own part (their agency's status)."""
+        member = members.get(member_id)
+        if not view.collective or member is None:
+            return view
+        who = await session.run_sync(lambda s: identity.who_of(
+            s.connection(), member_id, member.is_admin, member.committee_role))  # fmt: skip
+        return view_of(view.facts, today, who)
+
     result = []
     escalations: dict[tuple[int, datetime], list[Claim]] = defaultdict(list)
     for c in claimed:
@@ -162,7 +174,8 @@ async def deliveries(
             escalations[(member_id, occasion.at)].append(c)
             continue
         elif occasion.task_id in views:
-            reply = compose.reminder(views[occasion.task_id], occasion, today)
+            view = await own(views[occasion.task_id], member_id)
+            reply = compose.reminder(view, occasion, today)
         else:
             continue
         reply = with_receipt(reply, c.reminder_id, snooze=occasion.kind in SNOOZABLE)
@@ -225,7 +238,9 @@ async def _digest(
     today (that message lists them); for an admin, the plan's counts and last week's
     unacknowledged reminders."""
 
-    def read(connection: Connection) -> tuple[PlanRef, list[TaskFacts], list[TaskFacts]] | None:
+    def read(
+        connection: Connection,
+    ) -> tuple[PlanRef, Who, list[TaskFacts], list[TaskFacts]] | None:
         member = connection.execute(_MEMBER, {"id": member_id}).first()
         plan = identity.plan_of(connection, None, today.year)
         if member is None or plan is None:
@@ -233,12 +248,12 @@ async def _digest(
         who = identity.who_of(connection, member_id, member.is_admin, member.committee_role)
         mine = facts.reaching(connection, plan.id, who, lean=True)
         everything = facts.whole_plan(connection, plan.id, lean=True) if member.is_admin else []
-        return plan, mine, everything
+        return plan, who, mine, everything
 
     found = await session.run_sync(lambda s: read(s.connection()))
     if found is None:
         return compose.digest(name, today, [], None)
-    plan, mine, everything = found
+    plan, who, mine, everything = found
     midnight = datetime.combine(today, time(0), zone)
     escalated = set(await session.scalars(
         select(Reminder.task_key).where(
@@ -248,7 +263,7 @@ async def _digest(
         )
     ))  # fmt: skip
     # A task escalated to this member today is in that message: not listed again here.
-    views = [view_of(f, today) for f in mine if f.id not in escalated]
+    views = [view_of(f, today, who) for f in mine if f.id not in escalated]
     summary = None
     if everything:
         all_views = [view_of(f, today) for f in everything]

@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import identity
+from db import facts, identity
 from db.models import Extension, Milestone, Plan, StatusChange, Task
-from domain.progress import Change, derive_state
+from domain.parts import CLOSE, task_state
+from domain.progress import CARRIED, Change, derive_state
 from domain.status import Status
 from scheduler.planner import MilestonePlan, TaskPlan
 
@@ -46,19 +47,25 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
         ).all()
     }
     changes: dict[int, list[Change]] = defaultdict(list)
-    for task_id, milestone_id, new_status, progress, at in await session.execute(
+    for task_id, kind, milestone_id, new_status, progress, at, agency_id in await session.execute(
         select(
             StatusChange.task_id,
+            StatusChange.kind,
             StatusChange.milestone_id,
             StatusChange.new_status,
             StatusChange.progress,
             StatusChange.at,
+            StatusChange.agency_id,
         )
         .join(Task, Task.id == StatusChange.task_id)
-        .where(in_plan, StatusChange.kind == "status")
+        .where(in_plan, StatusChange.kind.in_(("status", CARRIED, CLOSE)))
         .order_by(StatusChange.task_id, StatusChange.id)
     ):
-        changes[task_id].append(Change("status", milestone_id, new_status, progress, at))
+        changes[task_id].append(
+            Change(kind, milestone_id, new_status, progress, at, agency_id=agency_id)
+        )
+    plan_id = plan.id
+    parts = await session.run_sync(lambda s: facts.plan_parts(s.connection(), plan_id))
     by_task: dict[int, list[tuple[int, date, str | None]]] = defaultdict(list)
     for milestone_id, task_id, due_on, label in milestones:
         by_task[task_id].append((milestone_id, extended.get(milestone_id, due_on), label))
@@ -66,7 +73,10 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
     untouched = derive_state(())  # most tasks have no history yet
     for task_id, schedule in tasks:
         history = changes.get(task_id)
-        state = derive_state(history) if history else untouched
+        if task_id in parts:  # a collective task: done when every part is, or closed
+            state = task_state(history or [], parts[task_id])
+        else:
+            state = derive_state(history) if history else untouched
         plans.append(
             TaskPlan(
                 id=task_id,

@@ -32,6 +32,7 @@ from db.identity import PlanRef
 from db.session import Database
 from db.web_access import SESSION_LIFETIME, end_session, link_holder, redeem_link
 from domain.classify import CATEGORY_ORDER, percentages
+from domain.parts import INPUT
 from reports.model import Breakdown, Report, verdict_for
 from web import texts
 from web.data import Overview, Viewer, overview_for, plan_title, report_for, task_view, viewer
@@ -248,12 +249,16 @@ async def task_page(desk: Desk, page: Page) -> Response:
         view=view,
         day_label=_day(page.day),
         history=[_history_line(line, desk.zone) for line in reversed(view.history)],
-        document=next((h.reference for h in reversed(view.history) if h.reference), None),
+        document=next(
+            (h.reference for h in reversed(view.history) if h.reference and h.kind != INPUT),
+            None,
+        ),
         verdict=verdict_for(view, page.day, desk.zone),
         plan=page.plan,
         query=page.filters.day_only(),
         past=page.past,
         day_value=page.day.isoformat(),
+        zone=desk.zone,
     )
 
 
@@ -264,6 +269,8 @@ def _status(value: str | None) -> str:
 def _history_line(line: HistoryLine, zone: ZoneInfo) -> tuple[str, str, str]:
     """(when, who, what changed) for the history table, newest first."""
     parts = []
+    if line.kind == INPUT:
+        parts.append(texts.HISTORY_INPUT)
     if line.milestone_label and line.new_status:
         parts.append(texts.HISTORY_MILESTONE.format(label=line.milestone_label))
     elif line.new_status and line.new_status != line.old_status:

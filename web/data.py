@@ -28,6 +28,7 @@ from db.session import Database
 from db.web_access import WebUser, session_user
 from domain.access import Who, sees_whole_plan
 from domain.classify import Category, Verdict
+from domain.parts import task_state
 from domain.progress import derive_state
 from reports.model import Report, Row, build_report, verdict_from
 from web.fingerprint import FingerprintCache, plan_fingerprint
@@ -89,7 +90,7 @@ async def report_for(
 
     found = as_of(await database.read(read), end_of_day(day, zone) if past else None)
     return build_report(
-        [view_of(f, day) for f in found],
+        [view_of(f, day, None if whole else person.who) for f in found],
         plan_code=plan.code,
         plan_year=plan.year,
         today=day,
@@ -155,18 +156,19 @@ def classify_all(
     verdicts = []
     for f in found:
         entry = kept.get(f.id)
-        if entry is not None and entry[0] == f.milestones and entry[1] == f.changes:
+        inputs = (f.milestones, f.parts)  # an agency added later: a part more to be done
+        if entry is not None and entry[0] == inputs and entry[1] == f.changes:
             verdicts.append(entry[2])
             continue
         verdict = verdict_from(
-            derive_state(f.changes) if f.changes else untouched,
+            task_state(f.changes, f.parts) if f.changes or f.parts else untouched,
             [(m.id, m.due_on, m.current_due) for m in f.milestones],
             day,
             zone,
         )
         verdicts.append(verdict)
         if memo is not None:
-            kept[f.id] = (f.milestones, f.changes, verdict)
+            kept[f.id] = (inputs, f.changes, verdict)
     overdue = Category.OVERDUE
     late = sorted(
         ((f, v) for f, v in zip(found, verdicts, strict=True) if v.category == overdue),

@@ -77,6 +77,9 @@ def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
         "_SEATS": {"ids": ids},
         "_CHANGES": {"ids": ids},
         "_BARE_CHANGES": {"ids": ids},
+        "_AGENCY_SEATS": {"ids": ids},
+        "_PLAN_AGENCY_SEATS": {"plan_id": found.plan.id},
+        "_CONCRETE_AGENCIES": {},
     }
 
 

@@ -91,15 +91,22 @@ async def pdf(seeded: Database, tmp_path: Path) -> tuple[list[Any], list[str]]:
     return list(pypdf.PdfReader(io.BytesIO(target.read_bytes())).pages), contents
 
 
+def _summary_index(pages: list[Any]) -> int:
+    """The summary's page: after the plan's, before the parts of collective tasks (issue 20)."""
+    (index,) = [i for i, p in enumerate(pages) if "THEO CƠ QUAN CHỦ TRÌ" in _page(p)[0]]
+    return index
+
+
 def test_the_plan_prints_on_a3_pages_each_with_the_header_row(
     pdf: tuple[list[Any], list[str]],
 ) -> None:
     pages, contents = pdf
     read = [_page(p) for p in pages]
+    summary = _summary_index(pages)
     plan_pages = [r for r in read if "Nội dung thực hiện" in r[0]]
-    assert 2 <= len(plan_pages) == len(pages) - 1  # every page of the plan, then the summary
+    assert 2 <= len(plan_pages) == summary  # every page of the plan, then the summary
     for number, (page, (text, sizes, fonts)) in enumerate(
-        zip(pages[:-1], read[:-1], strict=True), 1
+        zip(pages[:summary], read[:summary], strict=True), 1
     ):
         width, height = round(float(page.mediabox.width)), round(float(page.mediabox.height))
         assert (width, height) == A3_LANDSCAPE
@@ -110,7 +117,7 @@ def test_the_plan_prints_on_a3_pages_each_with_the_header_row(
         body = sizes.most_common(1)[0][0]
         assert body >= 10, (number, sizes.most_common(3))  # the table's text, as printed
         assert any("TimesNewRoman" in f or "LiberationSerif" in f for f in fonts), fonts
-    everything = _squash(" ".join(text for text, _, _ in read[:-1]))
+    everything = _squash(" ".join(text for text, _, _ in read[:summary]))
     for content in contents:  # every task, whole (its text may wrap, never go missing)
         assert _squash(content)[:60] in everything, content
 
@@ -128,7 +135,7 @@ def test_the_document_has_its_letterhead_date_line_and_signature(
         "Nghệ An, ngày 27 tháng 9 năm 2024",
     ):
         assert line in first, line
-    last_plan_page = _page(pages[-2])[0]
+    last_plan_page = _page(pages[_summary_index(pages) - 1])[0]
     assert "TM. BAN CHỈ ĐẠO" in last_plan_page and "CƠ QUAN THƯỜNG TRỰC" in last_plan_page
 
 
@@ -137,10 +144,24 @@ def test_the_summary_prints_on_one_page(pdf: tuple[list[Any], list[str]]) -> Non
     summaries = [p for p in pages if "THEO CƠ QUAN CHỦ TRÌ" in _page(p)[0]]
     assert len(summaries) == 1
     page = summaries[0]
-    assert page is pages[-1]
+    assert page is pages[_summary_index(pages)]
     text = _page(page)[0]
     for part in ("DANH MỤC CÁC NHIỆM VỤ TRỌNG TÂM", "THEO MỤC", "THEO NGƯỜI CHỈ ĐẠO", "Tổng số"):
         assert part in text, part
     assert "TM. BAN CHỈ ĐẠO" in text  # the whole sheet, down to its signature, on this page
     width, height = round(float(page.mediabox.width)), round(float(page.mediabox.height))
     assert (width, height) == A4_PORTRAIT
+
+
+def test_the_parts_of_collective_tasks_print_after_the_summary(
+    pdf: tuple[list[Any], list[str]],
+) -> None:
+    """Issue 20: a sheet of every collective task's parts, on A3 pages with its header row."""
+    pages, _ = pdf
+    parts = pages[_summary_index(pages) + 1 :]
+    assert parts
+    for page in parts:
+        text = _page(page)[0]
+        assert "Cơ quan" in text and "Tình trạng" in text
+        width, height = round(float(page.mediabox.width)), round(float(page.mediabox.height))
+        assert (width, height) == A3_LANDSCAPE
