@@ -139,7 +139,12 @@ def _awaits_confirmation(ctx: Context) -> bool:
 
 
 def _done_lines(completion: Completion, day: date, pending: bool) -> str:
-    text = texts.COMPLETED_ON.format(day=texts.day(day))
+    return texts.COMPLETED_ON.format(day=texts.day(day)) + _backing_lines(completion, pending)
+
+
+def _backing_lines(completion: Completion, pending: bool) -> str:
+    """What backs a completion (its document, its note) and whether it awaits the office."""
+    text = ""
     if completion.evidence is not None:
         text += texts.WITH_EVIDENCE.format(evidence=completion.evidence.text)
     if completion.note:
@@ -236,17 +241,7 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
             ),
             task_id=task.id,
         )
-    change = append_change(
-        ctx,
-        task,
-        kind="status",
-        milestone_id=None,
-        agency_id=_part_id(view),
-        old_status=state.status.value,
-        new_status=req.status.value,
-        progress=progress,
-        note=req.text or None,
-    )
+    change = _status_change(ctx, task, view, req.status, progress=progress, note=req.text or None)
     text = texts.UPDATED.format(
         code=task.code,
         old=texts.STATUS[state.status],
@@ -280,14 +275,11 @@ async def _complete(
             refused(ctx.inbound, f"completion day of {task.code}")
             return Reply(texts.COMPLETION_DAY_OFFICE_ONLY.format(code=task.code))
     pending = _awaits_confirmation(ctx) and state.status != Status.DONE
-    change = append_change(
+    change = _status_change(
         ctx,
         task,
-        kind="status",
-        milestone_id=None,
-        agency_id=_part_id(view),
-        old_status=state.status.value,
-        new_status=Status.DONE.value,
+        view,
+        Status.DONE,
         progress=100,
         note=completion.note or None,
         completed_on=day,
@@ -334,14 +326,12 @@ async def _complete_batch(
     if req.status != Status.DONE or completion is None:
         return Reply(texts.MILESTONE_ONLY_DONE.format(code=task.code))
     day = completion.day or ctx.today
-    change = append_change(
+    change = _status_change(
         ctx,
         task,
-        kind="status",
+        view,
+        Status.DONE,
         milestone_id=milestone.id,
-        agency_id=_part_id(view),
-        old_status=view.state.status.value,
-        new_status=Status.DONE.value,
         completed_on=day,
         note=completion.note or None,
         **evidence_fields(completion.evidence),
@@ -356,14 +346,11 @@ async def _complete_batch(
     pending = False
     if not open_left and view.state.status != Status.DONE:
         pending = _awaits_confirmation(ctx)
-        append_change(
+        _status_change(
             ctx,
             task,
-            kind="status",
-            milestone_id=None,
-            agency_id=_part_id(view),
-            old_status=view.state.status.value,
-            new_status=Status.DONE.value,
+            view,
+            Status.DONE,
             progress=100,
             completed_on=day,
             confirmation=PENDING if pending else None,
@@ -374,13 +361,31 @@ async def _complete_batch(
             new=texts.STATUS[Status.DONE],
             progress=texts.percent(100),
         )
-    if completion.evidence is not None:
-        text += texts.WITH_EVIDENCE.format(evidence=completion.evidence.text)
-    if completion.note:
-        text += texts.WITH_NOTE.format(note=completion.note)
-    if pending:
-        text += texts.AWAITING_CONFIRMATION
+    text += _backing_lines(completion, pending)
     return await _confirm(ctx, task, text, change)
+
+
+def _status_change(
+    ctx: Context,
+    task: Task,
+    view: TaskView,
+    new: Status,
+    *,
+    milestone_id: int | None = None,
+    **fields: Any,
+) -> StatusChange:
+    """A status change by the sender from the state they see: on their agency's part of a
+    collective task, else on the task (or one of its milestones)."""
+    return append_change(
+        ctx,
+        task,
+        kind="status",
+        milestone_id=milestone_id,
+        agency_id=_part_id(view),
+        old_status=view.state.status.value,
+        new_status=new.value,
+        **fields,
+    )
 
 
 def _part_id(view: TaskView) -> int | None:
