@@ -4,7 +4,8 @@ Turns updates into ``Inbound`` messages for the engine and its replies into Tele
 plain text (no parse mode, so nothing in a task's text can break the markup), cut below 4096
 characters, choices as inline buttons whose data is the command they stand for (checked again by
 the engine like anything typed: a forged button grants nothing). A bot message about a task is
-remembered, so that a reply to it updates that task.
+remembered (in batches, after it is sent), so that a reply to it updates that task; the replied-to
+message's text goes with the reply, for an instance that has not seen the link written yet.
 """
 
 from __future__ import annotations
@@ -311,6 +312,7 @@ class TelegramChannel:
             text=message.text,
             is_group=chat.type != chat.PRIVATE,
             reply_to=reply_to,
+            reply_to_text=replied.text if reply_to and replied else None,
             display_name=user.full_name,
         )
         replies = await self.engine.handle(inbound)
@@ -343,16 +345,17 @@ class TelegramChannel:
             await self.send(chat.id, [Reply(texts.FILE_DOWNLOAD_FAILED)])
             return
         replied = message.reply_to_message
+        if replied is not None and (
+            replied.from_user is None or replied.from_user.id != context.bot.id
+        ):
+            replied = None  # only a reply to the bot's own message is about a task
         inbound = Inbound(
             channel=CHANNEL,
             chat_id=str(chat.id),
             user_id=str(user.id),
             text=message.caption or "",
-            reply_to=str(replied.message_id)
-            if replied is not None
-            and replied.from_user is not None
-            and replied.from_user.id == context.bot.id
-            else None,
+            reply_to=str(replied.message_id) if replied is not None else None,
+            reply_to_text=replied.text if replied is not None else None,
             display_name=user.full_name,
             file=InboundFile(file_id, name, mime, data),
         )

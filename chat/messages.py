@@ -25,6 +25,7 @@ class Inbound:
     text: str
     is_group: bool = False
     reply_to: str | None = None  # the id of the bot message this one answers, if any
+    reply_to_text: str | None = None  # that message's text, where the channel gives it
     display_name: str | None = None
     file: InboundFile | None = None  # a photo or document sent with the message
 

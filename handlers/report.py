@@ -2,20 +2,23 @@
 
 Members get the slice of the plan that reaches them; the committee's leadership and admins get
 the whole plan. The chart and the workbook are drawn in a worker thread: they take a moment
-and must not hold up other members' messages.
+and must not hold up other members' messages; a chart is drawn once for what it shows (its
+title, with the day, and its counts) and kept for the next asker (``reports.chart_memo``).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from chat import texts
 from chat.messages import Attachment, Reply
 from domain.access import sees_whole_plan
 from domain.text import fold
 from handlers.context import Context
+from reports.chart_memo import ChartMemo
 from reports.data import export_filename, plan_report
-from reports.model import Report
+from reports.model import Breakdown, Report
 from reports.text import render_report
 
 BY_DIRECTOR = {"chidao", "lanhdao", "nguoichidao"}
@@ -33,9 +36,16 @@ async def _report(ctx: Context) -> Report:
     )
 
 
-def _chart(report: Report, by_director: bool) -> Attachment | None:
+def _draw(breakdowns: Sequence[Breakdown], title: str) -> bytes:
     from reports.chart import render_chart
 
+    return render_chart(breakdowns, title)
+
+
+CHARTS = ChartMemo(_draw)  # drawn once for what they show (reports.chart_memo)
+
+
+async def _chart(report: Report, by_director: bool) -> Attachment | None:
     breakdowns = report.by_director if by_director else report.by_section
     if not breakdowns:
         return None
@@ -46,7 +56,7 @@ def _chart(report: Report, by_director: bool) -> Attachment | None:
     return Attachment(
         "photo",
         f"bieu-do-{report.plan_year}-{report.today:%d-%m-%Y}.png",
-        render_chart(breakdowns, title),
+        await CHARTS.png(breakdowns, title),
         texts.REPORT_CHART_CAPTION.format(title=title),
     )
 
@@ -54,7 +64,7 @@ def _chart(report: Report, by_director: bool) -> Attachment | None:
 async def report(ctx: Context, args: str) -> list[Reply]:
     by_director = fold(args).replace(" ", "") in BY_DIRECTOR
     data = await _report(ctx)
-    chart = await asyncio.to_thread(_chart, data, by_director)
+    chart = await _chart(data, by_director)
     return [Reply(render_report(data, office=ctx.who.is_admin), files=(chart,) if chart else ())]
 
 
