@@ -1,8 +1,8 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
 Each message first finds its sender with one lean read (``db.identity``). The lists members ask
-for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a lean
-route: no session); every other command gets its own session and transaction (a write
+for most (/nhiemvu, /quahan, /sapden, /tatca) and one task in full (/nhiemvu <mã>) are answered
+from lean reads alone (a lean route: no session); every other command gets its own session and transaction (a write
 transaction only for what writes). Every handler takes a ``Context`` and the arguments.
 Every text a person sent (typed, a button's data, a display name) is cleaned once, here, before
 anything reads it: whatever path then stores it stores clean text.
@@ -51,7 +51,7 @@ from handlers.join import invite, leave, start
 from handlers.link_writer import LinkWriter
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import tasks
-from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command, parse_plain
+from handlers.parse import MAX_INPUT_CHARS, Command, parse_command, parse_plain
 from handlers.plans import plans
 from handlers.prompts import open_prompt
 from handlers.report import export, report
@@ -85,7 +85,7 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    "nhiemvu": Route(tasks, lean=is_my_tasks),
+    "nhiemvu": Route(tasks, lean=always),
     "capnhat": Route(update, writes=True),
     "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
