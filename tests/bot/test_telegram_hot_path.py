@@ -40,9 +40,12 @@ async def test_a_view_takes_no_write_transaction_and_a_tap_one(tg: Harness) -> N
     async with tg.database.transaction() as session:
         i5 = await task_id_of(session, "I.5")
         linked = set(await session.scalars(select(SentMessage.message_id)))
-        assert await session.scalar(
-            select(SentMessage.task_id).where(SentMessage.message_id == str(detail.message_id))
-        ) == i5
+        assert (
+            await session.scalar(
+                select(SentMessage.task_id).where(SentMessage.message_id == str(detail.message_id))
+            )
+            == i5
+        )
     assert {str(detail.message_id), str(confirmation.message_id)} <= linked
 
 
