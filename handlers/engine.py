@@ -105,7 +105,7 @@ ROUTES: dict[str, Route] = {
     "xingiahan": Route(request_extension, writes=True),
     "duyet": Route(approve, writes=True, admin=True),
     "tuchoi": Route(refuse, writes=True, admin=True),
-    "baocao": Route(report),
+    "baocao": Route(report, lean=always),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
     "web": Route(web_link, writes=True),

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 from chat import texts
 from chat.messages import Attachment, Reply
+from db.models import Plan
 from domain.access import sees_whole_plan
 from domain.text import fold
 from handlers.context import Context
 from reports.chart_memo import ChartMemo
-from reports.data import export_filename, plan_report
+from reports.data import export_filename, member_report, plan_report
 from reports.model import Breakdown, Report
 from reports.text import render_report
 
@@ -25,15 +26,19 @@ BY_DIRECTOR = {"chidao", "lanhdao", "nguoichidao"}
 
 
 async def _report(ctx: Context) -> Report:
-    whole = sees_whole_plan(ctx.who)
-    return await plan_report(
-        ctx.session,
-        ctx.plan,
-        today=ctx.today,
-        zone=ctx.zone,
-        who=None if whole else ctx.who,
-        member_name=None if whole else ctx.member.full_name,
-    )
+    """A member's slice from lean reads alone; the whole plan (with last week's unacknowledged
+    reminders) in a read transaction of its own."""
+    if not sees_whole_plan(ctx.who):
+        plan_ref, who, name = ctx.plan_ref, ctx.who, ctx.sender.full_name
+        return await ctx.read(
+            lambda c: member_report(
+                c, plan_ref, today=ctx.today, zone=ctx.zone, who=who, member_name=name
+            )
+        )
+    async with ctx.database.transaction() as session:
+        plan = await session.get(Plan, ctx.plan_ref.id)
+        assert plan is not None  # found a moment ago by the sender's identity; plans stay
+        return await plan_report(session, plan, today=ctx.today, zone=ctx.zone)
 
 
 def _draw(breakdowns: Sequence[Breakdown], title: str) -> bytes:

@@ -11,9 +11,12 @@ from sqlalchemy import delete, select
 from bench.transactions import Tally, TransactionCounter
 from chat import texts
 from chat.messages import Reply
-from db.models import SentMessage, StatusChange, Task
+from db.identity import identify
+from db.models import Member, Plan, SentMessage, StatusChange, Task
 from fakes.builders import task_id_of
 from handlers.engine import Engine
+from reports.data import plan_report
+from reports.text import render_report
 from tests.conftest import ZONE, Chat
 
 NEVER = 3600.0  # the background writer's turn, for tests that write the links themselves
@@ -125,3 +128,29 @@ async def test_a_reply_at_another_instance_before_the_link_is_written_finds_the_
     assert noted.text == "Đã ghi chú vào nhiệm vụ IV.4: “đã họp”"
     (unknown,) = await other.say(vinh, "60%", reply_to="902", reply_to_text=listing)
     assert unknown.text == texts.UNKNOWN
+
+
+async def test_a_members_report_is_read_lean_and_reads_as_before(chat: Chat) -> None:
+    """A member's /baocao opens no session and takes no write; its text is the one the report
+    read in a session gives (``plan_report``). The whole plan (the office) reads in one."""
+    vinh = await chat.link("le-hong-vinh")
+    await chat.say(vinh, "/capnhat I.5 đang thực hiện 60%")
+    with TransactionCounter(chat.database) as member:
+        (reply,) = await chat.say(vinh, "/baocao")
+    assert (member.read_transactions, member.write_transactions) == (0, 0)
+    async with chat.database.transaction() as session:
+        plan = await session.scalar(select(Plan).where(Plan.year == 2024))
+        vinh_member = await session.scalar(select(Member).where(Member.key == "le-hong-vinh"))
+        assert plan is not None and vinh_member is not None
+        found = await chat.database.read(lambda c: identify(c, "telegram", vinh, 2024))
+        assert found is not None
+        expected = await plan_report(
+            session, plan, today=chat.engine.clock.now().astimezone(ZONE).date(), zone=ZONE,
+            who=found.who, member_name=vinh_member.full_name,
+        )  # fmt: skip
+    assert reply.text == render_report(expected)
+    admin = await chat.add_member("van-phong", "Cán bộ Văn phòng", admin=True)
+    with TransactionCounter(chat.database) as office:
+        (whole,) = await chat.say(admin, "/baocao")
+    assert (office.read_transactions, office.write_transactions) == (1, 0)
+    assert texts.REPORT_SCOPE_PLAN in whole.text
