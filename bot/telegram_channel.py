@@ -10,6 +10,7 @@ message's text goes with the reply, for an instance that has not seen the link w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -17,6 +18,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -365,10 +367,8 @@ class TelegramChannel:
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
-        try:
-            await query.answer()
-        except TelegramError as exc:  # an old query: the tap still counts
-            log.warning("answerCallbackQuery failed: %s", exc)
+        # The spinner is stopped while the tap is answered (a round trip less before the reply).
+        answered = asyncio.get_running_loop().create_task(self._answer(query))
         chat = query.message.chat
         inbound = Inbound(
             channel=CHANNEL,
@@ -379,8 +379,15 @@ class TelegramChannel:
             display_name=query.from_user.full_name,
         )
         replies = await self.engine.handle(inbound)
+        await answered
         original = query.message if isinstance(query.message, Message) else None
         await self.send(chat.id, await self._amend(original, replies))
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:  # an old query: the tap still counts
+            log.warning("answerCallbackQuery failed: %s", exc)
 
     async def _amend(self, original: Message | None, replies: list[Reply]) -> list[Reply]:
         """Show the answers to a message ("Đã nhận", "Nhắc lại") on that message: its text gets
