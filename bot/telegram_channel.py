@@ -60,7 +60,7 @@ from bot.telegram_request import JsonRequest
 from chat import texts
 from chat.actions import is_receipt_command
 from chat.delivery import PermanentFailure
-from chat.messages import Action, Attachment, Inbound, InboundFile, Reply
+from chat.messages import Action, Attachment, Inbound, InboundFile, Reply, files_of
 from domain.files import check_file
 from handlers.engine import Engine
 
@@ -229,7 +229,7 @@ class TelegramChannel:
                     await self.engine.remember(
                         CHANNEL, str(chat_id), str(message.message_id), reply.task_id
                     )
-            for attachment in reply.files:
+            for attachment in await files_of(reply):  # the chart is drawn now, if need be
                 await self.send_file(chat_id, attachment)
 
     async def send_text(

@@ -2,8 +2,9 @@
 
 Members get the slice of the plan that reaches them; the committee's leadership and admins get
 the whole plan. The chart and the workbook are drawn in a worker thread: they take a moment
-and must not hold up other members' messages; a chart is drawn once for what it shows (its
-title, with the day, and its counts) and kept for the next asker (``reports.chart_memo``).
+and must not hold up other members' messages. The report's text goes out first: its chart is
+drawn once the text has gone (``Reply.later``), once for what it shows (its title, with the day,
+and its counts), and kept for the next asker (``reports.chart_memo``).
 """
 
 from __future__ import annotations
@@ -69,8 +70,12 @@ async def _chart(report: Report, by_director: bool) -> Attachment | None:
 async def report(ctx: Context, args: str) -> list[Reply]:
     by_director = fold(args).replace(" ", "") in BY_DIRECTOR
     data = await _report(ctx)
-    chart = await _chart(data, by_director)
-    return [Reply(render_report(data, office=ctx.who.is_admin), files=(chart,) if chart else ())]
+
+    async def chart() -> tuple[Attachment, ...]:
+        drawn = await _chart(data, by_director)
+        return (drawn,) if drawn else ()
+
+    return [Reply(render_report(data, office=ctx.who.is_admin), later=chart)]
 
 
 async def export(ctx: Context, args: str) -> list[Reply]:

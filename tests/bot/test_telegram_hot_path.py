@@ -5,14 +5,21 @@ this process's memory, written, or (at another instance) not written yet."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import select
 
 from bench.transactions import TransactionCounter
 from chat import texts
 from db.models import SentMessage
 from fakes.builders import task_id_of
+from handlers import report as report_handler
 from handlers.link_writer import LinkWriter
+from reports.chart import render_chart
+from reports.chart_memo import ChartMemo
+from reports.model import Breakdown
 from tests.bot.test_telegram import VINH, Harness, tg  # noqa: F401  (the fixture)
 
 NEVER = 3600.0
@@ -66,3 +73,29 @@ async def test_a_reply_whose_link_another_instance_holds_finds_the_task_by_its_t
     (listing,) = await tg.ask(VINH, "/quahan")
     (unknown,) = await tg.ask(VINH, "60%", reply_to=listing.message_id)  # not about one task
     assert unknown.text == texts.UNKNOWN
+
+
+async def test_the_reports_text_goes_out_before_its_chart_is_drawn(
+    tg: Harness,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """/baocao's text never waits for matplotlib: it is sent while the chart is still being
+    drawn, and the chart follows as a photo."""
+    release = threading.Event()
+
+    def held(breakdowns: Sequence[Breakdown], title: str) -> bytes:
+        release.wait(10)
+        return render_chart(breakdowns, title)
+
+    monkeypatch.setattr(report_handler, "CHARTS", ChartMemo(held))
+    await tg.link("le-hong-vinh", VINH)
+    try:
+        (summary,) = await tg.ask(VINH, "/baocao")
+        assert summary.method == "sendMessage" and summary.text is not None
+        assert summary.text.startswith("📊 BÁO CÁO TIẾN ĐỘ")
+        await asyncio.sleep(SETTLE)
+        assert len(tg.api.messages_to(VINH)) == 1  # the chart is still being drawn
+    finally:
+        release.set()
+    chart = (await tg.api.wait_sent(VINH, 2))[-1]
+    assert chart.method == "sendPhoto" and chart.files["photo"][2][:8] == b"\x89PNG\r\n\x1a\n"

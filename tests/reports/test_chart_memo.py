@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from chat.messages import files_of
 from domain.classify import Category
 from domain.clock import FrozenClock
 from handlers import report as report_handler
@@ -85,7 +86,7 @@ async def test_the_report_redraws_its_chart_only_when_a_bar_changes(
 
     async def chart(account: str) -> bytes:
         (reply,) = await chat.say(account, "/baocao")
-        (attachment,) = reply.files
+        (attachment,) = await files_of(reply)
         return attachment.data
 
     first = await chart(vinh)
