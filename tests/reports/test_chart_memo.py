@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from chat.messages import files_of
+from chat.messages import Attachment, Reply, files_of
 from domain.classify import Category
 from domain.clock import FrozenClock
 from handlers import report as report_handler
@@ -98,3 +98,15 @@ async def test_the_report_redraws_its_chart_only_when_a_bar_changes(
     clock.instant = local("2024-03-21 09:00")  # the next day: the title says so
     await chart(vinh)
     assert len(drawer.titles) == 3 and drawer.titles[-1].endswith("đến 21/03/2024")
+
+
+async def test_a_chart_that_cannot_be_drawn_leaves_the_text_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The text has gone out already: a failed drawing is logged and no file follows."""
+
+    async def fails() -> tuple[Attachment, ...]:
+        raise RuntimeError("font missing")
+
+    assert await files_of(Reply("📊 BÁO CÁO", later=fails)) == ()
+    assert "could not be made" in caplog.text
