@@ -6,6 +6,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class InboundFile:
@@ -65,9 +67,6 @@ class Reply:
     # An answer to the message it responds to ("Đã nhận", "Nhắc lại"): shown on that message
     # where the channel can edit it (Telegram), sent as a message elsewhere.
     amends: bool = False
-
-
-log = logging.getLogger(__name__)
 
 
 async def files_of(reply: Reply) -> tuple[Attachment, ...]:

@@ -1,9 +1,10 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
 Each message first finds its sender with one lean read (``db.identity``). The lists members ask
-for most (/nhiemvu, /quahan, /sapden, /tatca) and one task in full (/nhiemvu <mã>) are answered
-from lean reads alone (a lean route: no session); every other command gets its own session and transaction (a write
-transaction only for what writes). Every handler takes a ``Context`` and the arguments.
+for most (/nhiemvu, /quahan, /sapden, /tatca), one task in full (/nhiemvu <mã>) and a member's
+/baocao are answered from lean reads alone (a lean route: no session); every other command gets
+its own session and transaction (a write transaction only for what writes). Every handler
+takes a ``Context`` and the arguments.
 Every text a person sent (typed, a button's data, a display name) is cleaned once, here, before
 anything reads it: whatever path then stores it stores clean text.
 When the bot has asked the sender a question (``handlers.prompts``: the date and reason of an
