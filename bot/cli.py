@@ -22,7 +22,7 @@ from bot.settings import Settings, SettingsError
 from bot.startup import StartupError
 from bot.wiring import DEFAULT_SEED, Service, open_service, web_desk
 from chat import texts
-from chat.messages import Inbound
+from chat.messages import Inbound, made
 from db import records
 from db.backup import backup_sqlite
 from db.invites import create_invite
@@ -149,8 +149,10 @@ async def _admin(settings: Settings, name: str, text: str) -> int:
                 file=sys.stderr,
             )
             return 2
-        replies = await service.engine.handle(
-            Inbound(channel=console.CHANNEL, chat_id=member.key, user_id=member.key, text=text)
+        replies = await made(
+            await service.engine.handle(
+                Inbound(channel=console.CHANNEL, chat_id=member.key, user_id=member.key, text=text)
+            )
         )
         print(console.render_block(replies, console.save_files(replies, settings.reports_dir)))
         return 0

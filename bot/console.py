@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from chat import texts
-from chat.messages import Inbound, Reply
+from chat.messages import Inbound, Reply, made
 from handlers.engine import Engine
 
 CHANNEL = "console"
@@ -60,8 +60,10 @@ async def chat(
         text = line.rstrip("\r\n")
         if interactive and not text.strip():
             continue
-        replies = await engine.handle(
-            Inbound(channel=CHANNEL, chat_id=account, user_id=account, text=text)
+        replies = await made(
+            await engine.handle(
+                Inbound(channel=CHANNEL, chat_id=account, user_id=account, text=text)
+            )
         )
         saved = await asyncio.to_thread(save_files, replies, files)
         stdout.write(render_block(replies, saved) + "\n" + SEPARATOR + "\n")

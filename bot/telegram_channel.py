@@ -4,11 +4,13 @@ Turns updates into ``Inbound`` messages for the engine and its replies into Tele
 plain text (no parse mode, so nothing in a task's text can break the markup), cut below 4096
 characters, choices as inline buttons whose data is the command they stand for (checked again by
 the engine like anything typed: a forged button grants nothing). A bot message about a task is
-remembered, so that a reply to it updates that task.
+remembered (in batches, after it is sent), so that a reply to it updates that task; the replied-to
+message's text goes with the reply, for an instance that has not seen the link written yet.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -16,6 +18,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -57,7 +60,7 @@ from bot.telegram_request import JsonRequest
 from chat import texts
 from chat.actions import is_receipt_command
 from chat.delivery import PermanentFailure
-from chat.messages import Action, Attachment, Inbound, InboundFile, Reply
+from chat.messages import Action, Attachment, Inbound, InboundFile, Reply, files_of
 from domain.files import check_file
 from handlers.engine import Engine
 
@@ -226,7 +229,7 @@ class TelegramChannel:
                     await self.engine.remember(
                         CHANNEL, str(chat_id), str(message.message_id), reply.task_id
                     )
-            for attachment in reply.files:
+            for attachment in await files_of(reply):  # the chart is drawn now, if need be
                 await self.send_file(chat_id, attachment)
 
     async def send_text(
@@ -311,6 +314,7 @@ class TelegramChannel:
             text=message.text,
             is_group=chat.type != chat.PRIVATE,
             reply_to=reply_to,
+            reply_to_text=replied.text if reply_to and replied else None,
             display_name=user.full_name,
         )
         replies = await self.engine.handle(inbound)
@@ -343,16 +347,17 @@ class TelegramChannel:
             await self.send(chat.id, [Reply(texts.FILE_DOWNLOAD_FAILED)])
             return
         replied = message.reply_to_message
+        if replied is not None and (
+            replied.from_user is None or replied.from_user.id != context.bot.id
+        ):
+            replied = None  # only a reply to the bot's own message is about a task
         inbound = Inbound(
             channel=CHANNEL,
             chat_id=str(chat.id),
             user_id=str(user.id),
             text=message.caption or "",
-            reply_to=str(replied.message_id)
-            if replied is not None
-            and replied.from_user is not None
-            and replied.from_user.id == context.bot.id
-            else None,
+            reply_to=str(replied.message_id) if replied is not None else None,
+            reply_to_text=replied.text if replied is not None else None,
             display_name=user.full_name,
             file=InboundFile(file_id, name, mime, data),
         )
@@ -362,10 +367,8 @@ class TelegramChannel:
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
-        try:
-            await query.answer()
-        except TelegramError as exc:  # an old query: the tap still counts
-            log.warning("answerCallbackQuery failed: %s", exc)
+        # The spinner is stopped while the tap is answered (a round trip less before the reply).
+        answered = asyncio.get_running_loop().create_task(self._answer(query))
         chat = query.message.chat
         inbound = Inbound(
             channel=CHANNEL,
@@ -376,8 +379,15 @@ class TelegramChannel:
             display_name=query.from_user.full_name,
         )
         replies = await self.engine.handle(inbound)
+        await answered
         original = query.message if isinstance(query.message, Message) else None
         await self.send(chat.id, await self._amend(original, replies))
+
+    async def _answer(self, query: CallbackQuery) -> None:
+        try:
+            await query.answer()
+        except TelegramError as exc:  # an old query: the tap still counts
+            log.warning("answerCallbackQuery failed: %s", exc)
 
     async def _amend(self, original: Message | None, replies: list[Reply]) -> list[Reply]:
         """Show the answers to a message ("Đã nhận", "Nhắc lại") on that message: its text gets

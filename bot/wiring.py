@@ -33,6 +33,7 @@ class Service:
     engine: Engine
 
     async def close(self) -> None:
+        await self.engine.close()  # what is still in memory goes to the database first
         await self.database.dispose()
 
 

@@ -275,7 +275,7 @@ class ZaloChannel:
         message_id = ""
         try:
             text = numbered(reply)
-            if reply.files:  # no uploads here: say where the chart and the workbook are
+            if reply.files or reply.later:  # no uploads: say where the chart and workbook are
                 text += "\n\n" + texts.REPORT_NO_FILES_HERE
             for piece in split_text(text, MAX_TEXT):
                 result = await self.call_with_retries(

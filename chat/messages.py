@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Inbound:
     text: str
     is_group: bool = False
     reply_to: str | None = None  # the id of the bot message this one answers, if any
+    reply_to_text: str | None = None  # that message's text, where the channel gives it
     display_name: str | None = None
     file: InboundFile | None = None  # a photo or document sent with the message
 
@@ -56,6 +61,28 @@ class Reply:
     # (never looked up again by code, which names another task in another year's plan).
     task_id: int | None = None
     files: tuple[Attachment, ...] = field(default=())  # sent after the text
+    # Files made once the text has gone out (the report's chart): the text never waits for them.
+    later: Callable[[], Awaitable[tuple[Attachment, ...]]] | None = None
     # An answer to the message it responds to ("Đã nhận", "Nhắc lại"): shown on that message
     # where the channel can edit it (Telegram), sent as a message elsewhere.
     amends: bool = False
+
+
+async def files_of(reply: Reply) -> tuple[Attachment, ...]:
+    """The reply's files, those made after its text included. Making one may fail (a chart that
+    cannot be drawn): logged, and the reply's text stands alone."""
+    if reply.later is None:
+        return reply.files
+    try:
+        return reply.files + await reply.later()
+    except Exception:
+        log.exception("a file of the reply could not be made")
+        return reply.files
+
+
+async def made(replies: list[Reply]) -> list[Reply]:
+    """The replies with their files all made (for a channel that shows everything at once)."""
+    return [
+        replace(r, files=await files_of(r), later=None) if r.later is not None else r
+        for r in replies
+    ]

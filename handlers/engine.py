@@ -1,9 +1,10 @@
 """The command engine: one ``Inbound`` in, replies out, for every channel.
 
 Each message first finds its sender with one lean read (``db.identity``). The lists members ask
-for most (/nhiemvu, /quahan, /sapden, /tatca) are answered from lean reads alone (a lean
-route: no session); every other command gets its own session and transaction (a write
-transaction only for what writes). Every handler takes a ``Context`` and the arguments.
+for most (/nhiemvu, /quahan, /sapden, /tatca), one task in full (/nhiemvu <mã>) and a member's
+/baocao are answered from lean reads alone (a lean route: no session); every other command gets
+its own session and transaction (a write transaction only for what writes). Every handler
+takes a ``Context`` and the arguments.
 Every text a person sent (typed, a button's data, a display name) is cleaned once, here, before
 anything reads it: whatever path then stores it stores clean text.
 When the bot has asked the sender a question (``handlers.prompts``: the date and reason of an
@@ -27,9 +28,11 @@ from sqlalchemy import select
 
 from chat import texts
 from chat.messages import Inbound, Reply
+from chat.task_messages import task_code
 from db import records
 from db.identity import identify
 from db.models import Member, Plan, SentMessage, Task
+from db.sent_links import Link
 from db.session import Database
 from domain.clock import Clock
 from domain.receipts import is_acknowledgement
@@ -45,9 +48,10 @@ from handlers.extend import extend
 from handlers.extension_requests import approve, refuse, request_extension
 from handlers.help import show_help
 from handlers.join import invite, leave, start
+from handlers.link_writer import LinkWriter
 from handlers.lists import overdue, upcoming, whole_plan
 from handlers.my_tasks import tasks
-from handlers.parse import MAX_INPUT_CHARS, Command, is_my_tasks, parse_command, parse_plain
+from handlers.parse import MAX_INPUT_CHARS, Command, parse_command, parse_plain
 from handlers.plans import plans
 from handlers.prompts import open_prompt
 from handlers.report import export, report
@@ -81,7 +85,7 @@ class Route:
 
 
 ROUTES: dict[str, Route] = {
-    "nhiemvu": Route(tasks, lean=is_my_tasks),
+    "nhiemvu": Route(tasks, lean=always),
     "capnhat": Route(update, writes=True),
     "hoanthanh": Route(ask_completion),
     "hoantac": Route(undo, writes=True),
@@ -101,7 +105,7 @@ ROUTES: dict[str, Route] = {
     "xingiahan": Route(request_extension, writes=True),
     "duyet": Route(approve, writes=True, admin=True),
     "tuchoi": Route(refuse, writes=True, admin=True),
-    "baocao": Route(report),
+    "baocao": Route(report, lean=always),
     "xuat": Route(export, admin=True),
     "kehoach": Route(plans, writes=True),
     "web": Route(web_link, writes=True),
@@ -154,6 +158,7 @@ class Engine:
         self.telegram_username: str | None = None  # set by the Telegram channel after getMe
         self.web_base_url: str | None = None  # the web desk's address, for /web's links
         self.on_change: list[Callable[[], None]] = []  # told after every committed write
+        self.links = LinkWriter(database)  # bot messages about a task, written in batches
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message. Never raises; an empty list means a deliberate silence. Notices
@@ -169,32 +174,20 @@ class Engine:
 
     async def remember(self, channel: str, chat_id: str, message_id: str, task_id: int) -> None:
         """Note that a bot message is about a task, so that a reply to it updates that task:
-        the task the reply was made about (its id), whatever plan the member views later."""
-        async with self.database.transaction(write=True) as session:
-            if await session.scalar(select(Task.id).where(Task.id == task_id)) is None:
-                return  # deleted since: nothing to bind
-            known = await session.scalar(
-                select(SentMessage).where(
-                    SentMessage.channel == channel,
-                    SentMessage.chat_id == chat_id,
-                    SentMessage.message_id == message_id,
-                )
-            )
-            if known is not None:
-                known.task_id = task_id
-                return
-            session.add(
-                SentMessage(
-                    channel=channel,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    task_id=task_id,
-                    sent_at=self.clock.now(),
-                )
-            )
+        the task the reply was made about (its id), whatever plan the member views later.
+        Written in the background, in batches (``handlers.link_writer``): no write here."""
+        self.links.add(Link(channel, chat_id, message_id, task_id, self.clock.now()))
+
+    async def close(self) -> None:
+        """Write what is still in memory (the message links); call before the database goes."""
+        await self.links.close()
 
     async def _asked(self, inbound: Inbound) -> str | None:
         """The command a question the bot asked this account is waiting to complete."""
+        if inbound.reply_to is not None and (
+            self.links.task_of(inbound.channel, inbound.chat_id, inbound.reply_to) is not None
+        ):
+            return None  # a reply to a message about a task updates that task
         return await self.database.read(
             partial(
                 open_prompt,
@@ -304,13 +297,22 @@ class Engine:
         return await route.handler(ctx, command.args)
 
     async def _replied_task(self, ctx: Context) -> Task | None:
-        if ctx.inbound.reply_to is None:
+        """The task of the bot message this one replies to: from its link (noted in memory, or
+        written), else, for a link not written yet by another instance, from that message's
+        text (in the member's current plan)."""
+        inbound = ctx.inbound
+        if inbound.reply_to is None:
             return None
-        task_id = await ctx.session.scalar(
-            select(SentMessage.task_id).where(
-                SentMessage.channel == ctx.inbound.channel,
-                SentMessage.chat_id == ctx.inbound.chat_id,
-                SentMessage.message_id == ctx.inbound.reply_to,
+        task_id = self.links.task_of(inbound.channel, inbound.chat_id, inbound.reply_to)
+        if task_id is None:
+            task_id = await ctx.session.scalar(
+                select(SentMessage.task_id).where(
+                    SentMessage.channel == inbound.channel,
+                    SentMessage.chat_id == inbound.chat_id,
+                    SentMessage.message_id == inbound.reply_to,
+                )
             )
-        )
-        return await records.task_by_id(ctx.session, task_id) if task_id is not None else None
+        if task_id is not None:
+            return await records.task_by_id(ctx.session, task_id)
+        code = task_code(inbound.reply_to_text)
+        return await records.task_by_code(ctx.session, ctx.plan.id, code) if code else None

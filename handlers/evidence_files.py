@@ -18,6 +18,7 @@ from chat import texts
 from chat.messages import Attachment, InboundFile, Reply
 from db import records
 from db.models import EvidenceFile, StatusChange, Task
+from db.task_detail import FileFacts
 from domain.access import Role, may_change_status
 from domain.files import check_content, safe_name
 from domain.status import Status
@@ -102,7 +103,7 @@ async def task_files(ctx: Context, task: Task) -> Sequence[EvidenceFile]:
     ).all()
 
 
-def file_lines(files: Sequence[EvidenceFile], zone: ZoneInfo) -> list[str]:
+def file_lines(files: Sequence[FileFacts], zone: ZoneInfo) -> list[str]:
     """The files' lines for the task's detail."""
     if not files:
         return []
@@ -113,7 +114,7 @@ def file_lines(files: Sequence[EvidenceFile], zone: ZoneInfo) -> list[str]:
                 name=f.file_name,
                 size=_size(f.size),
                 at=texts.moment(f.at, zone),
-                who=f.member.full_name if f.member else texts.SOMEONE,
+                who=f.who or texts.SOMEONE,
             )
         )
     return lines

@@ -16,8 +16,7 @@ from handlers.task_detail import show_task
 
 
 async def tasks(ctx: Context, args: str) -> list[Reply]:
-    """/nhiemvu: the member's own tasks (lean); /nhiemvu <code>: that task in full (in a session:
-    the route is lean only for the list's arguments)."""
+    """/nhiemvu: the member's own tasks; /nhiemvu <code>: that task in full. Both lean."""
     if is_my_tasks(args):
         return await my_tasks(ctx, args)
     return await show_task(ctx, args)

@@ -2,40 +2,56 @@
 
 Members get the slice of the plan that reaches them; the committee's leadership and admins get
 the whole plan. The chart and the workbook are drawn in a worker thread: they take a moment
-and must not hold up other members' messages.
+and must not hold up other members' messages. The report's text goes out first: its chart is
+drawn once the text has gone (``Reply.later``), once for what it shows (its title, with the day,
+and its counts), and kept for the next asker (``reports.chart_memo``).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from chat import texts
 from chat.messages import Attachment, Reply
+from db.models import Plan
 from domain.access import sees_whole_plan
 from domain.text import fold
 from handlers.context import Context
-from reports.data import export_filename, plan_report
-from reports.model import Report
+from reports.chart_memo import ChartMemo
+from reports.data import export_filename, member_report, plan_report
+from reports.model import Breakdown, Report
 from reports.text import render_report
 
 BY_DIRECTOR = {"chidao", "lanhdao", "nguoichidao"}
 
 
 async def _report(ctx: Context) -> Report:
-    whole = sees_whole_plan(ctx.who)
-    return await plan_report(
-        ctx.session,
-        ctx.plan,
-        today=ctx.today,
-        zone=ctx.zone,
-        who=None if whole else ctx.who,
-        member_name=None if whole else ctx.member.full_name,
-    )
+    """A member's slice from lean reads alone; the whole plan (with last week's unacknowledged
+    reminders) in a read transaction of its own."""
+    if not sees_whole_plan(ctx.who):
+        plan_ref, who, name = ctx.plan_ref, ctx.who, ctx.sender.full_name
+        return await ctx.read(
+            lambda c: member_report(
+                c, plan_ref, today=ctx.today, zone=ctx.zone, who=who, member_name=name
+            )
+        )
+    async with ctx.database.transaction() as session:
+        plan = await session.get(Plan, ctx.plan_ref.id)
+        assert plan is not None  # found a moment ago by the sender's identity; plans stay
+        return await plan_report(session, plan, today=ctx.today, zone=ctx.zone)
 
 
-def _chart(report: Report, by_director: bool) -> Attachment | None:
+def _draw(breakdowns: Sequence[Breakdown], title: str) -> bytes:
     from reports.chart import render_chart
 
+    return render_chart(breakdowns, title)
+
+
+CHARTS = ChartMemo(_draw)  # drawn once for what they show (reports.chart_memo)
+
+
+async def _chart(report: Report, by_director: bool) -> Attachment | None:
     breakdowns = report.by_director if by_director else report.by_section
     if not breakdowns:
         return None
@@ -46,7 +62,7 @@ def _chart(report: Report, by_director: bool) -> Attachment | None:
     return Attachment(
         "photo",
         f"bieu-do-{report.plan_year}-{report.today:%d-%m-%Y}.png",
-        render_chart(breakdowns, title),
+        await CHARTS.png(breakdowns, title),
         texts.REPORT_CHART_CAPTION.format(title=title),
     )
 
@@ -54,8 +70,12 @@ def _chart(report: Report, by_director: bool) -> Attachment | None:
 async def report(ctx: Context, args: str) -> list[Reply]:
     by_director = fold(args).replace(" ", "") in BY_DIRECTOR
     data = await _report(ctx)
-    chart = await asyncio.to_thread(_chart, data, by_director)
-    return [Reply(render_report(data, office=ctx.who.is_admin), files=(chart,) if chart else ())]
+
+    async def chart() -> tuple[Attachment, ...]:
+        drawn = await _chart(data, by_director)
+        return (drawn,) if drawn else ()
+
+    return [Reply(render_report(data, office=ctx.who.is_admin), later=chart)]
 
 
 async def export(ctx: Context, args: str) -> list[Reply]:

@@ -6,23 +6,26 @@ from __future__ import annotations
 from chat import render, texts
 from chat.actions import request_extension_action, status_actions
 from chat.messages import Action, Reply
-from db import records
+from chat.views import view_of
+from db.task_detail import task_detail
 from domain.access import Role, may_change_status, sees_whole_plan
 from domain.status import Status
 from handlers.confirm import office_actions
 from handlers.context import Context, named_task
-from handlers.evidence_files import file_lines, task_files
+from handlers.evidence_files import file_lines
 from handlers.parse import UpdateRequest, parse_code
 
 
 async def show_task(ctx: Context, args: str) -> list[Reply]:
+    """Read-only and lean (no session): one read for the task, its seats, history and files."""
     code = parse_code(args)
     if code is None:
-        return [Reply(texts.TASK_NOT_FOUND.format(code=args.strip()[:40], plan=ctx.plan.code))]
-    task = await records.task_by_code(ctx.session, ctx.plan.id, code)
-    if task is None:
-        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
-    (view,) = await ctx.views([task])
+        return [Reply(texts.TASK_NOT_FOUND.format(code=args.strip()[:40], plan=ctx.plan_ref.code))]
+    plan_id = ctx.plan_ref.id
+    found = await ctx.read(lambda c: task_detail(c, plan_id, code))
+    if found is None:
+        return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan_ref.code))]
+    view = view_of(found.task, ctx.today, ctx.who)
     actions: tuple[Action, ...] = ()
     roles = ctx.roles(view)
     if may_change_status(ctx.who, roles):
@@ -36,8 +39,8 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
         actions += (Action(texts.ACTION_INPUT_SENT, f"/capnhat {code} đã gửi ý kiến"),)
     office = sees_whole_plan(ctx.who) or Role.DIRECTOR in roles
     detail = render.task_detail(view, ctx.zone, office=office)
-    text = "\n".join([detail, *file_lines(await task_files(ctx, task), ctx.zone)])
-    return [Reply(text, actions, task_id=task.id)]
+    text = "\n".join([detail, *file_lines(found.files, ctx.zone)])
+    return [Reply(text, actions, task_id=found.task.id)]
 
 
 async def ask_completion(ctx: Context, args: str) -> list[Reply]:

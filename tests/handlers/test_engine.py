@@ -65,7 +65,8 @@ async def test_any_text_gets_a_short_vietnamese_answer(chat: Chat, text: str) ->
 async def test_the_lists_members_send_most_open_no_session(
     chat: Chat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Lean routes answer from lean reads alone; /nhiemvu <code> still gets its session."""
+    """Lean routes answer from lean reads alone, one task in full (/nhiemvu <code>) too;
+    /hoanthanh <code> still gets its session."""
     vinh = await chat.link("le-hong-vinh")
     opened: list[bool] = []
     real = chat.database.transaction
@@ -78,5 +79,7 @@ async def test_the_lists_members_send_most_open_no_session(
     for lean in ("/nhiemvu", "/quahan", "/sapden", "/tatca"):
         assert not (await chat.text(vinh, lean)).startswith(texts.INTERNAL_ERROR)
     assert opened == []
-    assert "I.5" in await chat.text(vinh, "/nhiemvu I.5")
+    assert (await chat.text(vinh, "/nhiemvu I.5")).startswith("I.5 · ")
+    assert opened == []
+    assert "I.5" in await chat.text(vinh, "/hoanthanh I.5")
     assert opened == [False]

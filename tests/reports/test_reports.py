@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chat import texts
+from chat.messages import files_of
 from db import records
 from db.models import Plan, StatusChange, Task
 from db.session import Database
@@ -109,7 +110,8 @@ async def test_the_chart_is_a_png_of_the_expected_size(
     chat, _, admin = office
     for command in ("/baocao", "/baocao chidao"):
         (reply,) = await chat.say(admin, command)
-        (chart,) = reply.files
+        assert not reply.files  # the text goes out first; the chart is drawn once it has
+        (chart,) = await files_of(reply)
         assert chart.kind == "photo" and chart.filename.endswith(".png")
         assert png_size(chart.data) == (1200, 700)
         assert len(chart.data) > 20_000  # bars, labels and legend, not an empty canvas
