@@ -23,11 +23,35 @@ from chat.messages import Reply
 from chat.reach import reachable
 from db.models import Acknowledgement, Announcement, AnnouncementDelivery, Reminder, StatusChange
 from scheduler import recipients
+from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion, TaskPlan
 from scheduler.task_plans import milestone_dues
 
 FOLLOW_UPS = (Kind.SNOOZED.value, Kind.REPEAT.value, Kind.RECEIPTS.value)
+
+
+async def _first_kind(session: AsyncSession, row: Reminder) -> Kind | None:
+    """The kind of the planned reminder a chain of follow-ups started from (a snooze of a
+    snooze of a coordination request: the coordination request)."""
+    seen = {row.id}
+    while row.kind in FOLLOW_UPS and row.origin_id is not None and row.origin_id not in seen:
+        origin = await session.get(Reminder, row.origin_id)
+        if origin is None:
+            return None
+        seen.add(origin.id)
+        row = origin
+    return None if row.kind in FOLLOW_UPS else Kind(row.kind)
+
+
+async def _still_asked(session: AsyncSession, row: Reminder) -> bool:
+    """Whether the member would still get the reminder this follow-up repeats: not once their
+    agency's part is done or its coordination input sent since (nor after leaving the task)."""
+    kind = await _first_kind(session, row)
+    if kind is None:
+        return True
+    audience = await task_audience(session, row.task_key)
+    return row.member_id in audience.for_kind(kind)
 
 
 async def _still_wanted(session: AsyncSession, row: Reminder, plans: dict[int, TaskPlan]) -> bool:
@@ -38,6 +62,8 @@ async def _still_wanted(session: AsyncSession, row: Reminder, plans: dict[int, T
         return False
     milestone = next((m for m in task.milestones if m.id == row.milestone_id), None)
     if row.milestone_id is not None and (milestone is None or milestone.done):
+        return False
+    if not await _still_asked(session, row):
         return False
     if row.kind != Kind.REPEAT.value:
         return True

@@ -135,3 +135,30 @@ async def test_the_digest_lists_the_officers_own_part(stack: Stack) -> None:
         m.text or "" for m in stack.api.messages_to(KHDT) if (m.text or "").startswith("📅")
     )
     assert "• III.4 · " in digest and "• III.3 · " not in digest
+
+
+async def test_a_snoozed_request_is_not_repeated_once_the_input_is_sent(stack: Stack) -> None:
+    """Both coordinating officers ask for the request again tomorrow; one sends the input in
+    the meantime: only the other is asked again."""
+    stack.clock.instant = local("2024-09-23 08:00")
+    await stack.link("can-bo-khdt", KHDT, agency="so-ke-hoach-dau-tu")
+    await stack.link("can-bo-vp", VP, agency="van-phong-ubnd-tinh")
+    await stack.service().run_due()
+    stack.clock.advance(timedelta(minutes=5))
+    for user in (KHDT, VP):
+        (request,) = [m for m in stack.api.messages_to(user) if "· I.10\n" in (m.text or "")]
+        edits = len(stack.api.calls_of("editMessageText"))
+        stack.api.push_callback(
+            user, request.message_id, button(request, texts.ACTION_SNOOZE["mai"])
+        )
+        await stack.api.wait_calls("editMessageText", edits + 1)
+    stack.api.push_message(VP, "/capnhat I.10 đã gửi ý kiến CV 12/VP")
+    await stack.api.wait_sent(VP, 3)
+    stack.clock.instant = local("2024-09-24 08:00")
+    assert await stack.service().run_due() == 1
+    again = [m.text or "" for m in stack.api.messages_to(KHDT)]
+    assert again[-1].startswith("⏰ Nhắc lại · I.10")
+    assert not any(
+        t.startswith("⏰ Nhắc lại") for t in (m.text or "" for m in stack.api.messages_to(VP))
+    )
+    assert ("snoozed", "skipped", "24/09 08:00") in await stack.ledger()
