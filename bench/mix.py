@@ -5,8 +5,9 @@
 
 The bundled 2024 plan with 500 linked accounts (the plan's 11 members and 489 officers of its
 agencies; the first 50 officers are Sở Nội vụ's, which leads most tasks) is written to a SQLite
-file, and ``python -m bot run`` is started on it as its own process against the local Bot API
-server (``bench.province.TimedBotApi``). Fifty officers send, about once a second each, the mix
+file (with ``--database-url``, to new databases on that PostgreSQL server), and ``python -m bot
+run`` is started on it as its own process against the local Bot API server
+(``bench.province.TimedBotApi``). Fifty officers send, about once a second each, the mix
 members send: their list (``/nhiemvu cua toi``), one task (``/nhiemvu I.5``), an update by tap
 (the task's "Đang thực hiện" button), an update by reply ("60%" in reply to the task), the report
 (``/baocao``) and ``/quahan``. Latency runs from the moment getUpdates hands the update to the
@@ -240,8 +241,27 @@ def print_mix(title: str, mix: Mix) -> None:
         print(f"    {kind:<8} {Run(latencies, mix.seconds).line()}")
 
 
-async def quiet_runs(folder: Path, rounds: int) -> tuple[Mix, Mix, float, float]:
-    url = f"sqlite+aiosqlite:///{folder}/mix.db"
+async def database_url(folder: Path, name: str, server: str | None) -> str:
+    """A new SQLite file in ``folder``, or with ``server`` (a PostgreSQL URL whose user may
+    create databases) a new database ``bench_<name>`` on it (dropped first if left over)."""
+    if server is None:
+        return f"sqlite+aiosqlite:///{folder}/{name}.db"
+    import asyncpg
+
+    database = f"bench_{name.replace('-', '_')}"
+    admin = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        await admin.execute(f"CREATE DATABASE {database}")
+    finally:
+        await admin.close()
+    return server.rsplit("/", 1)[0] + "/" + database
+
+
+async def quiet_runs(
+    folder: Path, rounds: int, server: str | None = None
+) -> tuple[Mix, Mix, float, float]:
+    url = await database_url(folder, "mix", server)
     chats, mixers = await prepare(url, fan_out=0)
     api = MixBotApi(is_reply)
     api.start()
@@ -283,8 +303,8 @@ class FanOut:
     missing: int
 
 
-async def fan_out_run(folder: Path, count: int, rounds: int) -> FanOut:
-    url = f"sqlite+aiosqlite:///{folder}/fan-out.db"
+async def fan_out_run(folder: Path, count: int, rounds: int, server: str | None = None) -> FanOut:
+    url = await database_url(folder, "fan-out", server)
     _, mixers = await prepare(url, fan_out=count)
     api = MixBotApi(is_reply)
     api.start()
@@ -327,7 +347,7 @@ def _fan_chats(api: TimedBotApi) -> list[int]:
     ]
 
 
-async def main_async(quick: bool, count: int) -> None:
+async def main_async(quick: bool, count: int, server: str | None = None) -> None:
     rounds = 1 if quick else 3
     compile_sources()
     with tempfile.TemporaryDirectory(prefix="bench-mix-") as name:
@@ -336,7 +356,8 @@ async def main_async(quick: bool, count: int) -> None:
             f"{MIXERS} officers sending the mix, ~1 request/s each; {ACCOUNTS} linked accounts",
             flush=True,
         )
-        defaults, fast, burst_rate, echo_rate = await quiet_runs(folder, rounds)
+        print(f"database: {(server or 'sqlite').split(':')[0]}", flush=True)
+        defaults, fast, burst_rate, echo_rate = await quiet_runs(folder, rounds, server)
         print_mix("mix, production defaults (SEND_RATE 25)", defaults)
         print_mix("mix, SEND_RATE=10000", fast)
         ratio = burst_rate / echo_rate
@@ -345,7 +366,7 @@ async def main_async(quick: bool, count: int) -> None:
             f"echo bot {echo_rate:.0f}/s = {ratio:.0%}",
             flush=True,
         )
-        fan = await fan_out_run(folder, count, rounds)
+        fan = await fan_out_run(folder, count, rounds, server)
         print_mix(f"mix during a {count:,}-reminder fan-out (SEND_RATE 25)", fan.during)
         print(
             f"fan-out: {fan.rate:.1f} msg/s ({fan.rate / 25:.0%} of SEND_RATE), "
@@ -379,9 +400,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--quick", action="store_true", help="one round of the mix, 1,000 reminders"
     )
     parser.add_argument("--count", type=int, help="reminders in the fan-out (default 5,000)")
+    parser.add_argument(
+        "--database-url",
+        help="postgresql+asyncpg://user@host:port/db of a server where the user may create "
+        "databases: the runs use new databases bench_mix and bench_fan_out on it",
+    )
     args = parser.parse_args(argv)
     count = args.count or (1_000 if args.quick else 5_000)
-    asyncio.run(main_async(args.quick, count))
+    asyncio.run(main_async(args.quick, count, args.database_url))
 
 
 if __name__ == "__main__":

@@ -68,9 +68,10 @@ class Province:
     leader_chats: tuple[int, ...]
 
 
-def plan_sizes(tasks: int) -> list[int]:
-    """Tasks per plan, oldest first; the current (last) plan is never smaller than the rest."""
-    count = max(1, min(5, tasks // PLAN_SIZE))
+def plan_sizes(tasks: int, plans: int | None = None) -> list[int]:
+    """Tasks per plan, oldest first; the current (last) plan is never smaller than the rest.
+    ``plans``: that many plans whatever the size (one: every task in the current plan)."""
+    count = plans or max(1, min(5, tasks // PLAN_SIZE))
     sizes = [tasks // count] * count
     sizes[-1] += tasks - sum(sizes)
     return sizes
@@ -185,13 +186,13 @@ def _task(
         old = new
 
 
-def build_rows(tasks: int, seed: int = 8) -> tuple[_Rows, Province]:
+def build_rows(tasks: int, seed: int = 8, plans: int | None = None) -> tuple[_Rows, Province]:
     """Every row of a province with ``tasks`` tasks."""
     rng = random.Random(seed)
     rows = _Rows()
     departments, offices, collective = _agencies(rows)
     leaders, probes, probe_offices, ordinary = _members(rows, departments, offices, rng)
-    sizes = plan_sizes(tasks)
+    sizes = plan_sizes(tasks, plans)
     first_year = CURRENT_YEAR - len(sizes) + 1
     for index, size in enumerate(sizes):
         year = first_year + index
@@ -229,12 +230,13 @@ ORDER = (Agency, Member, MemberAgency, ChatAccount, Plan, Section, Task, Assignm
          Extension, StatusChange)  # fmt: skip
 
 
-async def create_province(database: Database, tasks: int) -> Province:
-    """Migrate an empty database and fill it with a province of ``tasks`` tasks."""
+async def create_province(database: Database, tasks: int, plans: int | None = None) -> Province:
+    """Migrate an empty database and fill it with a province of ``tasks`` tasks (in ``plans``
+    plans, by default one per 10,000 tasks up to five)."""
     if tasks < 2 * PROBES * PROBE_LEAD:
         raise ValueError(f"at least {2 * PROBES * PROBE_LEAD} tasks (the probes' share)")
     await upgrade(database)
-    rows, province = build_rows(tasks)
+    rows, province = build_rows(tasks, plans=plans)
     async with database.transaction(write=True) as session:
         for model in ORDER:
             table = rows.tables.get(model, [])

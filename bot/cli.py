@@ -11,7 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,9 +27,10 @@ from db import records
 from db.backup import backup_sqlite
 from db.invites import create_invite
 from db.models import AdminAction, Member, Plan
-from db.seed import SeedReport, apply_seed
-from db.seed_file import SeedError, load_seed_file
 from domain.people import Person, closest_names, find_person
+
+if TYPE_CHECKING:
+    from db.seed import SeedReport
 
 
 def _instant(text: str) -> datetime:
@@ -195,6 +196,9 @@ def _print_load(what: str, report: SeedReport) -> None:
 
 
 async def _seed(settings: Settings, path: Path, admin: str | None = None) -> int:
+    from db.seed import apply_seed  # the seed's modules: loaded by the commands that seed
+    from db.seed_file import SeedError, load_seed_file
+
     try:
         seed = load_seed_file(path)
     except SeedError as exc:

@@ -7,6 +7,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -14,12 +15,12 @@ from bot.settings import Settings
 from bot.startup import StartupError, one_line
 from db.migrate import upgrade
 from db.models import Plan
-from db.seed import apply_seed
-from db.seed_file import load_seed_file
 from db.session import Database
 from domain.clock import SystemClock
 from handlers.engine import Engine
-from web.app import Desk
+
+if TYPE_CHECKING:  # the web desk's modules are loaded when it is served (WEB_PORT)
+    from web.app import Desk
 
 DEFAULT_SEED = Path(__file__).resolve().parent.parent / "seed_tasks.json"
 log = logging.getLogger(__name__)
@@ -53,6 +54,9 @@ async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Se
     if seed_if_empty:
         async with database.transaction(write=True) as session:
             if not await session.scalar(select(func.count()).select_from(Plan)):
+                from db.seed import apply_seed  # an empty database only: loaded when needed
+                from db.seed_file import load_seed_file
+
                 report = await apply_seed(session, load_seed_file(DEFAULT_SEED), now=clock.now())
                 print(
                     f"Database was empty: loaded {DEFAULT_SEED.name} "
@@ -66,4 +70,6 @@ async def open_service(settings: Settings, *, seed_if_empty: bool = False) -> Se
 
 def web_desk(service: Service) -> Desk:
     """The web desk on the service's database and clock."""
+    from web.app import Desk
+
     return Desk(service.database, service.clock, service.settings.zone, service.settings.web_url)

@@ -8,6 +8,7 @@ everyone else is told so. Deadlines typed here are read by the same reader as th
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -15,8 +16,6 @@ from chat import texts
 from chat.messages import Reply
 from db import records
 from db.models import Agency, Assignment, Extension, Group, Member, Section, Task
-from db.seed import sync_milestones
-from db.seed_file import MilestoneIn
 from domain.access import Role
 from domain.deadlines import Schedule, read_deadline
 from domain.people import (
@@ -33,6 +32,9 @@ from domain.text import fold, shorten
 from handlers.audit import record
 from handlers.context import Context
 from handlers.parse import clean, parse_code
+
+if TYPE_CHECKING:  # the seed's models are loaded when a deadline is set, not at start-up
+    from db.seed_file import MilestoneIn
 
 _NUMBER = re.compile(r"^(\d+)")
 FIELDS = {
@@ -56,6 +58,8 @@ def fields(args: str) -> list[str]:
 
 
 def _milestones(text: str, year: int) -> tuple[Schedule, list[MilestoneIn]] | None:
+    from db.seed_file import MilestoneIn
+
     reading = read_deadline(text, plan_year=year)
     if reading.problem is not None:
         return None
@@ -118,6 +122,8 @@ async def add_task(ctx: Context, args: str) -> list[Reply]:
     )
     ctx.session.add(task)
     await ctx.session.flush()
+    from db.seed import sync_milestones  # loaded when first needed: start-up imports less
+
     sync_milestones(task, milestones)
     record(ctx, "task_add", task.code, content, task=task)
     return [
@@ -162,6 +168,8 @@ async def edit_task(ctx: Context, args: str) -> list[Reply]:
         await _drop_extensions(ctx, changed)
         task.schedule = schedule.value
         task.flag = None  # the standing office has settled the date
+        from db.seed import sync_milestones  # loaded when first needed: start-up imports less
+
         sync_milestones(task, milestones)
     setattr(task, field, value)
     label = texts.FIELD_NAMES[field]

@@ -53,7 +53,9 @@ class Rules:
     repeat_unacknowledged: bool = True  # a deadline-day or overdue reminder unanswered: once more
 
 
-@dataclass(frozen=True)
+# Slotted: a plan of 50,000 tasks holds some 100,000 milestones and, planned ten days ahead,
+# over 100,000 occasions; without a __dict__ each instance takes about half the memory.
+@dataclass(frozen=True, slots=True)
 class MilestonePlan:
     id: int
     due: date  # the current due date (after any extension)
@@ -61,7 +63,7 @@ class MilestonePlan:
     label: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TaskPlan:
     id: int
     roadmap: bool = False  # "Theo lộ trình": monthly check-ins instead of deadlines
@@ -69,7 +71,7 @@ class TaskPlan:
     milestones: tuple[MilestonePlan, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occasion:
     """One reminder to send at ``at`` (UTC) about a task (and milestone), to its recipients."""
 

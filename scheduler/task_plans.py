@@ -6,9 +6,11 @@ MB, where loading full task objects took seconds and hundreds of MB (bench.provi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import facts, identity
@@ -18,6 +20,19 @@ from domain.progress import CARRIED, Change, derive_state
 from domain.status import Status
 from scheduler.planner import MilestonePlan, TaskPlan
 
+# Rows are read in partitions of this many and folded into the plans as they come: at 50,000
+# tasks, holding every row of the plan at once (and the driver's copy of them) was most of the
+# service's peak memory, several times what the plans themselves take.
+PARTITION = 5_000
+
+
+async def _rows(session: AsyncSession, statement: Select[Any]) -> AsyncIterator[Sequence[Any]]:
+    """The statement's rows, fetched a partition at a time."""
+    result = await session.stream(statement.execution_options(yield_per=PARTITION))
+    async for partition in result.partitions():
+        for row in partition:
+            yield row
+
 
 async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPlan]:
     """Every task of the current plan: its milestones (after extensions) and what is done."""
@@ -25,15 +40,6 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
     if plan is None:
         return []
     in_plan = Task.plan_id == plan.id
-    tasks = (await session.execute(select(Task.id, Task.schedule).where(in_plan))).all()
-    milestones = (
-        await session.execute(
-            select(Milestone.id, Milestone.task_id, Milestone.due_on, Milestone.label)
-            .join(Task, Task.id == Milestone.task_id)
-            .where(in_plan)
-            .order_by(Milestone.task_id, Milestone.position)
-        )
-    ).all()
     extended: dict[int, date] = {
         milestone_id: new_due
         for milestone_id, new_due in (
@@ -47,7 +53,8 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
         ).all()
     }
     changes: dict[int, list[Change]] = defaultdict(list)
-    for task_id, kind, milestone_id, new_status, progress, at, agency_id in await session.execute(
+    async for task_id, kind, milestone_id, new_status, progress, at, agency_id in _rows(
+        session,
         select(
             StatusChange.task_id,
             StatusChange.kind,
@@ -59,33 +66,42 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
         )
         .join(Task, Task.id == StatusChange.task_id)
         .where(in_plan, StatusChange.kind.in_(("status", CARRIED, CLOSE)))
-        .order_by(StatusChange.task_id, StatusChange.id)
+        .order_by(StatusChange.task_id, StatusChange.id),
     ):
         changes[task_id].append(
             Change(kind, milestone_id, new_status, progress, at, agency_id=agency_id)
         )
     plan_id = plan.id
     parts = await session.run_sync(lambda s: facts.plan_parts(s.connection(), plan_id))
-    by_task: dict[int, list[tuple[int, date, str | None]]] = defaultdict(list)
-    for milestone_id, task_id, due_on, label in milestones:
-        by_task[task_id].append((milestone_id, extended.get(milestone_id, due_on), label))
-    plans = []
     untouched = derive_state(())  # most tasks have no history yet
-    for task_id, schedule in tasks:
-        history = changes.get(task_id)
-        if task_id in parts:  # a collective task: done when every part is, or closed
-            state = task_state(history or [], parts[task_id])
-        else:
-            state = derive_state(history) if history else untouched
+    # A collective task is done when every part is, or when it is closed (domain.parts).
+    states = {
+        task_id: task_state(changes.pop(task_id, []), agencies)
+        for task_id, agencies in parts.items()
+    }
+    states.update((task_id, derive_state(history)) for task_id, history in changes.items())
+    del changes
+    milestones: dict[int, list[MilestonePlan]] = defaultdict(list)
+    async for milestone_id, task_id, due_on in _rows(
+        session,
+        select(Milestone.id, Milestone.task_id, Milestone.due_on)
+        .join(Task, Task.id == Milestone.task_id)
+        .where(in_plan)
+        .order_by(Milestone.task_id, Milestone.position),
+    ):
+        done = milestone_id in states.get(task_id, untouched).done_milestones
+        # the label plans nothing: not read
+        milestones[task_id].append(
+            MilestonePlan(milestone_id, extended.get(milestone_id, due_on), done)
+        )
+    plans = []
+    async for task_id, schedule in _rows(session, select(Task.id, Task.schedule).where(in_plan)):
         plans.append(
             TaskPlan(
                 id=task_id,
                 roadmap=schedule == "roadmap",
-                done=state.status == Status.DONE,
-                milestones=tuple(
-                    MilestonePlan(m, due, m in state.done_milestones, label)
-                    for m, due, label in by_task[task_id]
-                ),
+                done=states.get(task_id, untouched).status == Status.DONE,
+                milestones=tuple(milestones.pop(task_id, ())),
             )
         )
     return plans

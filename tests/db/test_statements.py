@@ -60,7 +60,7 @@ def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
         row[0] for row in connection.execute(select(Task.id).where(Task.plan_id == found.plan.id))
     ]
     return {
-        "_SENDER": {"channel": "telegram", "external_id": account, "year": 2024},
+        "_IDENTITY": {"channel": "telegram", "external_id": account, "year": 2024},
         "_PLAN": {"chosen_year": None, "year": 2024},
         "_REACH": {"member_id": who.member_id},
         "_MINE": {
@@ -73,13 +73,11 @@ def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
         "_PLAN_TASK_IDS": {"plan_id": found.plan.id},
         "_PLAN_MILESTONES": {"plan_id": found.plan.id},
         "_PLAN_STEPS": {"plan_id": found.plan.id},
-        "_MILESTONES": {"ids": ids},
         "_SEATS": {"ids": ids},
-        "_CHANGES": {"ids": ids},
-        "_BARE_CHANGES": {"ids": ids},
+        "_TIMELINE": {"ids": ids},
+        "_BARE_TIMELINE": {"ids": ids},
         "_AGENCY_SEATS": {"ids": ids},
         "_PLAN_AGENCY_SEATS": {"plan_id": found.plan.id},
-        "_CONCRETE_AGENCIES": {},
     }
 
 
@@ -180,14 +178,18 @@ async def test_values_come_back_as_python_values(chat: Chat, seeded: Database) -
     account = await _history(chat)
 
     def check(connection: Connection, params: dict[str, dict[str, Any]]) -> None:
-        sender = identity._SENDER.first(connection, params["_SENDER"])
-        assert sender is not None and sender[2] in (True, False)  # is_admin: a bool, not 0/1
-        changes = [r for r in facts._CHANGES.all(connection, params["_CHANGES"]) if r[-1]]
-        at = changes[0][8]
+        rows = identity._IDENTITY.all(connection, params["_IDENTITY"])
+        (sender,) = [r for r in rows if r[0] == "s"]
+        assert sender[6] in (True, False)  # is_admin: a bool, not 0/1
+        covers = [r[3] for r in rows if r[0] == "c"]
+        assert covers and all(isinstance(c, list) for c in covers)  # JSON, decoded, after it
+        timeline = facts._TIMELINE.all(connection, params["_TIMELINE"])
+        changes = [r for r in timeline if r[0] == "c" and r[-2]]
+        at = changes[0][13]
         assert isinstance(at, datetime) and at.utcoffset() is not None  # aware, in UTC
-        assert changes[0][-1] == "Lê Hồng Vinh"
-        extended = [r for r in facts._MILESTONES.all(connection, params["_MILESTONES"]) if r[4]]
-        assert extended and extended[0][4] == date(2024, 12, 31)  # the latest extension
+        assert changes[0][-2] == "Lê Hồng Vinh"
+        extended = [r for r in timeline if r[0] == "m" and r[5]]
+        assert extended and extended[0][5] == date(2024, 12, 31)  # the latest extension
         covers = [r[3] for r in identity._REACH.all(connection, params["_REACH"]) if r[0] == "c"]
         assert covers and all(isinstance(c, list) for c in covers)  # JSON, decoded
 
@@ -263,7 +265,7 @@ async def test_a_status_change_row_is_read_lean(chat: Chat, seeded: Database) ->
             await session.scalars(select(StatusChange).where(StatusChange.task_id == task_id))
         ).all()
     assert task_id is not None
-    rows = await seeded.read(lambda c: facts._changes(c, [task_id], authors=True)[task_id])
+    rows = await seeded.read(lambda c: facts._timelines(c, [task_id], authors=True)[1][task_id])
     assert [(r.kind, r.new_status, r.progress, r.at) for r in rows] == [
         (c.kind, c.new_status, c.progress, c.at) for c in stored
     ]
