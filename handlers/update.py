@@ -423,31 +423,24 @@ async def _close(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -
                 texts.CLOSE_REASON_MISSING.format(code=task.code, done=done, total=total),
                 task_id=task.id,
             )
-        append_change(
-            ctx,
-            task,
-            kind=CLOSE,
-            milestone_id=None,
-            old_status=whole.status.value,
-            new_status=Status.DONE.value,
-            progress=req.progress,
-            note=reason,
+        _close_line(
+            ctx, task, whole.status, Status.DONE, progress=req.progress, note=reason,
             completed_on=ctx.today,
-        )
+        )  # fmt: skip
         text = texts.CLOSED.format(code=task.code, done=done, total=total, reason=reason)
         return Reply(text, task_id=task.id)
     if view.closed is not None:
-        append_change(
-            ctx,
-            task,
-            kind=CLOSE,
-            milestone_id=None,
-            old_status=Status.DONE.value,
-            new_status=req.status.value,
-            note=req.text or None,
-        )
+        _close_line(ctx, task, Status.DONE, req.status, note=req.text or None)
         return Reply(texts.REOPENED.format(code=task.code, done=done, total=total), task_id=task.id)
     return Reply(texts.PARTS_ONLY.format(code=task.code, done=done, total=total), task_id=task.id)
+
+
+def _close_line(ctx: Context, task: Task, old: Status, new: Status, **fields: Any) -> None:
+    """A director's or the office's close (or reopening) of a whole collective task."""
+    append_change(
+        ctx, task, kind=CLOSE, milestone_id=None, old_status=old.value, new_status=new.value,
+        **fields,
+    )  # fmt: skip
 
 
 async def _input(ctx: Context, task: Task, view: TaskView, reference: str) -> Reply:
