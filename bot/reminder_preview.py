@@ -12,7 +12,8 @@ from bot.runner import rules_from
 from bot.settings import Settings
 from bot.wiring import Service
 from chat import texts
-from db.models import ChatAccount, Member, Task
+from chat.reach import Account
+from db.models import Member, Task
 from scheduler.planner import Kind
 from scheduler.recipients import plan
 from scheduler.timetable import Timetable
@@ -58,7 +59,7 @@ async def preview(service: Service, settings: Settings, at: datetime) -> list[st
     return lines
 
 
-def _where(accounts: list[ChatAccount]) -> str:
+def _where(accounts: list[Account]) -> str:
     if not accounts:
         return texts.PREVIEW_UNREACHABLE
     return ", ".join(f"{a.channel}:{a.external_id}" for a in accounts)

@@ -4,6 +4,7 @@ escalations of an instant, the weekly digest), built inside the claiming transac
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chat import render, texts
 from chat.actions import receipt_actions
 from chat.messages import Reply
-from chat.reach import reachable
+from chat.reach import Account, reachable
 from chat.views import TaskView, view_of
 from db import facts, identity
 from db.acks import unacknowledged_by_agency
 from db.facts import TaskFacts
 from db.identity import PlanRef
-from db.models import ChatAccount, Member, Reminder
+from db.models import Member, Reminder
 from domain.access import Who
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
@@ -33,6 +34,9 @@ from scheduler.planner import Kind, Occasion
 from scheduler.workdays import next_working_day
 
 REPEAT_TIME = time(10, 0)
+# Messages composed between two turns of the event loop: composing thousands at one instant
+# would hold every member's reply back for as long.
+YIELD_EVERY = 100
 SNOOZABLE = frozenset(
     {Kind.DEADLINE, Kind.OVERDUE, Kind.COORDINATION, Kind.CHECKIN, Kind.SNOOZED, Kind.REPEAT}
 )
@@ -84,7 +88,7 @@ class Planned:
 
     occasion: Occasion
     audience: frozenset[int]
-    reach: dict[int, list[ChatAccount]]
+    reach: dict[int, list[Account]]
 
     @property
     def targets(self) -> list[int]:
@@ -128,8 +132,10 @@ async def claim(
     ``repeat``, plan the repeat of each deadline-day or overdue one); the deliveries."""
     today = now.astimezone(zone).date()
     claimed: list[Claim] = []
+    reach: dict[int, list[Account]] = {}
     for planned in await plan(session, due, today):
         occasion, targets = planned.occasion, planned.targets
+        reach.update(planned.reach)
         taken = await ledger.claim(session, occasion, targets, now)
         if repeat:
             await plan_repeats(session, occasion, taken, now, zone)
@@ -138,18 +144,26 @@ async def claim(
             for member_id in targets
             if member_id in taken
         ]
-    return await deliveries(session, claimed, today, zone)
+    return await deliveries(session, claimed, today, zone, accounts=reach)
 
 
 async def deliveries(
-    session: AsyncSession, claimed: Sequence[Claim], today: date, zone: ZoneInfo
+    session: AsyncSession,
+    claimed: Sequence[Claim],
+    today: date,
+    zone: ZoneInfo,
+    *,
+    accounts: dict[int, list[Account]] | None = None,
 ) -> list[Delivery]:
-    """Build the messages for claimed rows (inside the claiming transaction)."""
+    """Build the messages for claimed rows (inside the claiming transaction); ``accounts``:
+    where each member is reached, when the caller has just read it."""
     if not claimed:
         return []
-    accounts = await reachable(session, {c.member_id for c in claimed}, today)
-    members = {m.id: m for m in await session.scalars(
-        select(Member).where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
+    if accounts is None:
+        accounts = await reachable(session, {c.member_id for c in claimed}, today)
+    members = {m.id: m for m in await session.execute(
+        select(Member.id, Member.full_name, Member.is_admin, Member.committee_role)
+        .where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
     names = {member_id: m.full_name for member_id, m in members.items()}
     views = await _views(session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today)  # fmt: skip
 
@@ -164,7 +178,9 @@ async def deliveries(
 
     result = []
     escalations: dict[tuple[int, datetime], list[Claim]] = defaultdict(list)
-    for c in claimed:
+    for number, c in enumerate(claimed, 1):
+        if number % YIELD_EVERY == 0:  # a fan-out of thousands: let members' replies through
+            await asyncio.sleep(0)
         occasion, member_id = c.occasion, c.member_id
         targets = [(a.channel, a.external_id) for a in accounts.get(member_id, [])]
         name = names.get(member_id, "")

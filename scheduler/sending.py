@@ -17,6 +17,9 @@ from scheduler.outcomes import Delivery
 
 RECORD_EVERY = 20  # deliveries recorded together while a fan-out runs
 MAX_IN_FLIGHT = 32
+# Chats served at once; a chat's next message waits a second (per_chat_seconds), so more
+# workers than requests in flight keep the rate when chats have several messages.
+WORKERS = 4 * MAX_IN_FLIGHT
 
 Record = Callable[[Sequence[Delivery]], Awaitable[None]]
 
@@ -56,9 +59,15 @@ class Pacer:
                 async with recording:
                     await record(batch)
 
-        await asyncio.gather(
-            *(self._send_chat(chat, items, finished) for chat, items in by_chat.items())
-        )
+        # A few workers take the chats in turn (not one task per chat: a fan-out to thousands
+        # would create them all at one instant, holding back every member's reply meanwhile).
+        chats = iter(by_chat.items())
+
+        async def worker() -> None:
+            for chat, items in chats:
+                await self._send_chat(chat, items, finished)
+
+        await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(by_chat)))))
         async with recording:
             await record(completed)
         return sum(len(d.sent) for d in deliveries)
