@@ -368,10 +368,15 @@ def _parts(rows: Sequence[Sequence[Any]]) -> tuple[dict[int, Agencies], dict[int
             named[task_id][agency_id] = name
         else:
             leading[task_id].add(agency_id)
-    parts = {
-        task_id: tuple((a_id, name) for a_id, name, category in agencies if category in covered)
-        for task_id, covered in lead.items()
-    }
+    by_categories: dict[frozenset[str], Agencies] = {}  # most collectives cover the same few
+    parts = {}
+    for task_id, covered in lead.items():
+        key = frozenset(covered)
+        if key not in by_categories:
+            by_categories[key] = tuple(
+                (a, name) for a, name, category in agencies if category in key
+            )
+        parts[task_id] = by_categories[key]
     for task_id, covered in coordinating.items():
         for a_id, name, category in agencies:
             if category in covered and a_id not in leading[task_id]:
