@@ -1,8 +1,12 @@
 """The yardstick: a bare python-telegram-bot echo bot (long polling, the same 16 concurrent
-updates as the service, no database), run by ``bench.province`` against the same local Bot API
-server as the service.
+updates as the service, no database), run by ``bench.province`` and ``bench.mix`` against the
+same local Bot API server as the service.
 
     TELEGRAM_BOT_TOKEN=... TELEGRAM_API_BASE=http://127.0.0.1:PORT/bot python -m bench.echo_bot
+
+With ``ECHO_REQUEST=json`` it sends through the service's own request (``JsonRequest``, on
+aiohttp) instead of PTB's default (httpx): what is left of the gap is then the service's own
+work, not the HTTP client's.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import signal
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.telegram_request import JsonRequest
+
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.message is not None and update.message.text is not None:
@@ -21,13 +27,15 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def main() -> None:
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(os.environ["TELEGRAM_API_BASE"])
         .concurrent_updates(16)
-        .build()
     )
+    if os.environ.get("ECHO_REQUEST") == "json":
+        builder = builder.request(JsonRequest())
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -123,13 +123,16 @@ def _refusal(exc: BaseException) -> StartupError | None:
 async def _start_channel(name: str, channel: Channel, stop: asyncio.Event) -> bool:
     """Start one channel, retrying while it cannot be reached; False: stopped meanwhile."""
     try:
-        return await start_with_retries(name, channel.start, channel.start_is_transient, stop)
+        started = await start_with_retries(name, channel.start, channel.start_is_transient, stop)
     except Exception as exc:
         refusal = _refusal(exc)
         await channel.stop()
         if refusal is not None:
             raise refusal from exc
         raise StartupError(f"{name} did not start ({one_line(exc)})") from exc
+    if not started:
+        await channel.stop()
+    return started
 
 
 async def _serve(settings: Settings, stop: asyncio.Event) -> int:

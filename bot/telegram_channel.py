@@ -116,12 +116,13 @@ class TelegramChannel:
         self.engine = engine
         self.retry_seconds = retry_seconds
         self.settings = settings
+        self.request = JsonRequest(connection_pool_size=CONNECTIONS)
         self.app: Application = (  # type: ignore[type-arg]
             ApplicationBuilder()
             .token(settings.telegram_bot_token.get_secret_value())
             .base_url(settings.telegram_api_base)
             .base_file_url(settings.telegram_api_base.replace("/bot", "/file/bot"))
-            .request(JsonRequest(connection_pool_size=CONNECTIONS))
+            .request(self.request)
             # Only the group limit (20/min) and 429 retries here: replies to members who just
             # wrote are not bulk sends. Reminders, digests and announcements pace themselves at
             # SEND_RATE and one second per chat (scheduler), so a fan-out never delays a reply.
@@ -209,6 +210,9 @@ class TelegramChannel:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        # After a failed start PTB's shutdown does nothing (the application never initialized)
+        # but the request's session is open: closed here, not left to the garbage collector.
+        await self.request.shutdown()
 
     async def _set_menu(self) -> None:
         """The Vietnamese command menu. Cosmetic: a failure is logged, never fatal."""

@@ -1,25 +1,33 @@
-"""``JsonRequest``: python-telegram-bot's network layer, sending a call's parameters as a JSON body.
+"""``JsonRequest``: python-telegram-bot's network layer for the bot's calls, on aiohttp, sending a
+call's parameters as a JSON body.
 
-PTB's own ``HTTPXRequest`` posts every Bot API call as a urlencoded form, and httpx
-percent-encodes a form in Python, one byte at a time: for a list in Vietnamese (each letter with
-a diacritic is two or three bytes, each byte a "%XX") that is a noticeable share of the CPU the
-service spends on a message. The Bot API takes ``application/json`` for every call without a
-file, and ``json.dumps`` runs in C. Uploads (the Excel report) go as multipart forms, as PTB
-sends them.
+Two choices, both for the CPU a message costs when many members write at once:
+- aiohttp rather than httpx (PTB's ``HTTPXRequest``): httpx's connection pool asks every open
+  connection whether it has expired on each request (through anyio, a few system calls each),
+  and its locks and timeouts go through anyio too; aiohttp's pool and HTTP parser do the same
+  work in a fraction of the time (docs/SCALING.md has the figures).
+- JSON rather than a form: PTB posts every call as a urlencoded form, which httpx percent-encodes
+  in Python one byte at a time (each Vietnamese letter with a diacritic is two or three bytes).
+  The Bot API takes ``application/json`` for every call without a file, and ``json.dumps`` runs
+  in C. Uploads (the Excel report) go as multipart forms, as PTB sends them.
 
-A ``telegram.request.BaseRequest`` of its own, on its own ``httpx.AsyncClient``: PTB's public
+A ``telegram.request.BaseRequest`` of its own, on its own ``aiohttp.ClientSession``: PTB's public
 extension point, nothing of PTB's internals. The body is PTB's ``RequestData.json_parameters``
 (the values as the form would carry them, a keyboard as a JSON-encoded string), which the Bot
 API reads the same way in either encoding; a file upload is ``RequestData.multipart_data``.
-Timeouts and errors are as PTB's: a timeout is ``TimedOut``, any other transport error
-``NetworkError``; a timeout the call does not give is this request's default.
+Timeouts and errors are as PTB's: a timeout is ``TimedOut`` (a call that waits longer than its
+pool timeout for a free connection fails before anything is sent), any other transport error
+``NetworkError``; a timeout the call does not give is this request's default. aiohttp has no
+timeout for writing alone: the whole call is held to its connect, write and read timeouts
+together. getUpdates keeps PTB's own request (one call a long poll).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
-import httpx
+import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -47,27 +55,31 @@ class JsonRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
     ) -> None:
-        self.timeout = httpx.Timeout(
-            connect=connect_timeout, read=read_timeout, write=write_timeout, pool=pool_timeout
-        )
+        self._read_timeout = read_timeout
+        self.write_timeout = write_timeout
+        self.connect_timeout = connect_timeout
+        self.pool_timeout = pool_timeout
         self.media_write_timeout = media_write_timeout
-        self.limits = httpx.Limits(max_connections=connection_pool_size)
-        self.client = self._new_client()
-
-    def _new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, limits=self.limits)
+        self.pool_size = connection_pool_size
+        # The pool's limit is kept here, so that a call that waits longer than its pool
+        # timeout fails before anything is sent (aiohttp's own wait counts as connecting).
+        self.slots = asyncio.Semaphore(connection_pool_size)
+        self.session: aiohttp.ClientSession | None = None
 
     @property
     def read_timeout(self) -> float | None:
-        return self.timeout.read
+        return self._read_timeout
 
     async def initialize(self) -> None:
-        if self.client.is_closed:  # initialized again after a shutdown
-            self.client = self._new_client()
+        if self.session is None or self.session.closed:  # again after a shutdown
+            self.session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.pool_size),
+                json_serialize=json.dumps,
+            )
 
     async def shutdown(self) -> None:
-        if not self.client.is_closed:
-            await self.client.aclose()
+        if self.session is not None and not self.session.closed:
+            await self.session.close()
 
     async def do_request(
         self,
@@ -79,39 +91,43 @@ class JsonRequest(BaseRequest):
         connect_timeout: object = BaseRequest.DEFAULT_NONE,
         pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self.client.is_closed:
+        session = self.session
+        if session is None or session.closed:
             raise RuntimeError("JsonRequest is not initialized")
         files = request_data is not None and request_data.contains_files
-        defaults = self.timeout
-        timeout = httpx.Timeout(
-            connect=_given(connect_timeout, defaults.connect),
-            read=_given(read_timeout, defaults.read),
-            write=_given(write_timeout, self.media_write_timeout if files else defaults.write),
-            pool=_given(pool_timeout, defaults.pool),
+        connect = _given(connect_timeout, self.connect_timeout)
+        write = _given(write_timeout, self.media_write_timeout if files else self.write_timeout)
+        read = _given(read_timeout, self._read_timeout)
+        parts = (connect, write, read)
+        timeout = aiohttp.ClientTimeout(
+            # aiohttp has no timeout for writing: the whole call is held to the three together
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            sock_connect=connect,
+            sock_read=read,
         )
         headers = {"User-Agent": self.USER_AGENT}
+        data: bytes | aiohttp.FormData | None = None
+        if request_data is not None and files:
+            data = aiohttp.FormData(quote_fields=False)
+            for name, value in request_data.json_parameters.items():
+                data.add_field(name, value)
+            for name, (filename, content, mime) in request_data.multipart_data.items():
+                data.add_field(name, content, filename=filename, content_type=mime)
+        elif request_data is not None:
+            data = json.dumps(request_data.json_parameters, ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
         try:
-            if request_data is None:
-                response = await self.client.request(method, url, headers=headers, timeout=timeout)
-            elif files:
-                response = await self.client.request(
-                    method,
-                    url,
-                    headers=headers,
-                    timeout=timeout,
-                    files=request_data.multipart_data,
-                    data=request_data.json_parameters,
-                )
-            else:
-                body = json.dumps(request_data.json_parameters, ensure_ascii=False).encode()
-                headers["Content-Type"] = "application/json"
-                response = await self.client.request(
-                    method, url, headers=headers, timeout=timeout, content=body
-                )
-        except httpx.PoolTimeout as error:
+            await asyncio.wait_for(self.slots.acquire(), _given(pool_timeout, self.pool_timeout))
+        except TimeoutError as error:
             raise TimedOut(message=_POOL_TIMEOUT) from error
-        except httpx.TimeoutException as error:
+        try:
+            async with session.request(
+                method, url, headers=headers, data=data, timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:
             raise TimedOut from error
-        except httpx.HTTPError as error:  # the base of httpx's errors: last
-            raise NetworkError(f"httpx.{error.__class__.__name__}: {error}") from error
-        return response.status_code, response.content
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
+        finally:
+            self.slots.release()
