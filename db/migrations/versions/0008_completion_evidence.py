@@ -3,10 +3,6 @@
 Existing histories are carried over: a completion recorded before this revision keeps the day it
 was reported (in the service's time zone) as the day it was done, and the result typed with it
 (``reference``) becomes its document (``evidence``).
-
-Revision ID: 0008_completion_evidence
-Revises: 0007_web_links
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -20,8 +16,6 @@ from alembic import op
 
 revision = "0008_completion_evidence"
 down_revision = "0007_web_links"
-branch_labels = None
-depends_on = None
 
 DONE = "hoan_thanh"
 _changes = sa.table(

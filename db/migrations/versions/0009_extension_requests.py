@@ -3,10 +3,6 @@ bot asked a member (answered by the next message); announcements generalised to 
 named members (kind, buttons) so that requests and answers go through the same ledger.
 
 Existing announcements become kind "announcement" with no buttons: nothing else changes.
-
-Revision ID: 0009_extension_requests
-Revises: 0008_completion_evidence
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -16,8 +12,6 @@ from alembic import op
 
 revision = "0009_extension_requests"
 down_revision = "0008_completion_evidence"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -2,10 +2,6 @@
 which account; the bot messages an answer can refer to (a typed "đã nhận" acknowledges the message
 it answers, or the last one sent to that chat); and, on the reminder ledger, the reminder a
 snoozed or repeated one continues and the announcement a receipts follow-up counts.
-
-Revision ID: 0010_acknowledgements
-Revises: 0009_extension_requests
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -15,8 +11,6 @@ from alembic import op
 
 revision = "0010_acknowledgements"
 down_revision = "0009_extension_requests"
-branch_labels = None
-depends_on = None
 
 
 def _references(table: str) -> list[sa.ForeignKeyConstraint]:
