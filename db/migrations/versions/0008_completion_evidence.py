@@ -29,6 +29,12 @@ _changes = sa.table(
 )
 
 
+def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
+    """A reference to ``target.id``, named as the models' naming convention names it."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("status_changes") as batch:
         batch.add_column(sa.Column("completed_on", sa.Date(), nullable=True))
@@ -50,18 +56,8 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_evidence_files_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["task_id"],
-            ["tasks.id"],
-            name=op.f("fk_evidence_files_task_id_tasks"),
-            ondelete="CASCADE",
-        ),
+        _foreign_key("evidence_files", "member_id", "members", "SET NULL"),
+        _foreign_key("evidence_files", "task_id", "tasks", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_files")),
     )
     op.create_index("ix_evidence_files_task", "evidence_files", ["task_id", "id"])
