@@ -37,9 +37,16 @@ _assignments = sa.table(
     sa.column("agency_id", sa.Integer()),
 )
 _COPIED = (
-    "milestone_id", "new_status", "progress", "completed_on", "evidence", "evidence_kind",
-    "evidence_number", "evidence_date", "confirmation",
-)  # fmt: skip
+    "milestone_id",
+    "new_status",
+    "progress",
+    "completed_on",
+    "evidence",
+    "evidence_kind",
+    "evidence_number",
+    "evidence_date",
+    "confirmation",
+)
 _changes = sa.table(
     "status_changes",
     sa.column("id", sa.Integer()),
