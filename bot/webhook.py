@@ -92,9 +92,14 @@ def serve(
 ) -> HTTPServer:
     """Listen on ``listen:port`` for POSTs to ``path``; stop with ``stop_server``."""
     app = Application(
-        [(path, _WebhookHandler, {"name": name, "header": header, "secret": secret,
-                                  "receive": receive})],
-    )  # fmt: skip
+        [
+            (
+                path,
+                _WebhookHandler,
+                {"name": name, "header": header, "secret": secret, "receive": receive},
+            )
+        ],
+    )
     server = HTTPServer(app, max_body_size=MAX_BODY)
     server.listen(port, listen)
     return server

@@ -28,8 +28,10 @@ def receipt_actions(target: str, *, snooze: bool) -> tuple[Action, ...]:
     carrying ``target`` ("r<ledger row>" or "a<announcement>"): short data, under 64 bytes."""
     actions = [Action(texts.ACTION_ACK, f"/danhan {target}")]
     if snooze:
-        actions += [Action(label, f"/nhaclai {target} {choice}")
-                    for choice, label in texts.ACTION_SNOOZE.items()]  # fmt: skip
+        actions += [
+            Action(label, f"/nhaclai {target} {choice}")
+            for choice, label in texts.ACTION_SNOOZE.items()
+        ]
     return tuple(actions)
 
 

@@ -837,9 +837,14 @@ INPUT_REFUSED = (
 ACTION_INPUT_SENT = "📨 Đã gửi ý kiến"
 XLSX_PARTS_SHEET = "Phần việc các cơ quan"
 XLSX_PARTS_HEADERS = (
-    "Mã", "Nhiệm vụ", "Cơ quan", "Tình trạng", "Tiến độ (%)", "Ngày hoàn thành",
+    "Mã",
+    "Nhiệm vụ",
+    "Cơ quan",
+    "Tình trạng",
+    "Tiến độ (%)",
+    "Ngày hoàn thành",
     "Văn bản, kết quả",
-)  # fmt: skip
+)
 XLSX_PARTS_COLUMN = "Các cơ quan"
 HISTORY_INPUT = "• {at} · {who}: đã gửi ý kiến phối hợp{extra}"
 CLOSE_REFUSED = (

@@ -52,12 +52,16 @@ async def record_receipts(
         return
     rows = [
         {
-            "channel": r.channel, "chat_id": r.chat_id, "message_id": r.message_id,
-            "member_id": r.member_id, "reminder_id": r.reminder_id,
-            "announcement_id": r.announcement_id, "sent_at": now,
+            "channel": r.channel,
+            "chat_id": r.chat_id,
+            "message_id": r.message_id,
+            "member_id": r.member_id,
+            "reminder_id": r.reminder_id,
+            "announcement_id": r.announcement_id,
+            "sent_at": now,
         }
         for r in receipts
-    ]  # fmt: skip
+    ]
     await session.execute(_insert(session)(ReceiptMessage).on_conflict_do_nothing(), rows)
 
 
@@ -131,13 +135,25 @@ async def acknowledge(
     """Record the acknowledgement (a second one of the same message changes nothing)."""
     base = {"member_id": member_id, "channel": channel, "account": account, "at": now}
     rows = [
-        {**base, "reminder_id": rid, "reminder_key": rid, "announcement_id": None,
-         "announcement_key": 0}
+        {
+            **base,
+            "reminder_id": rid,
+            "reminder_key": rid,
+            "announcement_id": None,
+            "announcement_key": 0,
+        }
         for rid in reminder_ids
-    ]  # fmt: skip
+    ]
     if announcement_id is not None:
-        rows.append({**base, "reminder_id": None, "reminder_key": 0,
-                     "announcement_id": announcement_id, "announcement_key": announcement_id})  # fmt: skip
+        rows.append(
+            {
+                **base,
+                "reminder_id": None,
+                "reminder_key": 0,
+                "announcement_id": announcement_id,
+                "announcement_key": announcement_id,
+            }
+        )
     if rows:
         await session.execute(_insert(session)(Acknowledgement).on_conflict_do_nothing(), rows)
 
@@ -172,13 +188,22 @@ async def plan_again(
     every reminder (the ledger's key makes a second identical one a no-op)."""
     await session.execute(
         _insert(session)(Reminder).on_conflict_do_nothing(),
-        [{
-            "task_id": row.task_id, "task_key": row.task_key, "milestone_id": row.milestone_id,
-            "milestone_key": row.milestone_key, "member_id": row.member_id, "kind": kind,
-            "planned_at": at, "state": "planned", "attempts": 0, "updated_at": now,
-            "origin_id": row.origin_id or row.id,
-        }],
-    )  # fmt: skip
+        [
+            {
+                "task_id": row.task_id,
+                "task_key": row.task_key,
+                "milestone_id": row.milestone_id,
+                "milestone_key": row.milestone_key,
+                "member_id": row.member_id,
+                "kind": kind,
+                "planned_at": at,
+                "state": "planned",
+                "attempts": 0,
+                "updated_at": now,
+                "origin_id": row.origin_id or row.id,
+            }
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -213,10 +238,17 @@ async def reminder_receipts(
         query = query.where(Reminder.task_key == task_id)
     rows = (await session.execute(query)).all()
     return [
-        ReceiptLine((r.task_key, r.kind, r.planned_at), r.task_id, r.kind, r.planned_at,
-                    r.sent_at or r.planned_at, name, at)
+        ReceiptLine(
+            (r.task_key, r.kind, r.planned_at),
+            r.task_id,
+            r.kind,
+            r.planned_at,
+            r.sent_at or r.planned_at,
+            name,
+            at,
+        )
         for r, name, at in rows
-    ]  # fmt: skip
+    ]
 
 
 async def announcement_receipts(session: AsyncSession, *, limit: int) -> list[ReceiptLine]:
@@ -228,21 +260,35 @@ async def announcement_receipts(session: AsyncSession, *, limit: int) -> list[Re
         .limit(limit)
         .scalar_subquery()
     )
-    rows = (await session.execute(
-        select(AnnouncementDelivery, Announcement.at, Member.full_name, Acknowledgement.at)
-        .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
-        .join(Member, Member.id == AnnouncementDelivery.member_id)
-        .outerjoin(Acknowledgement,
-                   (Acknowledgement.announcement_key == AnnouncementDelivery.announcement_id)
-                   & (Acknowledgement.member_id == AnnouncementDelivery.member_id))
-        .where(AnnouncementDelivery.state == "sent", AnnouncementDelivery.announcement_id.in_(latest))
-        .order_by(AnnouncementDelivery.announcement_id.desc(), Member.full_name)
-    )).all()  # fmt: skip
+    rows = (
+        await session.execute(
+            select(AnnouncementDelivery, Announcement.at, Member.full_name, Acknowledgement.at)
+            .join(Announcement, Announcement.id == AnnouncementDelivery.announcement_id)
+            .join(Member, Member.id == AnnouncementDelivery.member_id)
+            .outerjoin(
+                Acknowledgement,
+                (Acknowledgement.announcement_key == AnnouncementDelivery.announcement_id)
+                & (Acknowledgement.member_id == AnnouncementDelivery.member_id),
+            )
+            .where(
+                AnnouncementDelivery.state == "sent",
+                AnnouncementDelivery.announcement_id.in_(latest),
+            )
+            .order_by(AnnouncementDelivery.announcement_id.desc(), Member.full_name)
+        )
+    ).all()
     return [
-        ReceiptLine((d.announcement_id, "announcement", at), None, "announcement", at,
-                    d.sent_at or at, name, acked)
+        ReceiptLine(
+            (d.announcement_id, "announcement", at),
+            None,
+            "announcement",
+            at,
+            d.sent_at or at,
+            name,
+            acked,
+        )
         for d, at, name, acked in rows
-    ]  # fmt: skip
+    ]
 
 
 async def unacknowledged_by_agency(
@@ -250,16 +296,25 @@ async def unacknowledged_by_agency(
 ) -> dict[str, int]:
     """How many reminders sent in [since, until) were never acknowledged, by the recipient's
     agency (a member of several counts in each; one of none under "")."""
-    rows = (await session.execute(
-        select(Agency.name, func.count(Reminder.id))
-        .select_from(Reminder)
-        .outerjoin(Acknowledgement,
-                   (Acknowledgement.reminder_key == Reminder.id)
-                   & (Acknowledgement.member_id == Reminder.member_id))
-        .outerjoin(MemberAgency, MemberAgency.member_id == Reminder.member_id)
-        .outerjoin(Agency, Agency.id == MemberAgency.agency_id)
-        .where(Reminder.state == "sent", Reminder.sent_at >= since, Reminder.sent_at < until,
-               Reminder.kind.not_in(("receipts", "digest")), Acknowledgement.id.is_(None))
-        .group_by(Agency.name)
-    )).all()  # fmt: skip
+    rows = (
+        await session.execute(
+            select(Agency.name, func.count(Reminder.id))
+            .select_from(Reminder)
+            .outerjoin(
+                Acknowledgement,
+                (Acknowledgement.reminder_key == Reminder.id)
+                & (Acknowledgement.member_id == Reminder.member_id),
+            )
+            .outerjoin(MemberAgency, MemberAgency.member_id == Reminder.member_id)
+            .outerjoin(Agency, Agency.id == MemberAgency.agency_id)
+            .where(
+                Reminder.state == "sent",
+                Reminder.sent_at >= since,
+                Reminder.sent_at < until,
+                Reminder.kind.not_in(("receipts", "digest")),
+                Acknowledgement.id.is_(None),
+            )
+            .group_by(Agency.name)
+        )
+    ).all()
     return {name or "": int(count) for name, count in rows}

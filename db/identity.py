@@ -104,8 +104,12 @@ _ACCOUNT_MEMBER = (
 _IDENTITY = Query(
     union_all(
         select(
-            literal(_SENDER_KIND), Member.id, type_coerce(null(), String), type_coerce(null(), Agency.covers.type),
-            *_SENDER_COLUMNS, *_PLAN_COLUMNS,
+            literal(_SENDER_KIND),
+            Member.id,
+            type_coerce(null(), String),
+            type_coerce(null(), Agency.covers.type),
+            *_SENDER_COLUMNS,
+            *_PLAN_COLUMNS,
         )
         .join(ChatAccount, ChatAccount.member_id == Member.id)
         .outerjoin(Plan, Plan.id == _plan_id(Member.plan_year))
@@ -116,7 +120,7 @@ _IDENTITY = Query(
         ),
         *_reach(_ACCOUNT_MEMBER, *[null()] * (len(_SENDER_COLUMNS) + len(_PLAN_COLUMNS))),
     )
-)  # fmt: skip
+)
 
 
 def identify(connection: Connection, channel: str, external_id: str, year: int) -> Identity | None:

@@ -532,11 +532,12 @@ class Acknowledgement(Base):
 
     __tablename__ = "acknowledgements"
     __table_args__ = (
-        Index("uq_acknowledgements_key", "member_id", "reminder_key", "announcement_key",
-              unique=True),
+        Index(
+            "uq_acknowledgements_key", "member_id", "reminder_key", "announcement_key", unique=True
+        ),
         Index("ix_acknowledgements_reminder_id", "reminder_id"),
         Index("ix_acknowledgements_announcement_id", "announcement_id"),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))

@@ -45,10 +45,15 @@ async def record_links(session: AsyncSession, links: Sequence[Link]) -> int:
     if not latest:
         return 0
     rows = [
-        {"channel": c, "chat_id": chat, "message_id": m, "task_id": link.task_id,
-         "sent_at": link.sent_at}
+        {
+            "channel": c,
+            "chat_id": chat,
+            "message_id": m,
+            "task_id": link.task_id,
+            "sent_at": link.sent_at,
+        }
         for (c, chat, m), link in latest.items()
-    ]  # fmt: skip
+    ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(SentMessage)
     await session.execute(

@@ -18,10 +18,22 @@ from zoneinfo import ZoneInfo
 from domain.text import fold
 from domain.workdays import next_working_day
 
-_ACK_WORDS = frozenset({
-    "da nhan", "nhan", "ok", "oke", "okay", "ro", "da ro", "nhan roi", "da nhan duoc",
-    "nhan duoc", "da nhan thong tin", "ro roi",
-})  # fmt: skip
+_ACK_WORDS = frozenset(
+    {
+        "da nhan",
+        "nhan",
+        "ok",
+        "oke",
+        "okay",
+        "ro",
+        "da ro",
+        "nhan roi",
+        "da nhan duoc",
+        "nhan duoc",
+        "da nhan thong tin",
+        "ro roi",
+    }
+)
 _PARTICLES = frozenset({"a", "nhe", "nha", "anh", "chi", "em", "roi", "vang", "da", "dong chi"})
 _LEADING = frozenset({"vang", "da", "ok", "dong chi"})
 _PUNCTUATION = re.compile(r"[\s.,!?;:…~\-–—👍🙏✅]+")

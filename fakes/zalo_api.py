@@ -93,7 +93,12 @@ class FakeZaloApi:
         return message_id
 
     def push_event(self, user_id: str, event_name: str) -> None:
-        message = {"message_id": f"m{next(self._ids)}", "from": {"id": user_id}, "chat": {"id": user_id, "chat_type": "PRIVATE"}, "date": int(time.time() * 1000)}  # fmt: skip
+        message = {
+            "message_id": f"m{next(self._ids)}",
+            "from": {"id": user_id},
+            "chat": {"id": user_id, "chat_type": "PRIVATE"},
+            "date": int(time.time() * 1000),
+        }
         self.push_raw({"event_name": event_name, "message": message})
 
     def push_raw(self, update: dict[str, Any]) -> None:
@@ -127,7 +132,14 @@ class FakeZaloApi:
                 body = {"ok": False, "error_code": status, "description": "fault injected"}
                 return (200 if in_200 else status), body
         if method == "getMe":
-            return 200, {"ok": True, "result": {"id": self.token.split(":")[0], "account_name": "bot.bcd", "display_name": "BCĐ CCHC"}}  # fmt: skip
+            return 200, {
+                "ok": True,
+                "result": {
+                    "id": self.token.split(":")[0],
+                    "account_name": "bot.bcd",
+                    "display_name": "BCĐ CCHC",
+                },
+            }
         if method == "getUpdates":
             timeout = min(float(params.get("timeout", 30)), 5.0)
             with self._cond:

@@ -71,9 +71,13 @@ async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Rep
         if earlier is None:
             rows = await acks.reminder_rows(session, row)
             await acks.acknowledge(
-                session, member_id=member_id, reminder_ids=rows, channel=channel,
-                account=account, now=now,
-            )  # fmt: skip
+                session,
+                member_id=member_id,
+                reminder_ids=rows,
+                channel=channel,
+                account=account,
+                now=now,
+            )
     else:
         if not await acks.announcement_reached(session, target.id, member_id):
             refused(ctx.inbound, f"acknowledgement of announcement {target.id}")

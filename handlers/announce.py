@@ -40,11 +40,17 @@ async def announce(ctx: Context, args: str) -> list[Reply]:
     # The sender hears how many acknowledged it, an hour later, through the reminder ledger.
     ctx.session.add(
         Reminder(
-            task_key=0, milestone_key=0, member_id=ctx.member.id, kind="receipts",
-            planned_at=receipts_at(ctx.now, ctx.zone), state="planned", attempts=0,
-            updated_at=ctx.now, announcement_id=announcement.id,
+            task_key=0,
+            milestone_key=0,
+            member_id=ctx.member.id,
+            kind="receipts",
+            planned_at=receipts_at(ctx.now, ctx.zone),
+            state="planned",
+            attempts=0,
+            updated_at=ctx.now,
+            announcement_id=announcement.id,
         )
-    )  # fmt: skip
+    )
     record(ctx, "announce", texts.MEMBERS_COUNT.format(count=len(linked)), shorten(text, 200))
     missing = len(members) - len(linked)
     return [

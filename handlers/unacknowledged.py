@@ -55,15 +55,22 @@ async def _render(ctx: Context, scope: str, lines: list[ReceiptLine]) -> str:
         first = people[0]
         done = [p for p in people if p.acknowledged_at is not None]
         waiting = [p for p in people if p.acknowledged_at is None]
-        out += ["", texts.UNACK_ITEM.format(
-            subject=await _subject(ctx, first), sent=texts.moment(first.sent_at, ctx.zone),
-            acknowledged=len(done), total=len(people),
-        )]  # fmt: skip
+        out += [
+            "",
+            texts.UNACK_ITEM.format(
+                subject=await _subject(ctx, first),
+                sent=texts.moment(first.sent_at, ctx.zone),
+                acknowledged=len(done),
+                total=len(people),
+            ),
+        ]
         if waiting:
             names = [
-                texts.UNACK_PERSON_AGO.format(name=p.member_name, ago=texts.ago(ctx.now - p.sent_at))
+                texts.UNACK_PERSON_AGO.format(
+                    name=p.member_name, ago=texts.ago(ctx.now - p.sent_at)
+                )
                 for p in waiting[:MAX_NAMES]
-            ]  # fmt: skip
+            ]
             out.append(texts.UNACK_NOT_YET.format(names="; ".join(names)))
         else:
             out.append(texts.UNACK_NOBODY)

@@ -424,9 +424,14 @@ async def _close(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -
                 task_id=task.id,
             )
         _close_line(
-            ctx, task, whole.status, Status.DONE, progress=req.progress, note=reason,
+            ctx,
+            task,
+            whole.status,
+            Status.DONE,
+            progress=req.progress,
+            note=reason,
             completed_on=ctx.today,
-        )  # fmt: skip
+        )
         text = texts.CLOSED.format(code=task.code, done=done, total=total, reason=reason)
         return Reply(text, task_id=task.id)
     if view.closed is not None:
@@ -438,9 +443,14 @@ async def _close(ctx: Context, task: Task, view: TaskView, req: UpdateRequest) -
 def _close_line(ctx: Context, task: Task, old: Status, new: Status, **fields: Any) -> None:
     """A director's or the office's close (or reopening) of a whole collective task."""
     append_change(
-        ctx, task, kind=CLOSE, milestone_id=None, old_status=old.value, new_status=new.value,
+        ctx,
+        task,
+        kind=CLOSE,
+        milestone_id=None,
+        old_status=old.value,
+        new_status=new.value,
         **fields,
-    )  # fmt: skip
+    )
 
 
 async def _input(ctx: Context, task: Task, view: TaskView, reference: str) -> Reply:

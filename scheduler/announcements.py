@@ -168,7 +168,7 @@ class AnnouncementSender:
             ]
         outcomes = await asyncio.gather(
             *(self._send(announcements[aid], targets) for aid, _, targets in work)
-        )  # fmt: skip
+        )
         await self._record(
             [(aid, mid, outcome) for (aid, mid, _), outcome in zip(work, outcomes, strict=True)]
         )
@@ -195,10 +195,14 @@ class AnnouncementSender:
         async with self.database.transaction(write=True) as session:
             await record_receipts(
                 session,
-                [Receipt(o.channel, o.chat_id, o.message_id, member_id, announcement_id=aid)
-                 for aid, member_id, outcomes in results for o in outcomes if isinstance(o, Sent)],
+                [
+                    Receipt(o.channel, o.chat_id, o.message_id, member_id, announcement_id=aid)
+                    for aid, member_id, outcomes in results
+                    for o in outcomes
+                    if isinstance(o, Sent)
+                ],
                 now,
-            )  # fmt: skip
+            )
             for announcement_id, member_id, outcomes in results:
                 failure = verdict(outcomes, no_account=NO_ACCOUNT)
                 row = await session.get(AnnouncementDelivery, (announcement_id, member_id))

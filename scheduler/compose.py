@@ -55,12 +55,14 @@ def reminder(
             texts.REMIND_DUE.format(label=label, due=texts.day(due), left=_left(due, today))
         )
     status = texts.DETAIL_OWN_PART if view.part is not None else texts.DETAIL_STATUS
-    lines.append(status.format(
-        agency=view.part.name if view.part is not None else "",
-        icon=texts.STATUS_ICON[view.state.status],
-        status=texts.STATUS[view.state.status],
-        progress=texts.percent(view.state.progress),
-    ))  # fmt: skip
+    lines.append(
+        status.format(
+            agency=view.part.name if view.part is not None else "",
+            icon=texts.STATUS_ICON[view.state.status],
+            status=texts.STATUS[view.state.status],
+            progress=texts.percent(view.state.progress),
+        )
+    )
     if occasion.kind in (Kind.ESCALATION, Kind.COORDINATION):
         lines.append(texts.REMIND_LEAD.format(names="; ".join(view.lead) or texts.NONE))
     if own_escalation:

@@ -25,8 +25,7 @@ from db.models import Acknowledgement, Announcement, AnnouncementDelivery, Remin
 from scheduler import recipients
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
-from scheduler.planner import Kind, Occasion, TaskPlan
-from scheduler.task_plans import milestone_dues
+from scheduler.planner import Kind, TaskPlan
 
 FOLLOW_UPS = (Kind.SNOOZED.value, Kind.REPEAT.value, Kind.RECEIPTS.value)
 
@@ -70,15 +69,24 @@ async def _still_wanted(session: AsyncSession, row: Reminder, plans: dict[int, T
     origin = await session.get(Reminder, row.origin_id) if row.origin_id else None
     if origin is None or origin.state != "sent" or origin.sent_at is None:
         return False
-    acknowledged = await session.scalar(select(exists().where(
-        Acknowledgement.member_id == row.member_id,
-        Acknowledgement.reminder_id == Reminder.id,
-        Reminder.task_key == row.task_key,
-        Reminder.planned_at >= origin.planned_at,
-    )))  # fmt: skip
-    updated = await session.scalar(select(exists().where(
-        StatusChange.task_id == row.task_key, StatusChange.at >= origin.sent_at,
-    )))  # fmt: skip
+    acknowledged = await session.scalar(
+        select(
+            exists().where(
+                Acknowledgement.member_id == row.member_id,
+                Acknowledgement.reminder_id == Reminder.id,
+                Reminder.task_key == row.task_key,
+                Reminder.planned_at >= origin.planned_at,
+            )
+        )
+    )
+    updated = await session.scalar(
+        select(
+            exists().where(
+                StatusChange.task_id == row.task_key,
+                StatusChange.at >= origin.sent_at,
+            )
+        )
+    )
     return not acknowledged and not updated
 
 
@@ -91,12 +99,18 @@ async def claim(
 ) -> list[Delivery]:
     """Claim the follow-ups due in [since, now]; the deliveries (the ones no longer needed are
     marked ``skipped``)."""
-    due = (await session.scalars(
-        select(Reminder).where(
-            Reminder.state == "planned", Reminder.kind.in_(FOLLOW_UPS),
-            Reminder.planned_at >= since, Reminder.planned_at <= now,
-        ).order_by(Reminder.planned_at, Reminder.id)
-    )).all()  # fmt: skip
+    due = (
+        await session.scalars(
+            select(Reminder)
+            .where(
+                Reminder.state == "planned",
+                Reminder.kind.in_(FOLLOW_UPS),
+                Reminder.planned_at >= since,
+                Reminder.planned_at <= now,
+            )
+            .order_by(Reminder.planned_at, Reminder.id)
+        )
+    ).all()
     if not due:
         return []
     by_task = {p.id: p for p in plans}
@@ -106,15 +120,20 @@ async def claim(
         (wanted if await _still_wanted(session, row, by_task) else unwanted).append(row)
     if unwanted:
         await session.execute(
-            update(Reminder).where(Reminder.id.in_([r.id for r in unwanted]))
+            update(Reminder)
+            .where(Reminder.id.in_([r.id for r in unwanted]))
             .values(state="skipped", updated_at=now)
-        )  # fmt: skip
-    taken = set((await session.scalars(
-        update(Reminder)
-        .where(Reminder.id.in_([r.id for r in wanted]), Reminder.state == "planned")
-        .values(state="sending", attempts=Reminder.attempts + 1, updated_at=now)
-        .returning(Reminder.id)
-    )).all())  # fmt: skip
+        )
+    taken = set(
+        (
+            await session.scalars(
+                update(Reminder)
+                .where(Reminder.id.in_([r.id for r in wanted]), Reminder.state == "planned")
+                .values(state="sending", attempts=Reminder.attempts + 1, updated_at=now)
+                .returning(Reminder.id)
+            )
+        ).all()
+    )
     rows = [r for r in wanted if r.id in taken]
     return await deliveries(session, rows, now.astimezone(zone).date(), zone)
 
@@ -125,15 +144,7 @@ async def deliveries(
     """The messages for claimed follow-up rows (also those found in flight at start)."""
     receipts = [r for r in rows if r.kind == Kind.RECEIPTS.value]
     reminders = [r for r in rows if r.kind != Kind.RECEIPTS.value]
-    dues = await milestone_dues(session, {r.milestone_id for r in reminders if r.milestone_id})
-    claimed = [
-        recipients.Claim(
-            Occasion(r.planned_at, r.task_key, r.milestone_id, Kind(r.kind),
-                     dues.get(r.milestone_id) if r.milestone_id else None),
-            r.member_id, r.id,
-        )
-        for r in reminders
-    ]  # fmt: skip
+    claimed = await recipients.claims_of(session, reminders)
     result = await recipients.deliveries(session, claimed, today, zone)
     if receipts:
         accounts = await reachable(session, {r.member_id for r in receipts}, today, on_leave=True)
@@ -149,16 +160,18 @@ async def receipts_text(session: AsyncSession, announcement_id: int) -> str:
     """ "Thông báo ngày …: 38/45 đã nhận" for the sender of an announcement."""
     announcement = await session.get(Announcement, announcement_id)
     sent = await session.scalar(
-        select(func.count()).select_from(AnnouncementDelivery).where(
+        select(func.count())
+        .select_from(AnnouncementDelivery)
+        .where(
             AnnouncementDelivery.announcement_id == announcement_id,
             AnnouncementDelivery.state == "sent",
         )
-    )  # fmt: skip
+    )
     acknowledged = await session.scalar(
-        select(func.count()).select_from(Acknowledgement).where(
-            Acknowledgement.announcement_id == announcement_id
-        )
-    )  # fmt: skip
+        select(func.count())
+        .select_from(Acknowledgement)
+        .where(Acknowledgement.announcement_id == announcement_id)
+    )
     return texts.RECEIPTS_COUNT.format(
         id=announcement_id,
         start=(announcement.text[:60] if announcement else ""),

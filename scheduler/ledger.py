@@ -85,13 +85,20 @@ async def plan_follow_ups(
     ledger row it follows. Once, as every reminder (a second identical one is a no-op)."""
     rows = [
         {
-            "task_key": occasion.task_id, "milestone_key": occasion.milestone_id or 0,
-            "task_id": occasion.task_id or None, "milestone_id": occasion.milestone_id,
-            "member_id": member_id, "kind": kind, "planned_at": at, "state": "planned",
-            "attempts": 0, "updated_at": now, "origin_id": origin_id,
+            "task_key": occasion.task_id,
+            "milestone_key": occasion.milestone_id or 0,
+            "task_id": occasion.task_id or None,
+            "milestone_id": occasion.milestone_id,
+            "member_id": member_id,
+            "kind": kind,
+            "planned_at": at,
+            "state": "planned",
+            "attempts": 0,
+            "updated_at": now,
+            "origin_id": origin_id,
         }
         for member_id, origin_id in origins.items()
-    ]  # fmt: skip
+    ]
     await session.execute(_insert(session)(Reminder).on_conflict_do_nothing(), rows)
 
 

@@ -73,10 +73,15 @@ async def record(
                 rows += [(reminder_id, d.verdict()) for reminder_id in d.reminder_ids]
                 if d.task_id:
                     session.add_all(
-                        SentMessage(channel=s.channel, chat_id=s.chat_id, message_id=s.message_id,
-                                    task_id=d.task_id, sent_at=now)
+                        SentMessage(
+                            channel=s.channel,
+                            chat_id=s.chat_id,
+                            message_id=s.message_id,
+                            task_id=d.task_id,
+                            sent_at=now,
+                        )
                         for s in d.sent
-                    )  # fmt: skip
+                    )
                 refused += [(d, refusal) for refusal in d.refused]
                 receipts += [
                     Receipt(s.channel, s.chat_id, s.message_id, d.member_id, d.reminder_ids[0])
@@ -88,11 +93,13 @@ async def record(
             for _, refusal in refused:
                 await session.execute(
                     update(ChatAccount)
-                    .where(ChatAccount.channel == refusal.channel,
-                           ChatAccount.external_id == refusal.chat_id,
-                           ChatAccount.blocked_at.is_(None))
+                    .where(
+                        ChatAccount.channel == refusal.channel,
+                        ChatAccount.external_id == refusal.chat_id,
+                        ChatAccount.blocked_at.is_(None),
+                    )
                     .values(blocked_at=now)
-                )  # fmt: skip
+                )
         blocked += refused
     if blocked:
         await report_blocked(database, outboxes, blocked)
@@ -103,10 +110,13 @@ async def report_blocked(
 ) -> None:
     """Tell the standing office, once per account, that a member cannot be reached."""
     async with database.transaction() as session:
-        admins = (await session.scalars(
-            select(ChatAccount).join(Member, Member.id == ChatAccount.member_id)
-            .where(Member.is_admin.is_(True), ChatAccount.blocked_at.is_(None))
-        )).all()  # fmt: skip
+        admins = (
+            await session.scalars(
+                select(ChatAccount)
+                .join(Member, Member.id == ChatAccount.member_id)
+                .where(Member.is_admin.is_(True), ChatAccount.blocked_at.is_(None))
+            )
+        ).all()
     seen = set()
     for delivery, refusal in blocked:
         if (refusal.channel, refusal.chat_id) in seen:

@@ -31,6 +31,7 @@ from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion
+from scheduler.task_plans import milestone_dues
 from scheduler.workdays import next_working_day
 
 REPEAT_TIME = time(10, 0)
@@ -61,9 +62,12 @@ def repeats(occasion: Occasion, zone: ZoneInfo) -> bool:
 
 
 async def plan_repeats(
-    session: AsyncSession, occasion: Occasion, taken: dict[int, int], now: datetime,
+    session: AsyncSession,
+    occasion: Occasion,
+    taken: dict[int, int],
+    now: datetime,
     zone: ZoneInfo,
-) -> None:  # fmt: skip
+) -> None:
     """Plan the repeat of a reminder being sent, for each member it was claimed for (one
     statement; checked again when it falls due: acknowledged or answered, it is skipped)."""
     if not taken or not repeats(occasion, zone):
@@ -79,6 +83,27 @@ class Claim(NamedTuple):
     occasion: Occasion
     member_id: int
     reminder_id: int  # the ledger row, now in ``sending``
+
+
+async def claims_of(session: AsyncSession, rows: Sequence[Reminder]) -> list[Claim]:
+    """The claims of ledger rows already in ``sending`` (found at start, or follow-ups). The due
+    date is not in the ledger: it is read as the planner did, or the message loses its date
+    line ("Quá hạn 0 ngày")."""
+    dues = await milestone_dues(session, {r.milestone_id for r in rows if r.milestone_id})
+    return [
+        Claim(
+            Occasion(
+                r.planned_at,
+                r.task_key,
+                r.milestone_id,
+                Kind(r.kind),
+                dues.get(r.milestone_id) if r.milestone_id else None,
+            ),
+            r.member_id,
+            r.id,
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,9 +130,13 @@ async def plan(session: AsyncSession, due: Sequence[Occasion], today: date) -> l
     for occasion in due:
         if occasion.kind == Kind.DIGEST:
             if everyone is None:
-                everyone = frozenset(await session.scalars(
-                    select(Member.id).where(Member.active.is_(True), Member.digest_muted.is_(False))
-                ))  # fmt: skip
+                everyone = frozenset(
+                    await session.scalars(
+                        select(Member.id).where(
+                            Member.active.is_(True), Member.digest_muted.is_(False)
+                        )
+                    )
+                )
             members = everyone
         else:
             audience = await task_audience(session, occasion.task_id)
@@ -161,19 +190,29 @@ async def deliveries(
         return []
     if accounts is None:
         accounts = await reachable(session, {c.member_id for c in claimed}, today)
-    members = {m.id: m for m in await session.execute(
-        select(Member.id, Member.full_name, Member.is_admin, Member.committee_role)
-        .where(Member.id.in_({c.member_id for c in claimed})))}  # fmt: skip
+    members = {
+        m.id: m
+        for m in await session.execute(
+            select(Member.id, Member.full_name, Member.is_admin, Member.committee_role).where(
+                Member.id.in_({c.member_id for c in claimed})
+            )
+        )
+    }
     names = {member_id: m.full_name for member_id, m in members.items()}
-    views = await _views(session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today)  # fmt: skip
+    views = await _views(
+        session, sorted({c.occasion.task_id for c in claimed if c.occasion.task_id}), today
+    )
 
     async def own(view: TaskView, member_id: int) -> TaskView:
         """A collective task as the member's own part (their agency's status)."""
         member = members.get(member_id)
         if not view.collective or member is None:
             return view
-        who = await session.run_sync(lambda s: identity.who_of(
-            s.connection(), member_id, member.is_admin, member.committee_role))  # fmt: skip
+        who = await session.run_sync(
+            lambda s: identity.who_of(
+                s.connection(), member_id, member.is_admin, member.committee_role
+            )
+        )
         return view_of(view.facts, today, who)
 
     result = []
@@ -271,13 +310,17 @@ async def _digest(
         return compose.digest(name, today, [], None)
     plan, who, mine, everything = found
     midnight = datetime.combine(today, time(0), zone)
-    escalated = set(await session.scalars(
-        select(Reminder.task_key).where(
-            Reminder.member_id == member_id, Reminder.kind == Kind.ESCALATION.value,
-            Reminder.planned_at >= midnight, Reminder.planned_at < midnight + timedelta(days=1),
-            Reminder.state.in_(("sending", "sent")),
+    escalated = set(
+        await session.scalars(
+            select(Reminder.task_key).where(
+                Reminder.member_id == member_id,
+                Reminder.kind == Kind.ESCALATION.value,
+                Reminder.planned_at >= midnight,
+                Reminder.planned_at < midnight + timedelta(days=1),
+                Reminder.state.in_(("sending", "sent")),
+            )
         )
-    ))  # fmt: skip
+    )
     # A task escalated to this member today is in that message: not listed again here.
     views = [view_of(f, today, who) for f in mine if f.id not in escalated]
     summary = None

@@ -26,9 +26,8 @@ from domain.clock import Clock
 from scheduler import followups, ledger, recipients
 from scheduler.leader import Leadership, leadership_for
 from scheduler.outcomes import Delivery, record
-from scheduler.planner import Kind, Occasion, Rules, quiet_adjusted
+from scheduler.planner import Occasion, Rules, quiet_adjusted
 from scheduler.sending import Pacer
-from scheduler.task_plans import milestone_dues
 from scheduler.timetable import Timetable
 
 log = logging.getLogger(__name__)
@@ -68,10 +67,7 @@ class ReminderService:
         if await self._lead():
             await self.resend_in_flight()
         self.scheduler.start()
-        self.scheduler.add_job(
-            self.run_due, "interval", seconds=SWEEP_SECONDS, id="reminders:sweep",
-            coalesce=True, max_instances=1, misfire_grace_time=None, replace_existing=True,
-        )  # fmt: skip
+        self._schedule("reminders:sweep", "interval", seconds=SWEEP_SECONDS, max_instances=1)
         await self.run_due()
 
     async def stop(self) -> None:
@@ -102,10 +98,20 @@ class ReminderService:
 
     def _wake_at(self, at: datetime) -> None:
         real = datetime.now(UTC) + (at - self.clock.now())  # the service clock may be shifted
+        self._schedule("reminders:wake", "date", run_date=real)
+
+    def _schedule(self, job_id: str, trigger: str, **when: object) -> None:
+        """Run ``run_due`` on ``trigger``: one job per id (adding it again replaces it), and a
+        missed or late run made once, however late."""
         self.scheduler.add_job(
-            self.run_due, "date", run_date=real, id="reminders:wake",
-            coalesce=True, misfire_grace_time=None, replace_existing=True,
-        )  # fmt: skip
+            self.run_due,
+            trigger,
+            id=job_id,
+            coalesce=True,
+            misfire_grace_time=None,
+            replace_existing=True,
+            **when,
+        )
 
     # ---------------------------------------------------------------- running
     async def run_due(self) -> int:
@@ -149,20 +155,7 @@ class ReminderService:
             stuck = await ledger.in_flight(session)
             follow_ups = [r for r in stuck if r.kind in followups.FOLLOW_UPS]
             stuck = [r for r in stuck if r.kind not in followups.FOLLOW_UPS]
-            # The due date is not in the ledger: read it as the planner did, or the message
-            # loses its date line ("Quá hạn 0 ngày").
-            dues = await milestone_dues(session, {r.milestone_id for r in stuck if r.milestone_id})
-            claimed = [
-                recipients.Claim(
-                    Occasion(
-                        r.planned_at, r.task_key, r.milestone_id, Kind(r.kind),
-                        dues.get(r.milestone_id) if r.milestone_id else None,
-                    ),
-                    r.member_id,
-                    r.id,
-                )
-                for r in stuck
-            ]  # fmt: skip
+            claimed = await recipients.claims_of(session, stuck)
             zone = self.rules.zone
             deliveries = await recipients.deliveries(session, claimed, today, zone)
             deliveries += await followups.deliveries(session, follow_ups, today, zone)

@@ -202,6 +202,17 @@ class Chat:
             )
         return await self.link(key)
 
+    async def add_office_admin(self) -> str:
+        """An admin of the standing office (Sở Nội vụ), linked: their account."""
+        return await self.add_member(
+            "can-bo-van-phong", "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True
+        )
+
+    async def all_accepted(self, *steps: tuple[str, str]) -> None:
+        """Send each ``(account, command)`` in turn; each must be accepted (answered "Đã …")."""
+        for account, command in steps:
+            assert (await self.text(account, command)).startswith("Đã"), command
+
     async def say(self, account: str, text: str, **extra: object) -> list[Reply]:
         return await self.engine.handle(
             Inbound(channel="telegram", chat_id=account, user_id=account, text=text, **extra)  # type: ignore[arg-type]

@@ -207,16 +207,17 @@ async def task_list(desk: Desk, page: Page) -> Response:
     if number > pages:
         raise BadFilter(texts.BAD_FILTER.format(reason=texts.BAD_PAGE.format(value=number)))
     shown = rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    described = []
     f = page.filters
-    if f.category:
-        described.append(texts.FILTER_CATEGORY.format(value=chat_texts.CATEGORY[f.category]))
-    if f.section:
-        described.append(texts.FILTER_SECTION.format(value=f.section))
-    if f.director:
-        described.append(texts.FILTER_DIRECTOR.format(value=f.director))
-    if f.agency:
-        described.append(texts.FILTER_AGENCY.format(value=f.agency))
+    described = [
+        wording.format(value=value)
+        for wording, value in (
+            (texts.FILTER_CATEGORY, chat_texts.CATEGORY[f.category] if f.category else None),
+            (texts.FILTER_SECTION, f.section),
+            (texts.FILTER_DIRECTOR, f.director),
+            (texts.FILTER_AGENCY, f.agency),
+        )
+        if value
+    ]
     return render(
         "tasks.html",
         rows=shown,

@@ -36,26 +36,30 @@ class Filters:
     as_of: date | None = None  # None: today
     page: int = 1
 
-    def query(self, **changes: object) -> str:
-        """This view's query string (``?…`` or ""), with some keys changed (None drops one)."""
-        values: dict[str, object] = {
+    def _values(self) -> dict[str, object]:
+        """Every key of the query string, None where the filter is not set."""
+        return {
             "loai": self.category.value if self.category else None,
             "muc": self.section,
             "lanhdao": self.director,
             "coquan": self.agency,
             "ngay": self.as_of.isoformat() if self.as_of else None,
         }
+
+    def query(self, **changes: object) -> str:
+        """This view's query string (``?…`` or ""), with some keys changed (None drops one)."""
+        values = self._values()
         values.update(changes)
         pairs = [(k, str(v)) for k, v in values.items() if v not in (None, "")]
         return "?" + urlencode(pairs) if pairs else ""
 
+    def narrowing(self) -> list[tuple[str, str]]:
+        """The filters that narrow the list (all but the as-of day), as query-string pairs."""
+        return [(k, str(v)) for k, v in self._values().items() if k != "ngay" and v]
+
     def day_only(self) -> str:
         """The query string keeping only the as-of day (for links between pages)."""
         return self.query(loai=None, muc=None, lanhdao=None, coquan=None)
-
-    @property
-    def narrows(self) -> bool:
-        return any((self.category, self.section, self.director, self.agency))
 
 
 def parse_day(text: str) -> date:

@@ -264,10 +264,12 @@ def test_an_extension_to_the_year_1_is_refused_in_vietnamese(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "args",
-    [("remind", "--dry-run", "--at", "2024-09-27T08:00+07:00"),
-     ("admin", "--as", "Nguyễn Đức Trung", "/nhiemvu")],
+    [
+        ("remind", "--dry-run", "--at", "2024-09-27T08:00+07:00"),
+        ("admin", "--as", "Nguyễn Đức Trung", "/nhiemvu"),
+    ],
     ids=["remind", "admin"],
-)  # fmt: skip
+)
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> None:
     """`… | head -1`: the reader goes away; the command stops without a traceback."""
     assert bot(tmp_path, "grant-admin", "Nguyễn Đức Trung").returncode == 0
@@ -279,9 +281,15 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, args: tuple[str,
     environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "bot", *args], stdout=write_end, stderr=subprocess.PIPE,
-            cwd=tmp_path, env=environment, timeout=60, check=False, text=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "bot", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=environment,
+            timeout=60,
+            check=False,
+            text=True,
+        )
     finally:
         os.close(write_end)
     assert "BrokenPipeError" not in result.stderr and "Traceback" not in result.stderr, (

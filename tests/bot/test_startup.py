@@ -42,9 +42,14 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
 def run(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
     """`python -m bot run` to its end (a service that keeps running fails the test)."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=environment(tmp_path, **settings),
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=environment(tmp_path, **settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -76,10 +81,12 @@ def test_an_unreachable_telegram_at_start_is_waited_for(tmp_path: Path) -> None:
     with FakeBotApi(token=TOKEN) as api:
         api.drop_connections(times=3, method="getMe")  # unreachable for the first three tries
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=tmp_path,
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
             env=environment(tmp_path, TELEGRAM_API_BASE=api.base_url),
-            stdout=log.open("wb"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         try:
             api.push_message(4242, "/trogiup")
             asyncio.run(api.wait_sent(4242, timeout=60))  # up and answering
@@ -162,9 +169,14 @@ raise RuntimeError("main: " + {token!r})
 
 def test_uncaught_exceptions_anywhere_go_through_the_redacting_log(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", HOOKS.format(token=TOKEN)], cwd=tmp_path,
-        env=environment(tmp_path), capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", HOOKS.format(token=TOKEN)],
+        cwd=tmp_path,
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     output = result.stderr
     assert result.returncode == 1
     assert TOKEN not in output and TOKEN.split(":")[1] not in output, output

@@ -191,8 +191,13 @@ async def test_long_replies_are_split_below_4096(tg: Harness) -> None:
     await tg.link("admin", ADMIN, admin=True)
     self_count = len(tg.api.messages_to(ADMIN))
     tg.api.push_message(ADMIN, "/tatca")
-    sent = await tg.api.wait_for(lambda s: [m for m in s if m.chat_id == ADMIN][self_count:] if sum(
-        "IV.9 ·" in (m.text or "") for m in s if m.chat_id == ADMIN) else None)  # fmt: skip
+    sent = await tg.api.wait_for(
+        lambda s: (
+            [m for m in s if m.chat_id == ADMIN][self_count:]
+            if sum("IV.9 ·" in (m.text or "") for m in s if m.chat_id == ADMIN)
+            else None
+        )
+    )
     assert len(sent) >= 2
     assert all(len(m.text or "") <= 4096 for m in sent)
     assert len([c for m in sent for c in codes(m.text)]) == 42
@@ -413,8 +418,13 @@ async def test_a_reply_is_cleaned_as_a_command_is_and_the_plan_still_exports(
     exported = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "bot", "export", "--xlsx", str(cli)],
-        capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=60, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
     assert exported.returncode == 0, exported.stderr
     for workbook in (load_workbook(io.BytesIO(content)), load_workbook(cli)):
         rows = list(workbook["Kế hoạch 2024"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))

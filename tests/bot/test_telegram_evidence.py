@@ -34,9 +34,12 @@ async def office(seeded: Database, tmp_path: Path) -> AsyncIterator[Harness]:
     clock = FrozenClock(local("2024-06-20 09:00"))
     settings = settings_for(api, seeded, confirm_completion=True, files_dir=tmp_path / "files")
     engine = Engine(
-        seeded, clock, ZONE, confirm_completion=settings.confirm_completion,
+        seeded,
+        clock,
+        ZONE,
+        confirm_completion=settings.confirm_completion,
         files_dir=settings.files_dir,
-    )  # fmt: skip
+    )
     channel = TelegramChannel(engine, settings)
     # Notices to the office and the reporter go through the ledger, as in the service.
     notices = AnnouncementSender(

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -65,13 +65,27 @@ class Hook:
     def update(self, chat: int | str, text: str) -> dict[str, object]:
         """A text message from ``chat`` as each platform posts it."""
         if self.name == "telegram":
-            return {"update_id": 1, "message": {
-                "message_id": 1, "date": 0, "text": text, "chat": {"id": chat, "type": "private"},
-                "from": {"id": chat, "is_bot": False, "first_name": "X"},
-                "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}}  # fmt: skip
-        return {"event_name": "message.text.received", "message": {
-            "message_id": "w1", "from": {"id": chat}, "chat": {"id": chat, "chat_type": "PRIVATE"},
-            "date": 1727398800000, "text": text}}  # fmt: skip
+            return {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": text,
+                    "chat": {"id": chat, "type": "private"},
+                    "from": {"id": chat, "is_bot": False, "first_name": "X"},
+                    "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+                },
+            }
+        return {
+            "event_name": "message.text.received",
+            "message": {
+                "message_id": "w1",
+                "from": {"id": chat},
+                "chat": {"id": chat, "chat_type": "PRIVATE"},
+                "date": 1727398800000,
+                "text": text,
+            },
+        }
 
     def registered_secret(self) -> object:
         """The secret the channel gave the platform with its webhook address."""
@@ -84,9 +98,12 @@ class Hook:
 def _channel(
     name: str, engine: Engine, api: FakeBotApi | FakeZaloApi, seeded: Database, port: int
 ) -> TelegramChannel | ZaloChannel:
-    hook = {f"{name}_webhook_url": f"https://bot.example.vn/{name}",
-            f"{name}_webhook_secret": SECRET, f"{name}_webhook_listen": "127.0.0.1",
-            f"{name}_webhook_port": port}  # fmt: skip
+    hook = {
+        f"{name}_webhook_url": f"https://bot.example.vn/{name}",
+        f"{name}_webhook_secret": SECRET,
+        f"{name}_webhook_listen": "127.0.0.1",
+        f"{name}_webhook_port": port,
+    }
     if isinstance(api, FakeBotApi):
         return TelegramChannel(engine, test_telegram.settings_for(api, seeded, **hook))
     return ZaloChannel(engine, test_zalo.settings_for(api, seeded, **hook))
@@ -98,9 +115,10 @@ async def webhook(
 ) -> AsyncIterator[tuple[Hook, Engine]]:
     engine = Engine(seeded, clock, ZONE)
     fake: FakeBotApi | FakeZaloApi = (
-        FakeBotApi(token=test_telegram.TOKEN) if name == "telegram"
+        FakeBotApi(token=test_telegram.TOKEN)
+        if name == "telegram"
         else FakeZaloApi(token=test_zalo.TOKEN)
-    )  # fmt: skip
+    )
     with fake as api:
         channel = _channel(name, engine, api, seeded, port)
         await channel.start()
@@ -110,12 +128,21 @@ async def webhook(
             await channel.stop()
 
 
+OpenWebhook = Callable[[str], AbstractAsyncContextManager[tuple[Hook, Engine]]]
+
+
+@pytest.fixture
+def open_webhook(seeded: Database, clock: FrozenClock, unused_tcp_port: int) -> OpenWebhook:
+    """A channel's webhook, by the channel's name, on the seeded database and a free port."""
+    return lambda name: webhook(name, seeded, clock, unused_tcp_port)
+
+
 @pytest.mark.parametrize("name", ["telegram", "zalo"])
 async def test_the_secret_is_registered_and_only_the_right_one_is_answered(
-    name: str, seeded: Database, clock: FrozenClock, unused_tcp_port: int
+    name: str, open_webhook: OpenWebhook
 ) -> None:
     async with (
-        webhook(name, seeded, clock, unused_tcp_port) as (hook, _),
+        open_webhook(name) as (hook, _),
         httpx.AsyncClient() as client,
     ):
         assert hook.registered_secret() == SECRET
@@ -143,11 +170,12 @@ async def status_before_the_body(hook: Hook, secret: str, length: int) -> str:
 
 @pytest.mark.parametrize("name", ["telegram", "zalo"])
 async def test_a_forged_request_is_refused_before_its_body_and_logged(
-    name: str, seeded: Database, clock: FrozenClock, unused_tcp_port: int,
+    name: str,
+    open_webhook: OpenWebhook,
     caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+) -> None:
     caplog.set_level(logging.INFO)
-    async with webhook(name, seeded, clock, unused_tcp_port) as (hook, _):
+    async with open_webhook(name) as (hook, _):
         assert await status_before_the_body(hook, "forged", HUGE) == "HTTP/1.1 403 Forbidden"
         assert await status_before_the_body(hook, "", 200) == "HTTP/1.1 403 Forbidden"
     refusals = [r for r in caplog.records if "wrong or missing secret" in r.getMessage()]
@@ -158,9 +186,9 @@ async def test_a_forged_request_is_refused_before_its_body_and_logged(
 
 @pytest.mark.parametrize("name", ["telegram", "zalo"])
 async def test_an_oversized_body_is_refused_before_it_is_read(
-    name: str, seeded: Database, clock: FrozenClock, unused_tcp_port: int
+    name: str, open_webhook: OpenWebhook
 ) -> None:
-    async with webhook(name, seeded, clock, unused_tcp_port) as (hook, _):
+    async with open_webhook(name) as (hook, _):
         status = await status_before_the_body(hook, SECRET, MAX_BODY + 1)
         assert status == "HTTP/1.1 413 Request Entity Too Large"
         # A chunked body has no length to check: it is read up to the cap, then the
@@ -183,22 +211,31 @@ async def test_an_oversized_body_is_refused_before_it_is_read(
 
 @pytest.mark.parametrize(
     ("name", "body"),
-    [("telegram", b"[]"), ("telegram", b'"text"'), ("telegram", b"{}"), ("zalo", b"[1, 2]"),
-     ("zalo", b'"text"'), ("zalo", b"not json")],
-)  # fmt: skip
+    [
+        ("telegram", b"[]"),
+        ("telegram", b'"text"'),
+        ("telegram", b"{}"),
+        ("zalo", b"[1, 2]"),
+        ("zalo", b'"text"'),
+        ("zalo", b"not json"),
+    ],
+)
 async def test_a_body_that_is_not_an_update_is_a_clean_400(
-    name: str, body: bytes, seeded: Database, clock: FrozenClock, unused_tcp_port: int,
+    name: str,
+    body: bytes,
+    open_webhook: OpenWebhook,
     caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+) -> None:
     caplog.set_level(logging.INFO)
     async with (
-        webhook(name, seeded, clock, unused_tcp_port) as (hook, _),
+        open_webhook(name) as (hook, _),
         httpx.AsyncClient() as client,
     ):
         answer = await client.post(
-                hook.url, content=body, headers={hook.header: SECRET,
-                                                 "Content-Type": "application/json"},
-            )  # fmt: skip
+            hook.url,
+            content=body,
+            headers={hook.header: SECRET, "Content-Type": "application/json"},
+        )
     assert answer.status_code == 400
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
     assert any(f"{name} webhook:" in r.getMessage() for r in caplog.records)

@@ -109,8 +109,10 @@ async def test_report_by_number_then_by_reply(zalo: Zalo) -> None:
     async with zalo.database.transaction() as session:
         changes = (await session.scalars(select(StatusChange).order_by(StatusChange.id))).all()
         assert [(c.channel, c.new_status) for c in changes] == [
-            ("zalo", "hoan_thanh"), ("zalo", "chua_trien_khai"), ("zalo", "dang_thuc_hien")
-        ]  # fmt: skip
+            ("zalo", "hoan_thanh"),
+            ("zalo", "chua_trien_khai"),
+            ("zalo", "dang_thuc_hien"),
+        ]
 
 
 async def test_an_extension_request_by_number_then_the_next_message(zalo: Zalo) -> None:

@@ -25,18 +25,42 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 @pytest.mark.parametrize(
     "text",
-    ["Đã nhận", "đã nhận ạ", "Da nhan", "DA NHAN.", "nhận", "OK", "ok ạ", "Rõ", "ro a", "đã rõ",
-     "Vâng, đã nhận ạ!", "Dạ rõ", "Đã nhận 👍", "đã nhận nhé", "Nhận rồi"],
-)  # fmt: skip
+    [
+        "Đã nhận",
+        "đã nhận ạ",
+        "Da nhan",
+        "DA NHAN.",
+        "nhận",
+        "OK",
+        "ok ạ",
+        "Rõ",
+        "ro a",
+        "đã rõ",
+        "Vâng, đã nhận ạ!",
+        "Dạ rõ",
+        "Đã nhận 👍",
+        "đã nhận nhé",
+        "Nhận rồi",
+    ],
+)
 def test_received_in_its_spellings_is_an_acknowledgement(text: str) -> None:
     assert is_acknowledgement(text)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["xong", "60%", "đã nhận được hồ sơ của sở tư pháp và đang xử lý", "nhận xét: chậm",
-     "/danhan r1", "không rõ", "chưa nhận", "ok xong rồi", ""],
-)  # fmt: skip
+    [
+        "xong",
+        "60%",
+        "đã nhận được hồ sơ của sở tư pháp và đang xử lý",
+        "nhận xét: chậm",
+        "/danhan r1",
+        "không rõ",
+        "chưa nhận",
+        "ok xong rồi",
+        "",
+    ],
+)
 def test_anything_else_is_not(text: str) -> None:
     assert not is_acknowledgement(text)
 

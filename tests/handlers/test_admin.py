@@ -38,9 +38,7 @@ ADMIN_COMMANDS = [
 
 @pytest.fixture
 async def admin(chat: Chat) -> str:
-    return await chat.add_member(
-        "can-bo-van-phong", "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True
-    )
+    return await chat.add_office_admin()
 
 
 async def _actions(database: Database) -> list[tuple[str, str]]:

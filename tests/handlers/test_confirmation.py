@@ -121,9 +121,12 @@ async def test_the_notices_go_once_each_through_the_ledger(
     chat, admin, vinh = office
     outbox = Outbox()
     sender = AnnouncementSender(
-        chat.database, FrozenClock(local("2024-06-20 09:05")), {"telegram": outbox}, nullcontext(),
+        chat.database,
+        FrozenClock(local("2024-06-20 09:05")),
+        {"telegram": outbox},
+        nullcontext(),
         per_chat_seconds=0,
-    )  # fmt: skip
+    )
     await chat.say(vinh, "/capnhat I.5 hoàn thành ngày 10/06/2024")
     while await sender.run_once():
         pass

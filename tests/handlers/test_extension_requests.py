@@ -51,9 +51,7 @@ class NoLimit:
 
 @pytest.fixture
 async def admin(chat: Chat) -> str:
-    return await chat.add_member(
-        "can-bo-van-phong", "Cán bộ Văn phòng", agencies=("so-noi-vu",), admin=True
-    )
+    return await chat.add_office_admin()
 
 
 async def deliver(chat: Chat, clock: FrozenClock) -> Outbox:

@@ -145,9 +145,13 @@ async def test_a_members_report_is_read_lean_and_reads_as_before(chat: Chat) -> 
         found = await chat.database.read(lambda c: identify(c, "telegram", vinh, 2024))
         assert found is not None
         expected = await plan_report(
-            session, plan, today=chat.engine.clock.now().astimezone(ZONE).date(), zone=ZONE,
-            who=found.who, member_name=vinh_member.full_name,
-        )  # fmt: skip
+            session,
+            plan,
+            today=chat.engine.clock.now().astimezone(ZONE).date(),
+            zone=ZONE,
+            who=found.who,
+            member_name=vinh_member.full_name,
+        )
     assert reply.text == render_report(expected)
     admin = await chat.add_member("van-phong", "Cán bộ Văn phòng", admin=True)
     with TransactionCounter(chat.database) as office:

@@ -91,9 +91,13 @@ async def test_typed_text_is_exported_as_text_and_imports_back_unchanged(
 
     async with seeded.transaction(write=True) as session:
         await import_workbook(
-            session, document.data, year=2025, now=local("2025-01-02 08:00"),
-            code="05/KH-BCĐ", allow_old_dates=True,
-        )  # fmt: skip
+            session,
+            document.data,
+            year=2025,
+            now=local("2025-01-02 08:00"),
+            code="05/KH-BCĐ",
+            allow_old_dates=True,
+        )
     async with seeded.transaction() as session:
         plans = {p.year: p for p in await session.scalars(select(Plan))}
         old = {t.code: t for t in await _plan_tasks(session, plans[2024].id)}

@@ -282,13 +282,19 @@ async def test_repeating_can_be_turned_off(stack: Stack) -> None:
     await stack.link("nguyen-duc-trung", TRUNG)
     stack.clock.instant = local("2024-09-30 08:00")
     rules = Rules(
-        offsets=tuple(timedelta(days=d) for d in (7, 3, 1, 0)), send_time=time(8), zone=ZONE,
+        offsets=tuple(timedelta(days=d) for d in (7, 3, 1, 0)),
+        send_time=time(8),
+        zone=ZONE,
         repeat_unacknowledged=False,
-    )  # fmt: skip
+    )
     service = ReminderService(
-        stack.database, stack.clock, rules, {"telegram": stack.channel},
-        per_chat_seconds=0.05, leadership=Always(),
-    )  # fmt: skip
+        stack.database,
+        stack.clock,
+        rules,
+        {"telegram": stack.channel},
+        per_chat_seconds=0.05,
+        leadership=Always(),
+    )
     await service.run_due()
     stack.clock.instant = local("2024-10-01 10:00")
     await service.run_due()
@@ -310,13 +316,15 @@ async def test_the_office_sees_the_one_member_who_did_not_acknowledge(stack: Sta
     stack.clock.instant = local("2024-09-27 10:30")
     stack.api.push_message(2002, "/chuanhan I.10")
     (listing,) = await stack.api.wait_sent(2002)
-    assert listing.text == "\n".join([
-        "Ai chưa xác nhận “Đã nhận” · nhắc việc nhiệm vụ I.10 (30 ngày qua)",
-        "",
-        "• I.10 · nhắc hạn · gửi 27/09/2024 08:00 · đã nhận 1/2",
-        "   Chưa nhận: Cán bộ 0 (2 giờ trước)",
-        "   Đã nhận: Nguyễn Đức Trung",
-    ])  # fmt: skip
+    assert listing.text == "\n".join(
+        [
+            "Ai chưa xác nhận “Đã nhận” · nhắc việc nhiệm vụ I.10 (30 ngày qua)",
+            "",
+            "• I.10 · nhắc hạn · gửi 27/09/2024 08:00 · đã nhận 1/2",
+            "   Chưa nhận: Cán bộ 0 (2 giờ trước)",
+            "   Đã nhận: Nguyễn Đức Trung",
+        ]
+    )
     stack.api.push_message(2002, "/chuanhan")  # the last 7 days: the same reminder
     assert "Chưa nhận: Cán bộ 0 (2 giờ trước)" in (
         (await stack.api.wait_sent(2002, 2))[-1].text or ""

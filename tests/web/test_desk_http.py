@@ -385,18 +385,23 @@ async def test_the_overview_counts_last_weeks_unacknowledged_reminders_by_agency
             k: await session.scalar(select(Member.id).where(Member.key == k)) for k, _, _ in sent
         }
         rows = [
-            Reminder(member_id=ids[k], kind=kind, planned_at=at, state="sent", updated_at=at,
-                     sent_at=at)
+            Reminder(
+                member_id=ids[k], kind=kind, planned_at=at, state="sent", updated_at=at, sent_at=at
+            )
             for k, kind, at in sent
-        ]  # fmt: skip
+        ]
         session.add_all(rows)
         await session.flush()
         session.add(
             Acknowledgement(
-                member_id=ids["can-bo-a"], reminder_id=rows[3].id, reminder_key=rows[3].id,
-                channel="telegram", account="tg-can-bo-a", at=now,
+                member_id=ids["can-bo-a"],
+                reminder_id=rows[3].id,
+                reminder_key=rows[3].id,
+                channel="telegram",
+                account="tg-can-bo-a",
+                at=now,
             )
-        )  # fmt: skip
+        )
     async with client(desk) as leader, client(desk) as member:
         await sign_in(leader, seeded, "thai-thanh-quy", now)
         await sign_in(member, seeded, "le-duc-cuong", now)

@@ -3,10 +3,6 @@
 Existing histories are carried over: a completion recorded before this revision keeps the day it
 was reported (in the service's time zone) as the day it was done, and the result typed with it
 (``reference``) becomes its document (``evidence``).
-
-Revision ID: 0008_completion_evidence
-Revises: 0007_web_links
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -20,8 +16,6 @@ from alembic import op
 
 revision = "0008_completion_evidence"
 down_revision = "0007_web_links"
-branch_labels = None
-depends_on = None
 
 DONE = "hoan_thanh"
 _changes = sa.table(
@@ -33,6 +27,12 @@ _changes = sa.table(
     sa.column("completed_on", sa.Date()),
     sa.column("evidence", sa.Text()),
 )
+
+
+def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
+    """A reference to ``target.id``, named as the models' naming convention names it."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def upgrade() -> None:
@@ -56,18 +56,8 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_evidence_files_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["task_id"],
-            ["tasks.id"],
-            name=op.f("fk_evidence_files_task_id_tasks"),
-            ondelete="CASCADE",
-        ),
+        _foreign_key("evidence_files", "member_id", "members", "SET NULL"),
+        _foreign_key("evidence_files", "task_id", "tasks", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_files")),
     )
     op.create_index("ix_evidence_files_task", "evidence_files", ["task_id", "id"])

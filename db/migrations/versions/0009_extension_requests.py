@@ -3,10 +3,6 @@ bot asked a member (answered by the next message); announcements generalised to 
 named members (kind, buttons) so that requests and answers go through the same ledger.
 
 Existing announcements become kind "announcement" with no buttons: nothing else changes.
-
-Revision ID: 0009_extension_requests
-Revises: 0008_completion_evidence
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -16,8 +12,12 @@ from alembic import op
 
 revision = "0009_extension_requests"
 down_revision = "0008_completion_evidence"
-branch_labels = None
-depends_on = None
+
+
+def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
+    """A reference to ``target.id``, named as the models' naming convention names it."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def upgrade() -> None:
@@ -41,30 +41,10 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         sa.Column("answer", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["task_id"],
-            ["tasks.id"],
-            name=op.f("fk_extension_requests_task_id_tasks"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["milestone_id"],
-            ["milestones.id"],
-            name=op.f("fk_extension_requests_milestone_id_milestones"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_extension_requests_member_id_members"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["decided_by"],
-            ["members.id"],
-            name=op.f("fk_extension_requests_decided_by_members"),
-            ondelete="SET NULL",
-        ),
+        _foreign_key("extension_requests", "task_id", "tasks", "CASCADE"),
+        _foreign_key("extension_requests", "milestone_id", "milestones", "CASCADE"),
+        _foreign_key("extension_requests", "member_id", "members", "SET NULL"),
+        _foreign_key("extension_requests", "decided_by", "members", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_extension_requests")),
     )
     with op.batch_alter_table("extension_requests", schema=None) as batch_op:
@@ -81,12 +61,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("command", sa.String(length=64), nullable=False),
         sa.Column("asked_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_chat_prompts_member_id_members"),
-            ondelete="CASCADE",
-        ),
+        _foreign_key("chat_prompts", "member_id", "members", "CASCADE"),
         sa.PrimaryKeyConstraint("member_id", name=op.f("pk_chat_prompts")),
     )
 

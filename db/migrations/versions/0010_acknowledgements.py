@@ -2,10 +2,6 @@
 which account; the bot messages an answer can refer to (a typed "đã nhận" acknowledges the message
 it answers, or the last one sent to that chat); and, on the reminder ledger, the reminder a
 snoozed or repeated one continues and the announcement a receipts follow-up counts.
-
-Revision ID: 0010_acknowledgements
-Revises: 0009_extension_requests
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -15,19 +11,20 @@ from alembic import op
 
 revision = "0010_acknowledgements"
 down_revision = "0009_extension_requests"
-branch_labels = None
-depends_on = None
+
+
+def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
+    """A reference to ``target.id``, named as the models' naming convention names it."""
+    name = op.f(f"fk_{table}_{column}_{target}")
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def _references(table: str) -> list[sa.ForeignKeyConstraint]:
     """Both tables point at a member and at the reminder or announcement they are about."""
     return [
-        sa.ForeignKeyConstraint(
-            [f"{target}_id"], [f"{target}s.id"],
-            name=op.f(f"fk_{table}_{target}_id_{target}s"), ondelete="CASCADE",
-        )
+        _foreign_key(table, f"{target}_id", f"{target}s", "CASCADE")
         for target in ("member", "reminder", "announcement")
-    ]  # fmt: skip
+    ]
 
 
 def upgrade() -> None:
@@ -44,7 +41,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(), nullable=False),
         *_references("acknowledgements"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_acknowledgements")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("acknowledgements", schema=None) as batch_op:
         batch_op.create_index(
             "uq_acknowledgements_key",
@@ -70,7 +67,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "channel", "chat_id", "message_id", name=op.f("uq_receipt_messages_channel")
         ),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("receipt_messages", schema=None) as batch_op:
         batch_op.create_index(
             "ix_receipt_messages_chat", ["channel", "chat_id", "sent_at"], unique=False

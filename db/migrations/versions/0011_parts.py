@@ -6,10 +6,6 @@ the whole task's current status (with its %, completion day, document, and the b
 becomes the status of every concrete agency the collective reaches today, as one line of kind
 "carried" per agency and status (not shown as history). The task's own history is kept as it
 was. An agency added later starts its part as not started.
-
-Revision ID: 0011_parts
-Revises: 0010_acknowledgements
-Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -23,8 +19,6 @@ from alembic import op
 
 revision = "0011_parts"
 down_revision = "0010_acknowledgements"
-branch_labels = None
-depends_on = None
 
 DONE = "hoan_thanh"
 NOT_STARTED = "chua_trien_khai"
@@ -43,9 +37,16 @@ _assignments = sa.table(
     sa.column("agency_id", sa.Integer()),
 )
 _COPIED = (
-    "milestone_id", "new_status", "progress", "completed_on", "evidence", "evidence_kind",
-    "evidence_number", "evidence_date", "confirmation",
-)  # fmt: skip
+    "milestone_id",
+    "new_status",
+    "progress",
+    "completed_on",
+    "evidence",
+    "evidence_kind",
+    "evidence_number",
+    "evidence_date",
+    "confirmation",
+)
 _changes = sa.table(
     "status_changes",
     sa.column("id", sa.Integer()),
