@@ -425,20 +425,39 @@ async def main_async(quick: bool, count: int, server: str | None = None) -> None
         )
     print("\nfigure                                        measured   target")
     rows = [
-        ("mix p99, production defaults", f"{defaults.run().pct(99):.1f} ms", "≤ 50 ms",
-         defaults.run().pct(99) <= TARGETS["mix_p99"]),
-        ("mix p99, SEND_RATE=10000", f"{fast.run().pct(99):.1f} ms", "≤ 50 ms",
-         fast.run().pct(99) <= TARGETS["mix_p99"]),
-        ("/nhiemvu <mã> p99, production defaults",
-         f"{Run(defaults.by_kind['detail'], 1).pct(99):.1f} ms", "≤ 30 ms",
-         Run(defaults.by_kind["detail"], 1).pct(99) <= TARGETS["detail_p99"]),
-        ("replies' p99 during the fan-out", f"{fan.during.run().pct(99):.1f} ms", "≤ 100 ms",
-         fan.during.run().pct(99) <= TARGETS["fan_out_p99"]),
+        (
+            "mix p99, production defaults",
+            f"{defaults.run().pct(99):.1f} ms",
+            "≤ 50 ms",
+            defaults.run().pct(99) <= TARGETS["mix_p99"],
+        ),
+        (
+            "mix p99, SEND_RATE=10000",
+            f"{fast.run().pct(99):.1f} ms",
+            "≤ 50 ms",
+            fast.run().pct(99) <= TARGETS["mix_p99"],
+        ),
+        (
+            "/nhiemvu <mã> p99, production defaults",
+            f"{Run(defaults.by_kind['detail'], 1).pct(99):.1f} ms",
+            "≤ 30 ms",
+            Run(defaults.by_kind["detail"], 1).pct(99) <= TARGETS["detail_p99"],
+        ),
+        (
+            "replies' p99 during the fan-out",
+            f"{fan.during.run().pct(99):.1f} ms",
+            "≤ 100 ms",
+            fan.during.run().pct(99) <= TARGETS["fan_out_p99"],
+        ),
         ("fan-out rate vs SEND_RATE", f"{fan.rate / 25:.0%}", "≥ 90 %", fan.rate / 25 >= 0.9),
-        ("fan-out duplicates / missing", f"{fan.duplicates} / {fan.missing}", "0 / 0",
-         fan.duplicates == fan.missing == 0),
+        (
+            "fan-out duplicates / missing",
+            f"{fan.duplicates} / {fan.missing}",
+            "0 / 0",
+            fan.duplicates == fan.missing == 0,
+        ),
         (f"burst of {ACCOUNTS} vs echo bot", f"{ratio:.0%}", "≥ 60 %", ratio >= TARGETS["burst"]),
-    ]  # fmt: skip
+    ]
     for label, value, target, ok in rows:
         print(f"{label:<44} {value:>10}   {target:<9} {verdict(ok)}")
 

@@ -69,8 +69,10 @@ async def run(tasks: int, rounds: int, *, changing: bool = False) -> list[tuple[
         database = Database(f"sqlite+aiosqlite:///{Path(folder) / 'province.db'}")
         began = time.perf_counter()
         province = await create_province(database, tasks)
-        print(f"province: {province.tasks} tasks, {province.current_plan_tasks} in the current "
-              f"plan, built in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        print(
+            f"province: {province.tasks} tasks, {province.current_plan_tasks} in the current "
+            f"plan, built in {time.perf_counter() - began:.1f} s"
+        )
         clock = FrozenClock(NOW + timedelta(days=200))
         try:
             cookie = await _leader_session(database, clock)

@@ -415,10 +415,12 @@ class TelegramChannel:
                     raise BadRequest("message is too long")
                 await self._with_retries(
                     lambda text=text, markup=markup: self.app.bot.edit_message_text(  # type: ignore[misc]
-                        text, chat_id=original.chat.id, message_id=original.message_id,
+                        text,
+                        chat_id=original.chat.id,
+                        message_id=original.message_id,
                         reply_markup=markup,
                     )
-                )  # fmt: skip
+                )
             except TelegramError as exc:
                 log.warning("could not show the answer on the message: %s", exc)
                 rest.append(replace(reply, amends=False))

@@ -96,9 +96,19 @@ class TaskFacts(NamedTuple):  # a named tuple: a frozen dataclass is ~5x slower 
 
 
 _TASK_COLUMNS = (
-    Task.id, Task.code, Task.position, Task.content, Section.code, Section.title,
-    Task.deadline_text, Task.schedule, Task.flag, Task.product, Task.note, Task.directors_printed,
-)  # fmt: skip
+    Task.id,
+    Task.code,
+    Task.position,
+    Task.content,
+    Section.code,
+    Section.title,
+    Task.deadline_text,
+    Task.schedule,
+    Task.flag,
+    Task.product,
+    Task.note,
+    Task.directors_printed,
+)
 
 
 # Statements are built once: building and keying a statement costs more than running it.
@@ -207,16 +217,26 @@ _PLAN_MILESTONES = Query(
 # Only the changes a verdict replays: status changes and the office's confirmations (notes and
 # other kinds move no verdict; ``derive_state`` skips them but for the "last updated" instant).
 VERDICT_KINDS = ("status", CONFIRM, CARRIED, CLOSE)
+# What a verdict replays of a line of history (domain.progress.derive_state, domain.parts).
+STEP_COLUMNS = (
+    StatusChange.kind,
+    StatusChange.milestone_id,
+    StatusChange.new_status,
+    StatusChange.progress,
+    StatusChange.at,
+    StatusChange.completed_on,
+    StatusChange.confirmation,
+    StatusChange.agency_id,
+)
 _PLAN_STEPS = Query(
-    select(
-        StatusChange.task_id, StatusChange.kind, StatusChange.milestone_id,
-        StatusChange.new_status, StatusChange.progress, StatusChange.at,
-        StatusChange.completed_on, StatusChange.confirmation, StatusChange.agency_id,
-    )
+    select(StatusChange.task_id, *STEP_COLUMNS)
     .join(Task, Task.id == StatusChange.task_id)
-    .where(Task.plan_id == bindparam("plan_id"), or_(*(StatusChange.kind == kind for kind in VERDICT_KINDS)))
+    .where(
+        Task.plan_id == bindparam("plan_id"),
+        or_(*(StatusChange.kind == kind for kind in VERDICT_KINDS)),
+    )
     .order_by(StatusChange.task_id, StatusChange.id)
-)  # fmt: skip
+)
 
 
 def plan_timelines(connection: Connection, plan_id: int) -> list[Timeline]:
@@ -322,15 +342,31 @@ def _agency_seats(where: Any) -> Any:
         .exists()
     )
     both = union_all(
-        select(literal(_SEAT).label("part"), Assignment.task_id.label("task_id"), Assignment.role,
-               Agency.id, Agency.name, Agency.kind, Agency.covers, type_coerce(null(), String),
-               Assignment.position.label("seq"))
+        select(
+            literal(_SEAT).label("part"),
+            Assignment.task_id.label("task_id"),
+            Assignment.role,
+            Agency.id,
+            Agency.name,
+            Agency.kind,
+            Agency.covers,
+            type_coerce(null(), String),
+            Assignment.position.label("seq"),
+        )
         .join(Agency, on_seat)
         .where(where, not_director),
-        select(literal(_AGENCY), null(), null(), Agency.id, Agency.name, Agency.kind,
-               type_coerce(null(), Agency.covers.type), Agency.category, Agency.id)
-        .where(Agency.kind == "agency", collective),
-    )  # fmt: skip
+        select(
+            literal(_AGENCY),
+            null(),
+            null(),
+            Agency.id,
+            Agency.name,
+            Agency.kind,
+            type_coerce(null(), Agency.covers.type),
+            Agency.category,
+            Agency.id,
+        ).where(Agency.kind == "agency", collective),
+    )
     columns = both.selected_columns
     return both.order_by(columns.part.desc(), columns.task_id, columns.seq)
 
@@ -415,11 +451,19 @@ def _seat_facts(rows: Sequence[Sequence[Any]]) -> dict[int, list[SeatFacts]]:
 
 _MILESTONE_COLUMNS = (Milestone.id, Milestone.label, Milestone.due_on, _latest_due(Milestone.id))
 _CHANGE_COLUMNS = (
-    StatusChange.kind, StatusChange.milestone_id, StatusChange.old_status,
-    StatusChange.new_status, StatusChange.progress, StatusChange.note, StatusChange.reference,
-    StatusChange.at, StatusChange.completed_on, StatusChange.evidence, StatusChange.confirmation,
+    StatusChange.kind,
+    StatusChange.milestone_id,
+    StatusChange.old_status,
+    StatusChange.new_status,
+    StatusChange.progress,
+    StatusChange.note,
+    StatusChange.reference,
+    StatusChange.at,
+    StatusChange.completed_on,
+    StatusChange.evidence,
+    StatusChange.confirmation,
     StatusChange.agency_id,
-)  # fmt: skip
+)
 _MILESTONE, _CHANGE = "m", "c"
 
 
@@ -435,14 +479,22 @@ def _timeline(author: Any) -> Any:
     task order, then the milestones' order and the history's."""
     timeline = union_all(
         select(
-            literal(_MILESTONE), Milestone.task_id.label("task_id"), *_MILESTONE_COLUMNS,
-            *_nulls(_CHANGE_COLUMNS), type_coerce(null(), String), Milestone.position.label("seq"),
+            literal(_MILESTONE),
+            Milestone.task_id.label("task_id"),
+            *_MILESTONE_COLUMNS,
+            *_nulls(_CHANGE_COLUMNS),
+            type_coerce(null(), String),
+            Milestone.position.label("seq"),
         ).where(among(Milestone.task_id, "ids")),
         select(
-            literal(_CHANGE), StatusChange.task_id, *[null()] * len(_MILESTONE_COLUMNS),
-            *_CHANGE_COLUMNS, author, StatusChange.id,
+            literal(_CHANGE),
+            StatusChange.task_id,
+            *[null()] * len(_MILESTONE_COLUMNS),
+            *_CHANGE_COLUMNS,
+            author,
+            StatusChange.id,
         ).where(among(StatusChange.task_id, "ids")),
-    )  # fmt: skip
+    )
     return timeline.order_by(timeline.selected_columns.task_id, timeline.selected_columns.seq)
 
 

@@ -102,9 +102,13 @@ def driver_execute(connection: Connection, sql: str, arguments: Sequence[Any] = 
             connection.invalidate(error)
             connection.engine.dispose(close=False)  # the old pool's connections: dropped
         raise DBAPIError.instance(
-            sql, tuple(arguments), error, dialect.loaded_dbapi.Error,
-            connection_invalidated=lost, dialect=dialect,
-        ) from error  # fmt: skip
+            sql,
+            tuple(arguments),
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
     cursor.close()
     return rows
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,7 +31,7 @@ from chat import texts
 from chat.messages import Inbound, Reply
 from chat.task_messages import task_code
 from db import records
-from db.identity import identify
+from db.identity import Identity, identify
 from db.models import Member, Plan, SentMessage, Task
 from db.sent_links import Link
 from db.session import Database
@@ -260,11 +261,7 @@ class Engine:
                 refused(inbound, f"admin only: /{command.name}")
                 return [Reply(texts.ADMIN_ONLY)]
             if route.lean(command.args):
-                lean = Context(
-                    inbound, found.member, found.who, found.plan, now, self.zone, self.database,
-                    self.telegram_username, web_base_url=self.web_base_url,
-                )  # fmt: skip
-                return await route.handler(lean, command.args)
+                return await route.handler(self._context(inbound, found, now), command.args)
         async with self.database.transaction(write=writes) as session:
             member = await session.get(Member, found.member.id)
             plan = await session.get(Plan, found.plan.id)
@@ -273,12 +270,29 @@ class Engine:
                 return [Reply(texts.NOT_LINKED)]
             if plan is None:
                 return [Reply(texts.NO_PLAN)]
-            ctx = Context(
-                inbound, found.member, found.who, found.plan, now, self.zone, self.database,
-                self.telegram_username, Orm(session, member, plan), self.web_base_url,
-                self.confirm_completion, self.files_dir,
-            )  # fmt: skip
+            ctx = self._context(inbound, found, now, Orm(session, member, plan))
             return await self._dispatch(ctx, command, route)
+
+    def _context(
+        self, inbound: Inbound, found: Identity, now: datetime, orm: Orm | None = None
+    ) -> Context:
+        """What a handler gets: the sender as identified, and ``orm`` for the routes that write
+        (None: a lean route, which reads through ``database`` alone)."""
+        assert found.plan is not None
+        return Context(
+            inbound,
+            found.member,
+            found.who,
+            found.plan,
+            now,
+            self.zone,
+            self.database,
+            self.telegram_username,
+            orm,
+            self.web_base_url,
+            self.confirm_completion,
+            self.files_dir,
+        )
 
     async def _dispatch(
         self, ctx: Context, command: Command | None, route: Route | None

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.facts import STEP_COLUMNS
 from db.models import Agency, Assignment, Member, MemberAgency, MemberGroup, StatusChange
 from domain.parts import INPUT
 from domain.progress import STATUS_KINDS, derive_state
@@ -90,16 +91,7 @@ async def _finished_agencies(session: AsyncSession, task_id: int) -> _Finished:
     """What the task's agencies have finished, from its history's lines of parts and inputs."""
     rows = (
         await session.execute(
-            select(
-                StatusChange.agency_id,
-                StatusChange.kind,
-                StatusChange.milestone_id,
-                StatusChange.new_status,
-                StatusChange.progress,
-                StatusChange.at,
-                StatusChange.completed_on,
-                StatusChange.confirmation,
-            )
+            select(*STEP_COLUMNS)
             .where(StatusChange.task_id == task_id, StatusChange.agency_id.is_not(None))
             .order_by(StatusChange.id)
         )

@@ -53,17 +53,10 @@ async def current_task_plans(session: AsyncSession, today: date) -> list[TaskPla
         ).all()
     }
     changes: dict[int, list[Change]] = defaultdict(list)
-    async for task_id, kind, milestone_id, new_status, progress, at, agency_id in _rows(
+    # A planner's verdict: the completion day and the office's confirmation do not move it.
+    async for task_id, kind, milestone_id, new_status, progress, at, _, _, agency_id in _rows(
         session,
-        select(
-            StatusChange.task_id,
-            StatusChange.kind,
-            StatusChange.milestone_id,
-            StatusChange.new_status,
-            StatusChange.progress,
-            StatusChange.at,
-            StatusChange.agency_id,
-        )
+        select(StatusChange.task_id, *facts.STEP_COLUMNS)
         .join(Task, Task.id == StatusChange.task_id)
         .where(in_plan, StatusChange.kind.in_(("status", CARRIED, CLOSE)))
         .order_by(StatusChange.task_id, StatusChange.id),
