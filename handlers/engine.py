@@ -327,6 +327,8 @@ class Engine:
                 )
             )
         if task_id is not None:
-            return await records.task_by_id(ctx.session, task_id)
+            return await records.task_by_id(ctx.session, task_id, to_change=True)
         code = task_code(inbound.reply_to_text)
-        return await records.task_by_code(ctx.session, ctx.plan.id, code) if code else None
+        if code is None:
+            return None
+        return await records.task_by_code(ctx.session, ctx.plan.id, code, to_change=True)
