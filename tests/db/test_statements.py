@@ -74,7 +74,8 @@ def _params(connection: Connection, account: str) -> dict[str, dict[str, Any]]:
         "_TIMELINE": {"ids": ids},
         "_BARE_TIMELINE": {"ids": ids},
         "_AGENCY_SEATS": {"ids": ids},
-        "_PLAN_AGENCY_SEATS": {"plan_id": found.plan.id},
+        "_PLAN_COLLECTIVE_LEADS": {"plan_id": found.plan.id},
+        "_CONCRETE_AGENCIES": {},
     }
 
 
