@@ -116,10 +116,14 @@ class JsonRequest(BaseRequest):
         elif request_data is not None:
             data = json.dumps(request_data.json_parameters, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"
-        try:
-            await asyncio.wait_for(self.slots.acquire(), _given(pool_timeout, self.pool_timeout))
-        except TimeoutError as error:
-            raise TimedOut(message=_POOL_TIMEOUT) from error
+        if self.slots.locked():  # every connection busy: wait, up to the pool timeout
+            try:
+                async with asyncio.timeout(_given(pool_timeout, self.pool_timeout)):
+                    await self.slots.acquire()
+            except TimeoutError as error:
+                raise TimedOut(message=_POOL_TIMEOUT) from error
+        else:
+            await self.slots.acquire()  # at once
         try:
             async with session.request(
                 method, url, headers=headers, data=data, timeout=timeout
