@@ -52,33 +52,35 @@ def task_options() -> list[ExecutableOption]:
     ]
 
 
-def _change_options() -> list[ExecutableOption]:
-    """What a change to a task needs of the task itself, its view being read from ``db.facts``:
-    its milestones (a batch is named by them); any other relationship raises rather than load."""
+def _milestones_only() -> list[ExecutableOption]:
+    """The task with its milestones (a batch is named by them), for the commands that read the
+    task's view from ``db.facts`` and need of the row only its id, code and milestones (a status
+    change, a note, a file, receipts); any other relationship raises rather than load."""
     return [selectinload(Task.milestones), raiseload("*")]
 
 
 async def task_by_code(
-    session: AsyncSession, plan_id: int, code: str, *, to_change: bool = False
+    session: AsyncSession, plan_id: int, code: str, *, milestones_only: bool = False
 ) -> Task | None:
-    """The plan's task with this code, with what the admin commands read of it; ``to_change``:
-    only what a status change, a note or a file needs (two statements instead of eight)."""
+    """The plan's task with this code, with what the admin commands read of it (its milestones
+    with their extensions, section, seats and their names); ``milestones_only``: see
+    ``_milestones_only`` (two statements instead of eight)."""
     task: Task | None = await session.scalar(
         select(Task)
         .where(Task.plan_id == plan_id, Task.code == code)
-        .options(*(_change_options() if to_change else task_options()))
+        .options(*(_milestones_only() if milestones_only else task_options()))
     )
     return task
 
 
 async def task_by_id(
-    session: AsyncSession, task_id: int, *, to_change: bool = False
+    session: AsyncSession, task_id: int, *, milestones_only: bool = False
 ) -> Task | None:
     """As ``task_by_code``, by the task's id."""
     task: Task | None = await session.scalar(
         select(Task)
         .where(Task.id == task_id)
-        .options(*(_change_options() if to_change else task_options()))
+        .options(*(_milestones_only() if milestones_only else task_options()))
     )
     return task
 

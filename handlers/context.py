@@ -115,7 +115,7 @@ async def named_task(ctx: Context, args: str, example: str) -> Task | str:
     code = parse_code(args.split(" ", 1)[0]) if args.strip() else None
     if code is None:
         return texts.TASK_CODE_MISSING.format(example=example)
-    task = await records.task_by_code(ctx.session, ctx.plan.id, code, to_change=True)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, code, milestones_only=True)
     if task is None:
         return texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code)
     return task

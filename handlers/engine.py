@@ -327,8 +327,8 @@ class Engine:
                 )
             )
         if task_id is not None:
-            return await records.task_by_id(ctx.session, task_id, to_change=True)
+            return await records.task_by_id(ctx.session, task_id, milestones_only=True)
         code = task_code(inbound.reply_to_text)
         if code is None:
             return None
-        return await records.task_by_code(ctx.session, ctx.plan.id, code, to_change=True)
+        return await records.task_by_code(ctx.session, ctx.plan.id, code, milestones_only=True)

@@ -42,7 +42,9 @@ async def _recently_completed(ctx: Context) -> Task | None:
         .order_by(StatusChange.id.desc())
         .limit(1)
     )
-    return await records.task_by_id(ctx.session, task_id) if task_id is not None else None
+    if task_id is None:
+        return None
+    return await records.task_by_id(ctx.session, task_id, milestones_only=True)
 
 
 async def receive(ctx: Context, file: InboundFile, replied: Task | None) -> list[Reply]:

@@ -34,7 +34,7 @@ async def unacknowledged(ctx: Context, args: str) -> list[Reply]:
         code = parse_code(arg)
         if code is None:
             return [Reply(texts.UNACK_USAGE)]
-        task = await records.task_by_code(ctx.session, ctx.plan.id, code)
+        task = await records.task_by_code(ctx.session, ctx.plan.id, code, milestones_only=True)
         if task is None:
             return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan.code))]
         lines = await acks.reminder_receipts(

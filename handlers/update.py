@@ -72,7 +72,7 @@ async def update(ctx: Context, args: str) -> list[Reply]:
         if parsed[0] == UpdateError.NO_STATUS and parsed[1] is not None:
             return [_ask(parsed[1])]
         return [Reply(_error(*parsed))]
-    task = await records.task_by_code(ctx.session, ctx.plan.id, parsed.code, to_change=True)
+    task = await records.task_by_code(ctx.session, ctx.plan.id, parsed.code, milestones_only=True)
     if task is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=parsed.code, plan=ctx.plan.code))]
     return await apply(ctx, task, parsed)
