@@ -14,25 +14,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.conventions import foreign_key, reflected
+
 revision = "0008_completion_evidence"
 down_revision = "0007_web_links"
 
 DONE = "hoan_thanh"
-_changes = sa.table(
-    "status_changes",
-    sa.column("id", sa.Integer()),
-    sa.column("new_status", sa.String()),
-    sa.column("at", sa.DateTime()),
-    sa.column("reference", sa.Text()),
-    sa.column("completed_on", sa.Date()),
-    sa.column("evidence", sa.Text()),
-)
-
-
-def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    """A reference to ``target.id``, named as the models' naming convention names it."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def upgrade() -> None:
@@ -56,8 +43,8 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("path", sa.Text(), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        _foreign_key("evidence_files", "member_id", "members", "SET NULL"),
-        _foreign_key("evidence_files", "task_id", "tasks", "CASCADE"),
+        foreign_key("evidence_files", "member_id", "members", "SET NULL"),
+        foreign_key("evidence_files", "task_id", "tasks", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_files")),
     )
     op.create_index("ix_evidence_files_task", "evidence_files", ["task_id", "id"])
@@ -68,18 +55,19 @@ def _carry_history() -> None:
     """A completion keeps its report day as the day it was done; its result is its document."""
     zone = ZoneInfo(os.environ.get("BOT_TIMEZONE") or "Asia/Ho_Chi_Minh")
     connection = op.get_bind()
+    changes = reflected("status_changes")
     rows = connection.execute(
-        sa.select(_changes.c.id, _changes.c.at).where(_changes.c.new_status == DONE)
+        sa.select(changes.c.id, changes.c.at).where(changes.c.new_status == DONE)
     ).all()
     for change_id, at in rows:
         day = at.replace(tzinfo=UTC).astimezone(zone).date()
         connection.execute(
-            _changes.update().where(_changes.c.id == change_id).values(completed_on=day)
+            changes.update().where(changes.c.id == change_id).values(completed_on=day)
         )
     connection.execute(
-        _changes.update()
-        .where(_changes.c.reference.is_not(None))
-        .values(evidence=_changes.c.reference)
+        changes.update()
+        .where(changes.c.reference.is_not(None))
+        .values(evidence=changes.c.reference)
     )
 
 

@@ -10,14 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.conventions import foreign_key
+
 revision = "0009_extension_requests"
 down_revision = "0008_completion_evidence"
-
-
-def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    """A reference to ``target.id``, named as the models' naming convention names it."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def upgrade() -> None:
@@ -41,10 +37,10 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(), nullable=True),
         sa.Column("answer", sa.Text(), nullable=True),
-        _foreign_key("extension_requests", "task_id", "tasks", "CASCADE"),
-        _foreign_key("extension_requests", "milestone_id", "milestones", "CASCADE"),
-        _foreign_key("extension_requests", "member_id", "members", "SET NULL"),
-        _foreign_key("extension_requests", "decided_by", "members", "SET NULL"),
+        foreign_key("extension_requests", "task_id", "tasks", "CASCADE"),
+        foreign_key("extension_requests", "milestone_id", "milestones", "CASCADE"),
+        foreign_key("extension_requests", "member_id", "members", "SET NULL"),
+        foreign_key("extension_requests", "decided_by", "members", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_extension_requests")),
     )
     with op.batch_alter_table("extension_requests", schema=None) as batch_op:
@@ -61,7 +57,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("command", sa.String(length=64), nullable=False),
         sa.Column("asked_at", sa.DateTime(), nullable=False),
-        _foreign_key("chat_prompts", "member_id", "members", "CASCADE"),
+        foreign_key("chat_prompts", "member_id", "members", "CASCADE"),
         sa.PrimaryKeyConstraint("member_id", name=op.f("pk_chat_prompts")),
     )
 

@@ -9,20 +9,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.conventions import foreign_key
+
 revision = "0010_acknowledgements"
 down_revision = "0009_extension_requests"
-
-
-def _foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    """A reference to ``target.id``, named as the models' naming convention names it."""
-    name = op.f(f"fk_{table}_{column}_{target}")
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 
 def _references(table: str) -> list[sa.ForeignKeyConstraint]:
     """Both tables point at a member and at the reminder or announcement they are about."""
     return [
-        _foreign_key(table, f"{target}_id", f"{target}s", "CASCADE")
+        foreign_key(table, f"{target}_id", f"{target}s", "CASCADE")
         for target in ("member", "reminder", "announcement")
     ]
 

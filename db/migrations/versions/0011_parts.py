@@ -17,25 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.conventions import reflected
+
 revision = "0011_parts"
 down_revision = "0010_acknowledgements"
 
 DONE = "hoan_thanh"
 NOT_STARTED = "chua_trien_khai"
 CARRIED = "carried"
-_agencies = sa.table(
-    "agencies",
-    sa.column("id", sa.Integer()),
-    sa.column("kind", sa.String()),
-    sa.column("category", sa.String()),
-    sa.column("covers", sa.JSON()),
-)
-_assignments = sa.table(
-    "assignments",
-    sa.column("task_id", sa.Integer()),
-    sa.column("role", sa.String()),
-    sa.column("agency_id", sa.Integer()),
-)
 _COPIED = (
     "milestone_id",
     "new_status",
@@ -46,26 +35,6 @@ _COPIED = (
     "evidence_number",
     "evidence_date",
     "confirmation",
-)
-_changes = sa.table(
-    "status_changes",
-    sa.column("id", sa.Integer()),
-    sa.column("task_id", sa.Integer()),
-    sa.column("agency_id", sa.Integer()),
-    sa.column("member_id", sa.Integer()),
-    sa.column("kind", sa.String()),
-    sa.column("channel", sa.String()),
-    sa.column("at", sa.DateTime()),
-    sa.column("old_status", sa.String()),
-    sa.column("milestone_id", sa.Integer()),
-    sa.column("new_status", sa.String()),
-    sa.column("progress", sa.Integer()),
-    sa.column("completed_on", sa.Date()),
-    sa.column("evidence", sa.Text()),
-    sa.column("evidence_kind", sa.String()),
-    sa.column("evidence_number", sa.String()),
-    sa.column("evidence_date", sa.Date()),
-    sa.column("confirmation", sa.String()),
 )
 
 
@@ -86,21 +55,22 @@ def upgrade() -> None:
 def _carry_statuses() -> None:
     """Every part of a collective task starts where the whole task stood."""
     connection = op.get_bind()
+    agency, assignment, changes = map(reflected, ("agencies", "assignments", "status_changes"))
     agencies = connection.execute(
-        sa.select(_agencies.c.id, _agencies.c.kind, _agencies.c.category, _agencies.c.covers)
+        sa.select(agency.c.id, agency.c.kind, agency.c.category, agency.c.covers)
     ).all()
     concrete = [(a.id, a.category) for a in agencies if a.kind != "collective"]
     covers = {a.id: set(a.covers or []) for a in agencies if a.kind == "collective"}
     reached: dict[int, set[str]] = defaultdict(set)
     for task_id, agency_id in connection.execute(
-        sa.select(_assignments.c.task_id, _assignments.c.agency_id).where(
-            _assignments.c.role == "lead", _assignments.c.agency_id.in_(list(covers) or [0])
+        sa.select(assignment.c.task_id, assignment.c.agency_id).where(
+            assignment.c.role == "lead", assignment.c.agency_id.in_(list(covers) or [0])
         )
     ).all():
         reached[task_id] |= covers[agency_id]
     for task_id, categories in sorted(reached.items()):
         parts = [agency_id for agency_id, category in concrete if category in categories]
-        lines = _current(connection, task_id)
+        lines = _current(connection, changes, task_id)
         rows = [
             {
                 **line,
@@ -115,23 +85,23 @@ def _carry_statuses() -> None:
             for agency_id in parts
         ]
         if rows:
-            connection.execute(_changes.insert(), rows)
+            connection.execute(changes.insert(), rows)
 
 
-def _current(connection: Any, task_id: int) -> list[dict[str, Any]]:
+def _current(connection: Any, changes: sa.Table, task_id: int) -> list[dict[str, Any]]:
     """The task's current standing as lines to replay: its status (with %, day, document) and
     the batches done, each as its latest line said. Empty: never started."""
     task_line: dict[str, Any] | None = None
     batches: dict[int, dict[str, Any]] = {}
     rows = connection.execute(
-        sa.select(_changes.c.at, *(_changes.c[name] for name in _COPIED))
+        sa.select(changes.c.at, *(changes.c[name] for name in _COPIED))
         .where(
-            _changes.c.task_id == task_id,
-            _changes.c.kind == "status",
-            _changes.c.agency_id.is_(None),
-            _changes.c.new_status.is_not(None),
+            changes.c.task_id == task_id,
+            changes.c.kind == "status",
+            changes.c.agency_id.is_(None),
+            changes.c.new_status.is_not(None),
         )
-        .order_by(_changes.c.id)
+        .order_by(changes.c.id)
     ).all()
     for row in rows:
         line = dict(row._mapping)
@@ -152,8 +122,8 @@ def _current(connection: Any, task_id: int) -> list[dict[str, Any]]:
 
 
 def downgrade() -> None:
-    connection = op.get_bind()
-    connection.execute(_changes.delete().where(_changes.c.agency_id.is_not(None)))
+    changes = reflected("status_changes")
+    op.get_bind().execute(changes.delete().where(changes.c.agency_id.is_not(None)))
     with op.batch_alter_table("status_changes") as batch:
         batch.drop_index("ix_status_changes_agency_id")
         batch.drop_constraint(op.f("fk_status_changes_agency_id_agencies"), type_="foreignkey")
