@@ -102,9 +102,9 @@ def _current(connection: Any, changes: sa.Table, task_id: int) -> list[dict[str,
             changes.c.new_status.is_not(None),
         )
         .order_by(changes.c.id)
-    ).all()
+    ).mappings()
     for row in rows:
-        line = dict(row._mapping)
+        line = dict(row)
         if line["milestone_id"] is not None:
             if line["new_status"] == DONE:
                 batches[line["milestone_id"]] = line
