@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from scheduler.workdays import next_working_day, previous_working_day
+from domain.workdays import next_working_day, previous_working_day
 
 DAY = timedelta(days=1)
 

@@ -27,12 +27,12 @@ from db.facts import TaskFacts
 from db.identity import PlanRef
 from db.models import Member, Reminder
 from domain.access import Who
+from domain.workdays import next_working_day
 from scheduler import compose, ledger
 from scheduler.audience import task_audience
 from scheduler.outcomes import Delivery
 from scheduler.planner import Kind, Occasion
 from scheduler.task_plans import milestone_dues
-from scheduler.workdays import next_working_day
 
 REPEAT_TIME = time(10, 0)
 # Messages composed between two turns of the event loop: composing thousands at one instant

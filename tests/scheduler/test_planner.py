@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.workdays import is_working_day
 from scheduler.planner import (
     Kind,
     MilestonePlan,
@@ -17,7 +18,6 @@ from scheduler.planner import (
     plan_task,
     quiet_adjusted,
 )
-from scheduler.workdays import is_working_day
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DAYS = tuple(timedelta(days=d) for d in (7, 3, 1, 0))
