@@ -313,7 +313,7 @@ async def _export(settings: Settings, target: Path, year: int | None) -> int:
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from reports.import_plan import import_workbook
-    from reports.importer import UNREADABLE, ImportFailed
+    from reports.workbook_reader import UNREADABLE, ImportFailed
     from reports.xlsx_guard import MAX_FILE_BYTES
 
     try:

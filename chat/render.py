@@ -10,9 +10,9 @@ from chat import texts
 from chat.views import HistoryLine, TaskView
 from domain.access import Role
 from domain.deadlines import Schedule
+from domain.normalize import shorten
 from domain.parts import CLOSE, INPUT
 from domain.status import Status
-from domain.text import shorten
 from domain.timeline import MilestoneState, Standing, sort_key
 
 LIST_CONTENT_CHARS = 110

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from domain.text import fold, nfc
+from domain.normalize import fold, nfc
 
 # Folded words that carry no content at either end of a message.
 PARTICLES = frozenset(

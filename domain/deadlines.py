@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from domain.text import fold
+from domain.normalize import fold
 
 
 class Schedule(StrEnum):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from domain.text import fold
+from domain.normalize import fold
 
 _HONORIFIC = re.compile(r"^(?:d/c|dc|dong chi|cac dong chi|cac d/c)\s+")
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.text import fold
+from domain.normalize import fold
 from domain.workdays import next_working_day
 
 _ACK_WORDS = frozenset(

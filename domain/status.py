@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from domain.text import fold, nfc
+from domain.normalize import fold, nfc
 
 
 class Status(StrEnum):

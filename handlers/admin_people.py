@@ -11,8 +11,8 @@ from chat import texts
 from chat.messages import Reply
 from db.invites import create_invite
 from db.models import Agency, ChatAccount, Member
+from domain.normalize import fold, shorten
 from domain.people import NamedAgency, Person, closest_names, find_agency, find_person, slug
-from domain.text import fold, shorten
 from handlers.admin_tasks import did_you_mean, fields, lookup_agency
 from handlers.audit import record
 from handlers.context import Context

@@ -18,6 +18,7 @@ from db import records
 from db.models import Agency, Assignment, Extension, Group, Member, Section, Task
 from domain.access import Role
 from domain.deadlines import Schedule, read_deadline
+from domain.normalize import fold, shorten
 from domain.people import (
     NamedAgency,
     Person,
@@ -28,7 +29,6 @@ from domain.people import (
     find_person,
     resolve_directors,
 )
-from domain.text import fold, shorten
 from handlers.audit import record
 from handlers.context import Context
 from handlers.parse import clean, parse_code

@@ -14,8 +14,8 @@ from chat import texts
 from chat.messages import Reply
 from chat.reach import reachable
 from db.models import Announcement, AnnouncementDelivery, Member, Reminder
+from domain.normalize import shorten
 from domain.receipts import receipts_at
-from domain.text import shorten
 from handlers.audit import record
 from handlers.context import Context
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from chat import texts
 from chat.messages import Inbound, Reply
 from db.models import AdminAction, StatusChange, Task
-from domain.text import shorten
+from domain.normalize import shorten
 from handlers.context import Context
 
 SHOWN = 20

@@ -36,8 +36,8 @@ from db.models import Member, Plan, SentMessage, Task
 from db.sent_links import Link
 from db.session import Database
 from domain.clock import Clock
+from domain.normalize import clean_input
 from domain.receipts import is_acknowledgement
-from domain.text import clean_input
 from handlers import admin_people, admin_tasks, preferences
 from handlers.acknowledge import acknowledge, acknowledge_typed, snooze
 from handlers.announce import announce

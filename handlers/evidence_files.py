@@ -18,7 +18,7 @@ from chat import texts
 from chat.messages import Attachment, InboundFile, Reply
 from db import records
 from db.models import EvidenceFile, StatusChange, Task
-from db.task_detail import FileFacts
+from db.task_in_full import FileFacts
 from domain.access import Role, may_change_status
 from domain.files import check_content, safe_name
 from domain.status import Status

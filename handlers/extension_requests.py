@@ -22,7 +22,7 @@ from chat.messages import Action, Reply
 from db import records
 from db.models import ExtensionRequest, Milestone, Task
 from domain.access import may_change_status
-from domain.text import fold, shorten
+from domain.normalize import fold, shorten
 from handlers.audit import append_change, record, refused
 from handlers.context import Context
 from handlers.extend import add_extension, choose_milestone

@@ -1,5 +1,5 @@
 """/nhiemvu (= /nhiemvu cua toi, "nhiệm vụ của tôi"): the member's own tasks by role. Read-only:
-answered from lean reads alone (no session). (``/nhiemvu <code>``, one task in full, is ``task_detail``.)"""
+answered from lean reads alone (no session). (``/nhiemvu <code>``, one task in full, is ``handlers.task_detail``.)"""
 
 from __future__ import annotations
 

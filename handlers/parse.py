@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.normalize import fold, nfc, strip_controls
 from domain.status import Status, parse_status_prefix
-from domain.text import fold, nfc, strip_controls
 
 MAX_INPUT_CHARS = 4000
 

@@ -12,7 +12,7 @@ from chat import texts
 from chat.messages import Reply
 from db import records
 from db.models import Plan
-from domain.text import fold
+from domain.normalize import fold
 from handlers.context import Context
 from handlers.parse import parse_number
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from chat import texts
 from chat.messages import Reply
 from db.models import ChatAccount
-from domain.text import fold
+from domain.normalize import fold
 from handlers.context import Context
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

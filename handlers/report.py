@@ -16,12 +16,12 @@ from chat import texts
 from chat.messages import Attachment, Reply
 from db.models import Plan
 from domain.access import sees_whole_plan
-from domain.text import fold
+from domain.normalize import fold
 from handlers.context import Context
 from reports.chart_memo import ChartMemo
+from reports.chat_report import render_report
 from reports.data import export_filename, member_report, plan_report
 from reports.model import Breakdown, Report
-from reports.text import render_report
 
 BY_DIRECTOR = {"chidao", "lanhdao", "nguoichidao"}
 

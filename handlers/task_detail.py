@@ -7,7 +7,7 @@ from chat import render, texts
 from chat.actions import request_extension_action, status_actions
 from chat.messages import Action, Reply
 from chat.views import view_of
-from db.task_detail import task_detail
+from db.task_in_full import task_in_full
 from domain.access import Role, may_change_status, sees_whole_plan
 from domain.status import Status
 from handlers.confirm import office_actions
@@ -22,7 +22,7 @@ async def show_task(ctx: Context, args: str) -> list[Reply]:
     if code is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=args.strip()[:40], plan=ctx.plan_ref.code))]
     plan_id = ctx.plan_ref.id
-    found = await ctx.read(lambda c: task_detail(c, plan_id, code))
+    found = await ctx.read(lambda c: task_in_full(c, plan_id, code))
     if found is None:
         return [Reply(texts.TASK_NOT_FOUND.format(code=code, plan=ctx.plan_ref.code))]
     view = view_of(found.task, ctx.today, ctx.who)

@@ -11,7 +11,7 @@ from chat.messages import Reply
 from db import acks, records
 from db.acks import ReceiptLine
 from db.models import Announcement, Task
-from domain.text import fold, shorten
+from domain.normalize import fold, shorten
 from handlers.context import Context
 from handlers.parse import parse_code
 

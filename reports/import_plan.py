@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from db.models import Agency, Group, Member, Plan
 from db.seed import SeedReport, apply_seed
 from db.seed_file import AgencyIn, GroupIn, MemberIn
-from reports.importer import Directory, ImportFailed, Sheet, build_seed, read_sheet
+from reports.workbook_reader import Directory, ImportFailed, Sheet, build_seed, read_sheet
 
 
 async def load_directory(session: AsyncSession) -> Directory:

@@ -3,7 +3,7 @@
 Sheet 1 (the plan): a title row, the plan's number and the report day, the header row (frozen),
 then each section's row (Roman numeral, bold) followed by its tasks. The annex's seven columns
 come first, then what the bot knows: status, progress, last update, notes. Status cells are
-coloured by category. ``reports.importer`` reads the same layout back.
+coloured by category. ``reports.workbook_reader`` reads the same layout back.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from chat import render, texts
 from chat.actions import request_extension_action, status_actions
 from chat.messages import Action, Reply
 from chat.views import TaskView
-from domain.text import shorten
+from domain.normalize import shorten
 from scheduler.planner import Kind, Occasion
 
 CONTENT_CHARS = 220

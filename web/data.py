@@ -1,5 +1,5 @@
 """What the desk reads: who is behind a browser session, and the report they may see, as of a
-day. The same read model as the chat (``db.facts`` through ``handlers.views`` into
+day. The same read model as the chat (``db.facts`` through ``chat.views`` into
 ``reports.model``), so the desk's counts are the chat's /baocao counts.
 
 "As of a day": the history is cut at the end of that local day and every task is classified on

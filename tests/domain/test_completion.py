@@ -17,8 +17,8 @@ from domain.completion import (
     parse_completion,
     read_evidence,
 )
+from domain.normalize import fold
 from domain.status import Status
-from domain.text import fold
 from handlers.parse import Command, UpdateRequest, parse_plain, parse_update
 
 TODAY = date(2024, 6, 20)

@@ -10,9 +10,9 @@ import pytest
 from domain import access, people
 from domain.classify import Batch, Category, Verdict, batches_done, classify
 from domain.deadlines import Problem, Schedule, read_deadline
+from domain.normalize import shorten, strip_controls
 from domain.progress import Change, TaskState, derive_state
 from domain.status import Status, parse_status_prefix
-from domain.text import shorten, strip_controls
 from domain.timeline import MilestoneState, Standing, sort_key, standing
 
 

@@ -15,8 +15,8 @@ from db.identity import identify
 from db.models import Member, Plan, SentMessage, StatusChange, Task
 from fakes.builders import task_id_of
 from handlers.engine import Engine
+from reports.chat_report import render_report
 from reports.data import plan_report
-from reports.text import render_report
 from tests.conftest import ZONE, Chat
 
 NEVER = 3600.0  # the background writer's turn, for tests that write the links themselves

@@ -23,8 +23,8 @@ from domain.clock import FrozenClock
 from handlers.engine import Engine
 from reports.data import plan_report
 from reports.import_plan import import_workbook
-from reports.importer import MAX_ROWS, ImportFailed, read_sheet
 from reports.workbook import HEADER_ROW, LINE_POINTS, build_workbook, line_count
+from reports.workbook_reader import MAX_ROWS, ImportFailed, read_sheet
 from tests.conftest import ZONE, Chat, local
 
 ADMIN = "can-bo-van-phong"

@@ -44,8 +44,8 @@ from db.seed_file import (
     TaskIn,
 )
 from domain.deadlines import Schedule, read_deadline
+from domain.normalize import fold, shorten
 from domain.people import Person, RoleGroup, resolve_directors
-from domain.text import fold, shorten
 from reports.xlsx_guard import MAX_ROW, Shape, Unreadable, survey
 
 _ROMAN = re.compile(r"^(?=[IVXLC])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from chat import texts
 from domain.classify import CATEGORY_ORDER, percentages
-from domain.text import shorten
+from domain.normalize import shorten
 from reports.model import Breakdown, Report
 
 CONTENT_CHARS = 90

@@ -23,7 +23,7 @@ class FileFacts(NamedTuple):
     who: str | None  # the sender's name (None: removed since)
 
 
-class TaskDetail(NamedTuple):
+class TaskInFull(NamedTuple):
     task: facts.TaskFacts
     files: list[FileFacts]
 
@@ -39,11 +39,11 @@ _FILES = Query(
 )
 
 
-def task_detail(connection: Connection, plan_id: int, code: str) -> TaskDetail | None:
+def task_in_full(connection: Connection, plan_id: int, code: str) -> TaskInFull | None:
     """Task ``code`` of the plan with its files, oldest first; None if the plan has no such task."""
     found = _BY_CODE.first(connection, {"plan_id": plan_id, "code": code})
     if found is None:
         return None
     (task,) = facts.tasks(connection, [found[0]])
     files = [FileFacts(*row) for row in _FILES.all(connection, {"task_id": task.id})]
-    return TaskDetail(task, files)
+    return TaskInFull(task, files)

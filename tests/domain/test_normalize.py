@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.text import clean_input, fold, nfc, shorten, strip_controls
+from domain.normalize import clean_input, fold, nfc, shorten, strip_controls
 
 FAMILY = "👨\u200d👩\u200d👧"  # man, ZWJ, woman, ZWJ, girl: one emoji
 CODER = "\U0001f9d1\u200d💻"
