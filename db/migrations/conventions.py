@@ -11,9 +11,15 @@ import sqlalchemy as sa
 from alembic import op
 
 
+def foreign_key_name(table: str, column: str, target: str) -> str:
+    """The name of a reference from ``table.column`` to ``target``, for ``create_foreign_key``
+    and ``drop_constraint`` on a table that exists."""
+    return op.f(f"fk_{table}_{column}_{target}")
+
+
 def foreign_key(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
-    """A reference from ``table.column`` to ``target.id``."""
-    name = op.f(f"fk_{table}_{column}_{target}")
+    """A reference from ``table.column`` to ``target.id``, for ``create_table``."""
+    name = foreign_key_name(table, column, target)
     return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=name, ondelete=ondelete)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from db.migrations.conventions import reflected
+from db.migrations.conventions import foreign_key_name, reflected
 
 revision = "0011_parts"
 down_revision = "0010_acknowledgements"
@@ -42,7 +42,7 @@ def upgrade() -> None:
     with op.batch_alter_table("status_changes") as batch:
         batch.add_column(sa.Column("agency_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
-            op.f("fk_status_changes_agency_id_agencies"),
+            foreign_key_name("status_changes", "agency_id", "agencies"),
             "agencies",
             ["agency_id"],
             ["id"],
@@ -126,5 +126,7 @@ def downgrade() -> None:
     op.get_bind().execute(changes.delete().where(changes.c.agency_id.is_not(None)))
     with op.batch_alter_table("status_changes") as batch:
         batch.drop_index("ix_status_changes_agency_id")
-        batch.drop_constraint(op.f("fk_status_changes_agency_id_agencies"), type_="foreignkey")
+        batch.drop_constraint(
+            foreign_key_name("status_changes", "agency_id", "agencies"), type_="foreignkey"
+        )
         batch.drop_column("agency_id")
