@@ -462,10 +462,12 @@ REPORT_EXTENDED = ", gia hạn đến {day}"
 REPORT_PARTS = " · {done}/{total} cơ quan đã hoàn thành"
 REPORT_NONE_OVERDUE = "Không có nhiệm vụ quá hạn."
 REPORT_EMPTY = "Không có nhiệm vụ nào trong phạm vi báo cáo."
-REPORT_FOOTER = (
-    "Cơ quan thường trực: /xuat — tệp Excel báo cáo. Biểu đồ theo người chỉ đạo: /baocao chidao"
-)
-REPORT_FOOTER_MEMBER = "Biểu đồ theo người chỉ đạo: /baocao chidao"
+REPORT_FOOTER_EXPORT = "Cơ quan thường trực: /xuat — tệp Excel báo cáo. "
+# The other chart than the one this report comes with: by section (/baocao), by director.
+REPORT_OTHER_CHART = {
+    False: "Biểu đồ theo người chỉ đạo: /baocao chidao",
+    True: "Biểu đồ theo mục: /baocao",
+}
 REPORT_AWAITING = "• Báo hoàn thành, chờ xác nhận (chưa tính là hoàn thành): {count} ({codes})"
 REPORT_CHART_CAPTION = "Biểu đồ: {title}"
 REPORT_CHART_SAVED = "Biểu đồ đã lưu: {path}"

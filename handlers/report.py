@@ -56,12 +56,13 @@ async def _chart(report: Report, by_director: bool) -> Attachment | None:
     if not breakdowns:
         return None
     template = texts.CHART_TITLE_DIRECTOR if by_director else texts.CHART_TITLE_SECTION
+    name = "bieu-do-chi-dao" if by_director else "bieu-do"
     title = template.format(
         code=report.plan_code, year=report.plan_year, today=texts.day(report.today)
     )
     return Attachment(
         "photo",
-        f"bieu-do-{report.plan_year}-{report.today:%d-%m-%Y}.png",
+        f"{name}-{report.plan_year}-{report.today:%d-%m-%Y}.png",
         await CHARTS.png(breakdowns, title),
         texts.REPORT_CHART_CAPTION.format(title=title),
     )
@@ -75,7 +76,8 @@ async def report(ctx: Context, args: str) -> list[Reply]:
         drawn = await _chart(data, by_director)
         return (drawn,) if drawn else ()
 
-    return [Reply(render_report(data, office=ctx.who.is_admin), later=chart)]
+    text = render_report(data, office=ctx.who.is_admin, by_director=by_director)
+    return [Reply(text, later=chart)]
 
 
 async def export(ctx: Context, args: str) -> list[Reply]:

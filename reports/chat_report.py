@@ -27,8 +27,9 @@ def _breakdown_lines(title: str, breakdowns: Sequence[Breakdown]) -> list[str]:
     return lines
 
 
-def render_report(report: Report, *, office: bool = False) -> str:
-    """The summary as text. ``office``: the reader may export (/xuat is the office's)."""
+def render_report(report: Report, *, office: bool = False, by_director: bool = False) -> str:
+    """The summary as text. ``office``: the reader may export (/xuat is the office's);
+    ``by_director``: its chart is the one by director, so the footer points to the other."""
     scope = (
         texts.REPORT_SCOPE_PLAN
         if report.scope is None
@@ -83,5 +84,6 @@ def render_report(report: Report, *, office: bool = False) -> str:
                 for p in row.pending
             )
         )
-    lines += ["", texts.REPORT_FOOTER if office else texts.REPORT_FOOTER_MEMBER]
+    export = texts.REPORT_FOOTER_EXPORT if office else ""
+    lines += ["", export + texts.REPORT_OTHER_CHART[by_director]]
     return "\n".join(lines)

@@ -117,6 +117,21 @@ async def test_the_chart_is_a_png_of_the_expected_size(
         assert len(chart.data) > 20_000  # bars, labels and legend, not an empty canvas
 
 
+async def test_each_chart_has_its_own_name_and_the_footer_points_to_the_other(
+    office: tuple[Chat, FrozenClock, str],
+) -> None:
+    chat, _, admin = office
+    (by_section,) = await chat.say(admin, "/baocao")
+    (by_director,) = await chat.say(admin, "/baocao chidao")
+    (section_chart,) = await files_of(by_section)
+    (director_chart,) = await files_of(by_director)
+    assert section_chart.filename == "bieu-do-2024-05-04-2024.png"
+    assert director_chart.filename == "bieu-do-chi-dao-2024-05-04-2024.png"
+    assert by_section.text.endswith(texts.REPORT_OTHER_CHART[False])
+    assert by_director.text.endswith(texts.REPORT_OTHER_CHART[True])
+    assert "/baocao chidao" not in by_director.text.splitlines()[-1]
+
+
 async def test_xuat_is_for_admins_and_gives_the_workbook(
     office: tuple[Chat, FrozenClock, str],
 ) -> None:
