@@ -1,5 +1,5 @@
 """The command line: run, chat, seed, invite, admin, export, import, backup, remind, web,
-weblink (see README)."""
+weblink (see docs/OPERATIONS.md)."""
 
 from __future__ import annotations
 
@@ -128,13 +128,13 @@ async def _chat(settings: Settings, name: str) -> int:
 
 
 async def _warn_if_the_plan_is_past(service: Service) -> None:
-    """Say why a past year's plan shows as overdue on today's clock (the bundled plan is 2024's)."""
-    now = service.clock.now()
+    """Say why a past year's plan shows as overdue on today's clock (the bundled plan is 2024's).
+    Today is the day in the service's zone, the day the task lists are "as of"."""
+    today = service.clock.now().astimezone(service.settings.zone).date()
     async with service.database.transaction() as session:
         year = await session.scalar(select(func.max(Plan.year)))
-    if year is not None and year < now.year:
-        today = f"{now:%d/%m/%Y}"
-        print(texts.CONSOLE_OLD_PLAN.format(today=today, year=year), file=sys.stderr)
+    if year is not None and year < today.year:
+        print(texts.CONSOLE_OLD_PLAN.format(today=texts.day(today), year=year), file=sys.stderr)
 
 
 async def _admin(settings: Settings, name: str, text: str) -> int:
@@ -401,7 +401,7 @@ def _backup(settings: Settings, target: Path) -> int:
         return 2
     try:
         pages = backup_sqlite(source, target)
-    except (OSError, RuntimeError, sqlite3.Error) as exc:
+    except (OSError, RuntimeError, ValueError, sqlite3.Error) as exc:
         print(f"backup failed: {exc}", file=sys.stderr)
         return 1
     print(f"backed up {source} to {target} ({pages} pages, integrity ok)")

@@ -11,20 +11,37 @@ from typing import TextIO
 
 from chat import texts
 from chat.messages import Inbound, Reply, made
+from domain.files import safe_name
 from handlers.engine import Engine
 
 CHANNEL = "console"
 SEPARATOR = "─" * 40
 
 
+def _new_file(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a file of ``folder`` that did not exist: ``name``, else ``name`` with
+    -2, -3… before its suffix. A file saved earlier (another report, another run) is kept."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path, n = folder / name, 1
+    while True:
+        try:
+            with path.open("xb") as out:  # exclusive: never replaces a file
+                out.write(data)
+        except FileExistsError:
+            n += 1
+            path = folder / f"{stem}-{n}{suffix}"
+            continue
+        return path
+
+
 def save_files(replies: list[Reply], folder: Path) -> list[str]:
-    """Write each attachment under ``folder``; return the lines that say where."""
+    """Write each attachment to a new file under ``folder`` (its name made safe: a person may
+    have chosen it); return the lines that say where."""
     lines = []
     for reply in replies:
         for attachment in reply.files:
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / attachment.filename
-            path.write_bytes(attachment.data)
+            path = _new_file(folder, safe_name(attachment.filename), attachment.data)
             template = (
                 texts.REPORT_CHART_SAVED if attachment.kind == "photo" else texts.REPORT_FILE_SAVED
             )

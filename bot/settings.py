@@ -1,4 +1,5 @@
-"""Settings from environment variables and an optional ``.env`` file (see README, "Settings")."""
+"""Settings from environment variables and an optional ``.env`` file (every one is listed in
+``.env.example``; what each means: docs/OPERATIONS.md, "Settings")."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
 filler words ("và", "trước", "đợt 1", punctuation). Anything else ("Báo cáo kết quả năm 2024",
 a product written into the time column) is *unreadable*, so a date is never guessed out of prose.
 
-Choices (documented in README):
+Choices (documented in docs/FEATURES.md, "How the plan is read"):
 - a month, a quarter or a half-year is due on its last day;
 - "trong năm", "cuối năm", "năm 2024" are due on 31/12;
 - "cuối quý I, đầu quý II" and "đầu quý N" are due at the end of the first month of quarter N;
