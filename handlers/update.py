@@ -162,7 +162,9 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if parsed.input_sent:
         return [await _input(ctx, task, view, parsed.text)]
     if parsed.status is None:
-        return [_note(ctx, task, view, roles, parsed.text)]
+        # Only whoever may change the status gives a done task its document by a plain text.
+        document = not parsed.note_only and may_change_status(ctx.who, roles)
+        return [_note(ctx, task, view, roles, parsed.text, document=document)]
     if not may_change_status(ctx.who, roles):
         refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
@@ -192,11 +194,20 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     return [await _change_status(ctx, task, view, parsed)]
 
 
-def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text: str) -> Reply:
+def _note(
+    ctx: Context,
+    task: Task,
+    view: TaskView,
+    roles: frozenset[Role],
+    text: str,
+    *,
+    document: bool,
+) -> Reply:
+    """A note on the task; after "Hoàn thành", when ``document``, the text is its document."""
     if not may_add_note(ctx.who, roles):
         refused(ctx.inbound, f"note on {task.code}")
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
-    if view.state.status == Status.DONE:  # after "Hoàn thành", the text is its document
+    if document and view.state.status == Status.DONE:
         found = parse_completion(text, today=ctx.today)
         if isinstance(found, Completion) and found.evidence is None and found.note:
             found = Completion(found.day, Evidence(found.note), "")
