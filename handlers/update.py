@@ -21,6 +21,7 @@ from domain.completion import (
     parse_completion,
     sounds_unsure,
     starts_with_day,
+    unsure_of_completion,
 )
 from domain.parts import CLOSE, INPUT
 from domain.progress import PENDING
@@ -50,9 +51,9 @@ def _refusal(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role]) -
     return text
 
 
-def _ask(code: str) -> Reply:
+def _ask(code: str, task_id: int | None = None) -> Reply:
     """Not sure what the person meant: ask with the status choices instead of guessing."""
-    return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code))
+    return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code), task_id=task_id)
 
 
 def _ask_done(code: str, note: str, task_id: int) -> Reply:
@@ -85,9 +86,24 @@ async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
         return await apply(ctx, task, parsed)
     if parsed[0] != UpdateError.NO_STATUS:
         return [Reply(_error(*parsed))]
+    if unsure_of_completion(text):  # "sắp xong", "chưa xong": ask, never a note nor a document
+        return [await _ask_unsure(ctx, task, clean(text))]
     if _answers_which_day(ctx, text):  # "hoàn thành ngày nào?" -> "ngày 25/01/2024 QĐ số …"
         return await apply(ctx, task, UpdateRequest(task.code, Status.DONE, text=clean(text)))
     return await apply(ctx, task, UpdateRequest(task.code, None, text=clean(text)))
+
+
+async def _ask_unsure(ctx: Context, task: Task, text: str) -> Reply:
+    """A reply unsure of completion: whoever may change the status is asked whether the task is
+    done (a task already done: which status it is in now); anyone else is told why not."""
+    (view,) = await ctx.views([task])
+    roles = ctx.roles(view)
+    if not may_change_status(ctx.who, roles):
+        refused(ctx.inbound, f"status of {task.code}")
+        return Reply(_refusal(ctx, task, view, roles))
+    if view.state.status == Status.DONE:
+        return _ask(task.code, task.id)
+    return _ask_done(task.code, text, task.id)
 
 
 def _answers_which_day(ctx: Context, text: str) -> bool:

@@ -32,7 +32,10 @@ async def test_an_earlier_day_is_refused_with_the_current_deadline(chat: Chat) -
     )
     # After an extension, the extended date is the one to pass.
     text = await chat.text(admin, "/giahan I.5 10/07/2024 chờ số liệu")
-    assert text.startswith("Ngày gia hạn (10/07/2024) phải sau hạn hiện tại") and "(15/07/2024)" in text
+    assert (
+        text.startswith("Ngày gia hạn (10/07/2024) phải sau hạn hiện tại")
+        and "(15/07/2024)" in text
+    )
     assert await extensions(chat) == 1
 
 

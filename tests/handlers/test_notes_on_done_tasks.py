@@ -20,7 +20,9 @@ async def history(chat: Chat) -> list[tuple[str, str | None, str | None]]:
 async def test_a_coordinating_agencys_note_never_replaces_the_document(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     # Sở Kế hoạch và Đầu tư is a department: "Các sở, ngành có liên quan" coordinate I.5.
-    officer = await chat.add_member("can-bo-skhdt", "Phan Văn Hợp", agencies=("so-ke-hoach-dau-tu",))
+    officer = await chat.add_member(
+        "can-bo-skhdt", "Phan Văn Hợp", agencies=("so-ke-hoach-dau-tu",)
+    )
     await chat.text(vinh, "/capnhat I.5 hoàn thành Kế hoạch số 15/KH-UBND")
     noted = await chat.text(officer, "/capnhat I.5 ghi chú đã gửi số liệu")
     assert noted == "Đã ghi chú vào nhiệm vụ I.5: “đã gửi số liệu”"

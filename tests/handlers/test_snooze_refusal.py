@@ -36,7 +36,11 @@ async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: 
         session.add(row)
         await session.flush()
         row_id = row.id
-    for command in (f"/nhaclai r{row_id} mai", "/nhaclai r1234 mai", "/nhaclai r999999999999 chieu"):
+    for command in (
+        f"/nhaclai r{row_id} mai",
+        "/nhaclai r1234 mai",
+        "/nhaclai r999999999999 chieu",
+    ):
         text = await chat.text(vinh, command)
         assert text == texts.SNOOZE_NOT_YOURS, command
         assert "nhắc lại" in text and "xác nhận" not in text

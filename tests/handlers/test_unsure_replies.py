@@ -57,7 +57,9 @@ async def test_an_unsure_reply_on_a_done_task_is_asked_back(chat: Chat, said: st
 async def test_a_coordinating_agency_saying_sap_xong_is_told_how_to_write_a_note(
     chat: Chat,
 ) -> None:
-    officer = await chat.add_member("can-bo-skhdt", "Phan Văn Hợp", agencies=("so-ke-hoach-dau-tu",))
+    officer = await chat.add_member(
+        "can-bo-skhdt", "Phan Văn Hợp", agencies=("so-ke-hoach-dau-tu",)
+    )
     text = await reply(chat, officer, "I.5", "sắp xong")
     assert "không thể thay đổi tình trạng nhiệm vụ I.5" in text
     assert "/capnhat I.5 ghi chú" in text
