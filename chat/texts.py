@@ -420,6 +420,11 @@ EXTEND_OUT_OF_RANGE = (
     "Ngày {day} nằm ngoài khoảng cho phép: hạn mới phải từ năm {first} đến năm {last}."
 )
 EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
+EXTEND_NOT_LATER = (
+    "Ngày gia hạn ({new}) phải sau hạn hiện tại của nhiệm vụ {code}{label} ({due}): chưa gia hạn. "
+    "Muốn đổi thời hạn sang ngày sớm hơn, dùng /suanv {code} thoihan <thời gian mới>, "
+    "ví dụ: /suanv {code} thoihan {example}"
+)
 
 # Zalo: no buttons; choices are numbered and answered with the number.
 CHOICES_INTRO = "Trả lời bằng số:"
