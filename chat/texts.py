@@ -743,6 +743,10 @@ SNOOZE_PAST_DEADLINE = (
     "Không thể nhắc lại sau ngày đến hạn ({due}). Chọn “Nhắc lại chiều nay”, hoặc cập nhật tiến độ."
 )
 SNOOZE_TOO_LATE = "Đã quá 14:00 hôm nay: đề nghị chọn “Nhắc lại ngày mai”."
+SNOOZE_NOT_YOURS = (
+    "Nhắc nhở này không gửi cho đồng chí nên không thể hẹn nhắc lại. Đề nghị bấm nút "
+    "“⏰ Nhắc lại” dưới tin nhắc việc của đồng chí."
+)
 SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nhắc việc."
 REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
 REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"

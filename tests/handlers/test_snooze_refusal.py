@@ -50,4 +50,27 @@ async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: 
     )
     assert await reminders(chat) == 1  # nothing planned
     # "Đã nhận" keeps its own words.
+    assert await chat.text(vinh, "/danhan r999999999999") == texts.ACK_NOT_YOURS
+    assert await chat.text(vinh, "/danhan a999999999999") == texts.ACK_NOT_YOURS
     assert await chat.text(vinh, f"/danhan r{row_id}") == texts.ACK_NOT_YOURS
+
+
+async def test_the_weekly_digest_has_no_snooze(chat: Chat) -> None:
+    vinh = await chat.link("le-hong-vinh")
+    sent = local("2024-03-18 08:00")
+    async with chat.database.transaction(write=True) as session:
+        member = await session.scalar(select(Member.id).where(Member.key == "le-hong-vinh"))
+        assert member is not None
+        row = Reminder(
+            member_id=member,
+            kind="digest",
+            planned_at=sent,
+            state="sent",
+            updated_at=sent,
+            sent_at=sent,
+        )
+        session.add(row)
+        await session.flush()
+        row_id = row.id
+    assert await chat.text(vinh, f"/nhaclai r{row_id} mai") == texts.SNOOZE_USAGE
+    assert await reminders(chat) == 1
