@@ -57,8 +57,7 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
                     new=texts.day(new_due),
                     due=texts.day(milestone.current_due),
                     example=earlier_deadline_text(task, milestone, new_due),
-                ),
-                task_id=task.id,
+                )
             )
         ]
     old = add_extension(ctx, task, milestone, new_due, reason)
