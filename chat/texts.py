@@ -48,18 +48,24 @@ HELP = """Các lệnh của bot Ban Chỉ đạo CCHC tỉnh:
    /capnhat I.5 đang thực hiện 60% đã trình dự thảo
    /capnhat I.3 hoàn thành ngày 25/01/2024 Quyết định số 45/QĐ-UBND
    /capnhat I.8 đợt 1 hoàn thành
+   /capnhat I.5 ghi chú đã gửi số liệu
    Nhiệm vụ chung của các sở, các huyện: cập nhật phần việc của cơ quan mình.
    Cơ quan phối hợp: /capnhat <mã> đã gửi ý kiến [số văn bản]
+/hoanthanh <mã> — báo hoàn thành (bot hỏi ngày hoàn thành)
+/hoantac <số> — hoàn tác cập nhật trong 10 phút (như nút “↩️ Hoàn tác”)
 /quahan — nhiệm vụ quá hạn · /sapden — đến hạn trong 14 ngày
 /baocao — báo cáo tiến độ kèm biểu đồ (/baocao chidao: theo người chỉ đạo)
 /xingiahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — xin gia hạn
 /kehoach — xem kế hoạch năm khác · /web — trang theo dõi trên máy tính
-/caidat — cài đặt nhận nhắc việc · /roikhoi — hủy liên kết tài khoản
-/trogiup — hướng dẫn này
+/caidat — cài đặt nhận nhắc việc:
+   /bantin tat|bat — tắt, bật bản tin tuần
+   /nghiphep <dd/mm/yyyy>|huy — tạm dừng nhắc việc đến hết ngày đó
+   /kenh telegram|zalo|tatca — kênh nhận nhắc việc
+/roikhoi — hủy liên kết tài khoản · /trogiup — hướng dẫn này
 
 Trả lời (reply) tin nhắn của bot về một nhiệm vụ bằng "xong", "60%", "vướng: chờ hướng dẫn", hoặc gõ kèm mã: "I.5 xong", "xong I.5".
 Ảnh, tệp văn bản: trả lời tin nhắn về nhiệm vụ bằng ảnh, tệp (qua Telegram).
-Nhắc việc, bản tin, thông báo có nút “✅ Đã nhận” (Zalo: chọn số, hoặc gõ "đã nhận", "ok", "rõ") và “⏰ Nhắc lại”.
+Nhắc việc, bản tin, thông báo có nút “✅ Đã nhận” (/danhan; Zalo: chọn số, hoặc gõ "đã nhận", "ok", "rõ") và “⏰ Nhắc lại” (/nhaclai).
 
 Tình trạng: chưa triển khai · đang thực hiện · gặp vướng mắc · hoàn thành (có dấu hoặc không dấu).
 Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế hoạch: I.1 … IV.9."""
@@ -67,8 +73,8 @@ Mã nhiệm vụ gồm số mục và số thứ tự trong Phụ lục kế ho�
 HELP_LEADERSHIP = (
     "\n\nTrưởng Ban, Phó Trưởng Ban và cơ quan thường trực: /tatca — toàn bộ nhiệm vụ của kế hoạch."
 )
-HELP_ADMIN = """
-Cơ quan thường trực:
+# The office's commands: a message of their own, so that each fits one Zalo message (2,000).
+HELP_ADMIN = """Cơ quan thường trực:
 /xuat — tệp Excel báo cáo (theo mẫu Phụ lục)
 /themnv <mục> | <nội dung> | <thời gian> [| <sản phẩm>] — thêm nhiệm vụ
 /suanv <mã> <noidung|thoihan|sanpham|ghichu> <giá trị> — sửa nhiệm vụ
@@ -76,7 +82,7 @@ Cơ quan thường trực:
 /giahan <mã> [đợt N] <dd/mm/yyyy> <lý do> — gia hạn (giữ hạn gốc)
 /duyet — yêu cầu gia hạn chờ duyệt · /duyet <số> — duyệt · /tuchoi <số> <lý do> — từ chối
 /themtv <họ tên> | <cơ quan> [| quản trị] — thêm thành viên (kèm mã mời)
-/themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể] — thêm cơ quan
+/themcq <tên cơ quan> [| sở|huyện|đảng|đoàn thể|khác] — thêm cơ quan
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
 /tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
@@ -420,6 +426,11 @@ EXTEND_OUT_OF_RANGE = (
     "Ngày {day} nằm ngoài khoảng cho phép: hạn mới phải từ năm {first} đến năm {last}."
 )
 EXTEND_REASON_MISSING = "Đề nghị ghi lý do gia hạn."
+EXTEND_NOT_LATER = (
+    "Ngày gia hạn ({new}) phải sau hạn hiện tại của nhiệm vụ {code}{label} ({due}): chưa gia hạn. "
+    "Muốn đổi thời hạn sang ngày sớm hơn, dùng /suanv {code} thoihan <thời gian mới>, "
+    "ví dụ: /suanv {code} thoihan {example}"
+)
 
 # Zalo: no buttons; choices are numbered and answered with the number.
 CHOICES_INTRO = "Trả lời bằng số:"
@@ -740,6 +751,10 @@ SNOOZE_PAST_DEADLINE = (
     "Không thể nhắc lại sau ngày đến hạn ({due}). Chọn “Nhắc lại chiều nay”, hoặc cập nhật tiến độ."
 )
 SNOOZE_TOO_LATE = "Đã quá 14:00 hôm nay: đề nghị chọn “Nhắc lại ngày mai”."
+SNOOZE_NOT_YOURS = (
+    "Nhắc nhở này không gửi cho đồng chí nên không thể hẹn nhắc lại. Đề nghị bấm nút "
+    "“⏰ Nhắc lại” dưới tin nhắc việc của đồng chí."
+)
 SNOOZE_USAGE = "Đề nghị bấm một nút “Nhắc lại” dưới tin nhắc việc."
 REMIND_SNOOZED = "⏰ Nhắc lại · {code}"
 REMIND_REPEAT = "🔁 Nhắc lại (chưa xác nhận đã nhận) · {code}"

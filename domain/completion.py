@@ -233,6 +233,27 @@ def sounds_unsure(note: str) -> bool:
     return bool(_UNSURE.search(fold(note)))
 
 
+_DONE_WORDS = r"(?:xong|hoan thanh|hoan tat)"
+# An unsure word before the completion word, at most one word apart ("sắp xong", "chưa kịp
+# xong", "gần như hoàn thành"), or a part of it after ("xong một phần", "hoàn thành chưa").
+_UNSURE_BEFORE = re.compile(
+    r"(?:^|\s)(?:sap|gan|chua|dang|se|mai|co ban|khong)\s+(?:[a-z0-9]+\s+)?"
+    + _DONE_WORDS
+    + r"(?![a-z])"
+)
+_UNSURE_AFTER = re.compile(
+    r"(?:^|\s)" + _DONE_WORDS + r"\s+(?:duoc\s+)?(?:mot phan|1 phan|phan lon|chua|mot nua)(?![a-z])"
+)
+
+
+def unsure_of_completion(text: str) -> bool:
+    """Whether ``text`` speaks of completion in an unsure way ("sắp xong", "gần xong", "chưa
+    xong", "xong một phần", "sắp hoàn thành"): not a note to record, nor a completion, but a
+    question to ask back. Plain notes ("đã họp với các sở") and "đã xong" are not."""
+    folded = fold(nfc(text))
+    return bool(_UNSURE_BEFORE.search(folded) or _UNSURE_AFTER.search(folded))
+
+
 def starts_with_day(text: str) -> bool:
     """True when ``text`` opens with a completion day ("hôm nay", "ngày 25/01/2024", a date)."""
     folded = fold(nfc(text))

@@ -24,6 +24,7 @@ from domain.receipts import (
 )
 from handlers.audit import refused
 from handlers.context import Context
+from handlers.parse import MAX_ID
 
 SNOOZED = "snoozed"  # the ledger's kind for a snoozed reminder
 RECENT = timedelta(days=7)  # a typed "đã nhận" answers the last message of this chat this recent
@@ -62,7 +63,7 @@ async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Rep
     session, member_id = ctx.session, ctx.sender.id
     channel, account, now = ctx.inbound.channel, ctx.inbound.user_id, ctx.now
     if target.kind == TargetKind.REMINDER:
-        row = await session.get(Reminder, target.id)
+        row = await session.get(Reminder, target.id) if target.id <= MAX_ID else None
         if row is None or row.member_id != member_id:
             refused(ctx.inbound, f"acknowledgement of reminder {target.id}")
             return [Reply(texts.ACK_NOT_YOURS)]
@@ -79,7 +80,7 @@ async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Rep
                 now=now,
             )
     else:
-        if not await acks.announcement_reached(session, target.id, member_id):
+        if target.id > MAX_ID or not await acks.announcement_reached(session, target.id, member_id):
             refused(ctx.inbound, f"acknowledgement of announcement {target.id}")
             return [Reply(texts.ACK_NOT_YOURS)]
         earlier = await acks.acknowledged_at(session, member_id, announcement_id=target.id)
@@ -127,10 +128,12 @@ async def snooze(ctx: Context, args: str) -> list[Reply]:
     if parsed is None:
         return [Reply(texts.SNOOZE_USAGE)]
     target, choice = parsed
-    row = await ctx.session.get(Reminder, target.id)
-    if row is None or row.member_id != ctx.sender.id or row.task_id is None:
+    row = await ctx.session.get(Reminder, target.id) if target.id <= MAX_ID else None
+    if row is None or row.member_id != ctx.sender.id:
         refused(ctx.inbound, f"snooze of reminder {target.id}")
-        return [Reply(texts.ACK_NOT_YOURS)]
+        return [Reply(texts.SNOOZE_NOT_YOURS)]
+    if row.task_id is None:  # the weekly digest: it has no "Nhắc lại"
+        return [Reply(texts.SNOOZE_USAGE)]
     due = await acks.current_due(ctx.session, row.milestone_id)
     at = snooze_at(choice, ctx.now, ctx.zone, due)
     if at == SnoozeRefused.TOO_LATE:

@@ -47,8 +47,20 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     milestone = await choose_milestone(ctx, task, batch)
     if isinstance(milestone, Reply):
         return [milestone]
-    old = add_extension(ctx, task, milestone, new_due, reason)
     label = f" ({milestone.label})" if milestone.label else ""
+    if new_due <= milestone.current_due:  # as /xingiahan: an extension only moves a date later
+        return [
+            Reply(
+                texts.EXTEND_NOT_LATER.format(
+                    code=code,
+                    label=label,
+                    new=texts.day(new_due),
+                    due=texts.day(milestone.current_due),
+                    example=earlier_deadline_text(task, milestone, new_due),
+                )
+            )
+        ]
+    old = add_extension(ctx, task, milestone, new_due, reason)
     return [
         Reply(
             texts.EXTENDED.format(
@@ -57,6 +69,18 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
             task_id=task.id,
         )
     ]
+
+
+def earlier_deadline_text(task: Task, milestone: Milestone, new_due: date) -> str:
+    """What to give /suanv … thoihan to move ``milestone`` to ``new_due`` (an earlier day):
+    the day alone, or every batch's plan date with this one changed ("Đợt 1 30/06/2024 -
+    Đợt 2 30/11/2024"), which the deadline reader takes back as the same batches."""
+    if len(task.milestones) == 1:
+        return texts.day(new_due)
+    return " - ".join(
+        f"{texts.BATCH.format(number=n)} {texts.day(new_due if m.id == milestone.id else m.due_on)}"
+        for n, m in enumerate(task.milestones, start=1)
+    )
 
 
 async def choose_milestone(ctx: Context, task: Task, batch: int | None) -> Milestone | Reply:

@@ -15,7 +15,7 @@ from db.models import ChatAccount, JoinAttempt, Member
 from domain.people import Person, closest_names, find_person
 from handlers.audit import record, refused
 from handlers.context import Context
-from handlers.help import help_for
+from handlers.help import help_replies
 
 MAX_WRONG_CODES = 5
 THROTTLE_WINDOW = timedelta(hours=1)
@@ -29,7 +29,7 @@ async def start(
     if member is not None:
         if code:
             return [Reply(texts.ALREADY_LINKED.format(name=member.full_name))]
-        return [Reply(texts.GREETING.format(name=member.full_name) + help_for(member))]
+        return help_replies(member, texts.GREETING.format(name=member.full_name))
     if not code:
         return [Reply(texts.NOT_LINKED)]
     since = now - THROTTLE_WINDOW
@@ -64,7 +64,7 @@ async def start(
     invite.used_by_account_id = account.id
     channel = texts.CHANNEL_NAMES.get(inbound.channel, inbound.channel)
     greeting = texts.JOINED.format(name=joining.full_name, channel=channel)
-    return [Reply(greeting + help_for(joining))]
+    return help_replies(joining, greeting)
 
 
 async def leave(ctx: Context, args: str) -> list[Reply]:

@@ -122,6 +122,8 @@ class UpdateRequest:
     # "đã gửi ý kiến": a coordinating agency's input, ``text`` its reference
     input_sent: bool = False
     close: bool = False  # "kết thúc <lý do>": the whole collective task closed, ``text`` the reason
+    # "ghi chú …" written out: a note, never taken as the document of a task already done
+    note_only: bool = False
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> tuple[re.Match[str] | None, str]:
@@ -143,7 +145,7 @@ def parse_update(args: str) -> UpdateRequest | tuple[UpdateError, str | None]:
     if note_match:
         note = rest.strip()
         return (
-            UpdateRequest(code, None, batch=batch, text=note)
+            UpdateRequest(code, None, batch=batch, text=note, note_only=True)
             if note
             else (UpdateError.NO_NOTE, code)
         )

@@ -21,6 +21,7 @@ from domain.completion import (
     parse_completion,
     sounds_unsure,
     starts_with_day,
+    unsure_of_completion,
 )
 from domain.parts import CLOSE, INPUT
 from domain.progress import PENDING
@@ -50,9 +51,9 @@ def _refusal(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role]) -
     return text
 
 
-def _ask(code: str) -> Reply:
+def _ask(code: str, task_id: int | None = None) -> Reply:
     """Not sure what the person meant: ask with the status choices instead of guessing."""
-    return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code))
+    return Reply(texts.STATUS_MISSING.format(code=code), status_actions(code), task_id=task_id)
 
 
 def _ask_done(code: str, note: str, task_id: int) -> Reply:
@@ -85,9 +86,24 @@ async def reply_update(ctx: Context, task: Task, text: str) -> list[Reply]:
         return await apply(ctx, task, parsed)
     if parsed[0] != UpdateError.NO_STATUS:
         return [Reply(_error(*parsed))]
+    if unsure_of_completion(text):  # "sắp xong", "chưa xong": ask, never a note nor a document
+        return [await _ask_unsure(ctx, task, clean(text))]
     if _answers_which_day(ctx, text):  # "hoàn thành ngày nào?" -> "ngày 25/01/2024 QĐ số …"
         return await apply(ctx, task, UpdateRequest(task.code, Status.DONE, text=clean(text)))
     return await apply(ctx, task, UpdateRequest(task.code, None, text=clean(text)))
+
+
+async def _ask_unsure(ctx: Context, task: Task, text: str) -> Reply:
+    """A reply unsure of completion: whoever may change the status is asked whether the task is
+    done (a task already done: which status it is in now); anyone else is told why not."""
+    (view,) = await ctx.views([task])
+    roles = ctx.roles(view)
+    if not may_change_status(ctx.who, roles):
+        refused(ctx.inbound, f"status of {task.code}")
+        return Reply(_refusal(ctx, task, view, roles))
+    if view.state.status == Status.DONE:
+        return _ask(task.code, task.id)
+    return _ask_done(task.code, text, task.id)
 
 
 def _answers_which_day(ctx: Context, text: str) -> bool:
@@ -162,7 +178,9 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if parsed.input_sent:
         return [await _input(ctx, task, view, parsed.text)]
     if parsed.status is None:
-        return [_note(ctx, task, view, roles, parsed.text)]
+        # Only whoever may change the status gives a done task its document by a plain text.
+        document = not parsed.note_only and may_change_status(ctx.who, roles)
+        return [_note(ctx, task, view, roles, parsed.text, document=document)]
     if not may_change_status(ctx.who, roles):
         refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
@@ -192,11 +210,20 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     return [await _change_status(ctx, task, view, parsed)]
 
 
-def _note(ctx: Context, task: Task, view: TaskView, roles: frozenset[Role], text: str) -> Reply:
+def _note(
+    ctx: Context,
+    task: Task,
+    view: TaskView,
+    roles: frozenset[Role],
+    text: str,
+    *,
+    document: bool,
+) -> Reply:
+    """A note on the task; after "Hoàn thành", when ``document``, the text is its document."""
     if not may_add_note(ctx.who, roles):
         refused(ctx.inbound, f"note on {task.code}")
         return Reply(texts.REFUSED_NOTE.format(code=task.code))
-    if view.state.status == Status.DONE:  # after "Hoàn thành", the text is its document
+    if document and view.state.status == Status.DONE:
         found = parse_completion(text, today=ctx.today)
         if isinstance(found, Completion) and found.evidence is None and found.note:
             found = Completion(found.day, Evidence(found.note), "")

@@ -30,7 +30,7 @@ from tests.conftest import Chat
 VIETNAMESE = re.compile(
     r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.I
 )
-SHORT = 1_500  # characters: a sentence or two, an echoed note, or a short list
+SHORT = 2_000  # characters, one Zalo message: a sentence or two, a short list, the help
 SETTINGS = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -72,7 +72,7 @@ async def test_an_extension_outside_a_sane_range_is_refused_and_nothing_written(
         text = await chat.text(admin, f"/giahan I.5 {day} chờ số liệu")
         assert text == texts.EXTEND_OUT_OF_RANGE.format(day=day, first=2023, last=2100), year
     assert (await chat.text(admin, "/giahan I.5 01/01/2023 chờ số liệu")).startswith(
-        "Đã gia hạn nhiệm vụ I.5: 31/03/2024 → 01/01/2023."
-    )  # the year before the plan's is still accepted
+        "Ngày gia hạn (01/01/2023) phải sau hạn hiện tại của nhiệm vụ I.5 (31/03/2024)"
+    )  # in range, but earlier than the deadline: not an extension (tests/handlers/test_extend_earlier.py)
     vinh = await chat.link("le-hong-vinh")
     assert "0001" not in await chat.text(vinh, "/nhiemvu I.5")

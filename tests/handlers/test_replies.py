@@ -64,7 +64,7 @@ async def test_a_reply_without_a_status_is_a_note_or_the_reference(chat: Chat) -
 async def test_a_reference_saved_after_completion_shows_in_the_history(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     await chat.text(vinh, "/capnhat I.5 hoàn thành")
-    saved = await chat.text(vinh, "/capnhat I.5 ghi chú Kế hoạch số 15/KH-UBND")
+    saved = await reply(chat, vinh, "I.5", "Kế hoạch số 15/KH-UBND")  # "ghi chú …": a note
     assert saved == "Đã ghi văn bản, kết quả cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
     detail = await chat.text(vinh, "/nhiemvu I.5")
     assert "ghi văn bản, kết quả: “Kế hoạch số 15/KH-UBND”" in detail
