@@ -86,7 +86,7 @@ HELP_ADMIN = """Cơ quan thường trực:
 /moi <họ tên> — mã mời · /chuathamgia — ai chưa liên kết · /xoatv <họ tên> — ngừng truy cập
 /thongbao <nội dung> — gửi thông báo tới mọi thành viên · /nhatky — nhật ký quản trị
 /tailieu <mã> — tệp kèm theo nhiệm vụ (cả người chỉ đạo nhiệm vụ)
-/capnhat <mã> kết thúc <lý do> — kết thúc nhiệm vụ chung của nhiều cơ quan
+/capnhat <mã> kết thúc <lý do> — kết thúc nhiệm vụ chung của nhiều cơ quan · /capnhat <mã> mở lại
 /xacnhan — báo cáo hoàn thành chờ xác nhận · /xacnhan <mã> — xác nhận · /tralai <mã> <lý do> — trả lại
 /chuanhan [mã|thongbao] — ai chưa bấm “Đã nhận” nhắc việc (7 ngày qua, một nhiệm vụ) hoặc thông báo"""
 
@@ -867,4 +867,12 @@ HISTORY_INPUT = "• {at} · {who}: đã gửi ý kiến phối hợp{extra}"
 CLOSE_REFUSED = (
     "Chỉ người chịu trách nhiệm chỉ đạo và cơ quan thường trực kết thúc cả nhiệm vụ {code}; "
     "cơ quan cập nhật phần việc của mình: /capnhat {code} hoàn thành"
+)
+REOPEN_REFUSED = (
+    "Chỉ người chịu trách nhiệm chỉ đạo và cơ quan thường trực mở lại cả nhiệm vụ {code}; "
+    "cơ quan cập nhật phần việc của mình: /capnhat {code} đang thực hiện"
+)
+NOT_CLOSED = (
+    "Nhiệm vụ {code} chưa được kết thúc nên không cần mở lại; tình trạng chung đang tính từ "
+    "phần việc của các cơ quan."
 )

@@ -27,6 +27,7 @@ _NOTE = re.compile(r"^ghi chu(?![a-z])[\s,.:;\-–]*")
 # A coordinating agency's input sent: "đã gửi ý kiến [văn bản số …]" (and without diacritics).
 # A director or the office closes a collective task as a whole: "kết thúc <lý do>".
 _CLOSE = re.compile(r"^ket thuc(?![a-z])[\s,.:;\-–]*")
+_REOPEN = re.compile(r"^mo lai(?![a-z])[\s,.:;\-–]*")
 _INPUT = re.compile(r"^(?:da\s+)?gui\s+(?:y\s+kien|gop\s+y)(?![a-z])[\s,.:;\-–]*")
 _NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits: str.isdigit() also takes "²" and "١"
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds (PostgreSQL's int4)
@@ -122,6 +123,7 @@ class UpdateRequest:
     # "đã gửi ý kiến": a coordinating agency's input, ``text`` its reference
     input_sent: bool = False
     close: bool = False  # "kết thúc <lý do>": the whole collective task closed, ``text`` the reason
+    reopen: bool = False  # "mở lại [lý do]": a closed collective task reopened
     # "ghi chú …" written out: a note, never taken as the document of a task already done
     note_only: bool = False
 
@@ -155,6 +157,9 @@ def parse_update(args: str) -> UpdateRequest | tuple[UpdateError, str | None]:
     close_match, rest = _cut(rest.strip(), _CLOSE)
     if close_match and batch is None:
         return UpdateRequest(code, Status.DONE, text=rest.strip(), close=True)
+    reopen_match, rest = _cut(rest.strip(), _REOPEN)
+    if reopen_match and batch is None:
+        return UpdateRequest(code, Status.IN_PROGRESS, text=rest.strip(), reopen=True)
     status_and_rest = parse_status_prefix(rest)
     status, rest = status_and_rest if status_and_rest else (None, rest)
     progress_match, rest = _cut(rest.strip(), _PROGRESS)

@@ -184,10 +184,13 @@ async def apply(ctx: Context, task: Task, parsed: UpdateRequest) -> list[Reply]:
     if not may_change_status(ctx.who, roles):
         refused(ctx.inbound, f"status of {task.code}")
         return [Reply(_refusal(ctx, task, view, roles))]
-    if parsed.close and view.collective:
+    if (parsed.close or parsed.reopen) and view.collective:
         if not (ctx.who.is_admin or Role.DIRECTOR in roles):
             refused(ctx.inbound, f"close of {task.code}")
-            return [Reply(texts.CLOSE_REFUSED.format(code=task.code))]
+            refusal = texts.REOPEN_REFUSED if parsed.reopen else texts.CLOSE_REFUSED
+            return [Reply(refusal.format(code=task.code))]
+        if parsed.reopen and view.closed is None:
+            return [Reply(texts.NOT_CLOSED.format(code=task.code), task_id=task.id)]
         return [await _close(ctx, task, view, parsed)]
     if view.collective and view.part is None:  # a director or the office, without a part
         return [await _close(ctx, task, view, parsed)]

@@ -147,6 +147,28 @@ async def test_the_task_is_done_when_the_office_closes_it_with_a_reason(chat: Ch
     assert "Tình trạng: 🔵 Đang thực hiện" in await chat.text(admin, "/nhiemvu III.3")
 
 
+async def test_an_office_officer_of_a_department_reopens_with_mo_lai(chat: Chat) -> None:
+    """The standing office's officers are members of Sở Nội vụ, which has its own part of III.3:
+    "đang thực hiện" moves that part, "mở lại" reopens the whole task."""
+    _, binh = await _binh(chat)
+    office = await chat.add_office_admin()
+    closed = await chat.text(office, "/capnhat III.3 kết thúc đã công khai đủ TTHC")
+    assert closed.startswith("Đã kết thúc nhiệm vụ III.3")
+    own_part = await chat.text(office, "/capnhat III.3 đang thực hiện")
+    assert "Phần việc của Sở Nội vụ" in own_part
+    assert "Đã kết thúc cả nhiệm vụ" in await chat.text(office, "/nhiemvu III.3")
+    # An agency's officer may not reopen it.
+    refused = await chat.text(binh, "/capnhat III.3 mở lại")
+    assert refused == texts.REOPEN_REFUSED.format(code="III.3")
+    reopened = await chat.text(office, "/capnhat III.3 mo lai con 3 so chua cong khai")
+    assert reopened.startswith("Đã mở lại nhiệm vụ III.3")
+    detail = await chat.text(office, "/nhiemvu III.3")
+    assert "Đã kết thúc cả nhiệm vụ" not in detail
+    assert "Cả nhiệm vụ: 🔵 Đang thực hiện (0%)" in detail
+    # Open already: nothing to reopen, nothing written.
+    assert await chat.text(office, "/capnhat III.3 mở lại") == texts.NOT_CLOSED.format(code="III.3")
+
+
 async def test_an_agency_added_later_has_a_part(chat: Chat) -> None:
     admin, binh = await _binh(chat)
     total = await _parts_total(chat)
