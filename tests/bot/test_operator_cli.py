@@ -29,43 +29,33 @@ def bot(
     return run_bot(tmp_path, *args, env=environment(tmp_path / database, **env), stdin=stdin)
 
 
-def test_the_old_plan_note_gives_todays_date_in_the_services_zone(tmp_path: Path) -> None:
-    result = bot(tmp_path, "chat", "--as", "Lê Hồng Vinh", stdin="/nhiemvu\n", BOT_NOW=LATE_UTC)
-    assert result.returncode == 0, result.stderr
-    assert "tính đến 01/12/2026" in result.stdout  # the list: the day in Asia/Ho_Chi_Minh
-    note = texts.CONSOLE_OLD_PLAN.format(today="01/12/2026", year=2024)
-    assert note in result.stderr  # the note: the same day, not UTC's 30/11
-    assert "30/11/2026" not in result.stderr
-
-
-def test_the_old_plan_note_follows_bot_timezone(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("now", "zone", "today"),
+    [
+        # The list and the note give the day in Asia/Ho_Chi_Minh, not UTC's 30/11.
+        (LATE_UTC, "Asia/Ho_Chi_Minh", "01/12/2026"),
+        (LATE_UTC, "America/New_York", "30/11/2026"),  # 18:30 on 30/11 there
+        # 01/01/2025 in Vietnam: the 2024 plan is already last year's there.
+        ("2024-12-31T23:30+00:00", "Asia/Ho_Chi_Minh", "01/01/2025"),
+    ],
+    ids=["vietnam", "bot_timezone", "new_year_in_vietnam"],
+)
+def test_the_old_plan_note_gives_today_in_the_services_zone(
+    tmp_path: Path, now: str, zone: str, today: str
+) -> None:
     result = bot(
         tmp_path,
         "chat",
         "--as",
         "Lê Hồng Vinh",
         stdin="/nhiemvu\n",
-        BOT_NOW=LATE_UTC,
-        BOT_TIMEZONE="America/New_York",  # 18:30 on 30/11 there
+        BOT_NOW=now,
+        BOT_TIMEZONE=zone,
     )
     assert result.returncode == 0, result.stderr
-    assert "tính đến 30/11/2026" in result.stdout
-    assert texts.CONSOLE_OLD_PLAN.format(today="30/11/2026", year=2024) in result.stderr
-
-
-def test_the_note_comes_on_the_first_local_day_after_the_plans_year(tmp_path: Path) -> None:
-    """31/12/2024 23:30 UTC is 01/01/2025 in Vietnam: the 2024 plan is last year's there."""
-    result = bot(
-        tmp_path,
-        "chat",
-        "--as",
-        "Lê Hồng Vinh",
-        stdin="/nhiemvu\n",
-        BOT_NOW="2024-12-31T23:30+00:00",
-    )
-    assert result.returncode == 0, result.stderr
-    assert "tính đến 01/01/2025" in result.stdout
-    assert texts.CONSOLE_OLD_PLAN.format(today="01/01/2025", year=2024) in result.stderr
+    assert f"tính đến {today}" in result.stdout
+    assert texts.CONSOLE_OLD_PLAN.format(today=today, year=2024) in result.stderr
+    assert "30/11/2026" not in result.stderr or today == "30/11/2026"
 
 
 def test_a_backup_is_one_self_contained_file(tmp_path: Path) -> None:

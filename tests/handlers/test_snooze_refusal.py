@@ -16,18 +16,18 @@ async def reminders(chat: Chat) -> int:
         return await session.scalar(select(func.count()).select_from(Reminder)) or 0
 
 
-async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: Chat) -> None:
-    vinh = await chat.link("le-hong-vinh")
+async def _sent(chat: Chat, member_key: str, kind: str, task_code: str | None = None) -> int:
+    """A reminder of ``kind`` sent to ``member_key`` on 20/03/2024 08:00: its id."""
     sent = local("2024-03-20 08:00")
     async with chat.database.transaction(write=True) as session:
-        trung = await session.scalar(select(Member.id).where(Member.key == "nguyen-duc-trung"))
-        task = await session.scalar(select(Task).where(Task.code == "I.10"))
-        assert trung is not None and task is not None
+        member = await session.scalar(select(Member.id).where(Member.key == member_key))
+        task = await session.scalar(select(Task).where(Task.code == task_code))
+        assert member is not None and (task is not None or task_code is None)
         row = Reminder(
-            task_id=task.id,
-            task_key=task.id,
-            member_id=trung,
-            kind="deadline",
+            task_id=task.id if task else None,
+            task_key=task.id if task else 0,
+            member_id=member,
+            kind=kind,
             planned_at=sent,
             state="sent",
             updated_at=sent,
@@ -35,7 +35,12 @@ async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: 
         )
         session.add(row)
         await session.flush()
-        row_id = row.id
+        return row.id
+
+
+async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: Chat) -> None:
+    vinh = await chat.link("le-hong-vinh")
+    row_id = await _sent(chat, "nguyen-duc-trung", "deadline", "I.10")
     for command in (
         f"/nhaclai r{row_id} mai",
         "/nhaclai r1234 mai",
@@ -57,20 +62,6 @@ async def test_snoozing_someone_elses_reminder_is_refused_in_snooze_words(chat: 
 
 async def test_the_weekly_digest_has_no_snooze(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
-    sent = local("2024-03-18 08:00")
-    async with chat.database.transaction(write=True) as session:
-        member = await session.scalar(select(Member.id).where(Member.key == "le-hong-vinh"))
-        assert member is not None
-        row = Reminder(
-            member_id=member,
-            kind="digest",
-            planned_at=sent,
-            state="sent",
-            updated_at=sent,
-            sent_at=sent,
-        )
-        session.add(row)
-        await session.flush()
-        row_id = row.id
+    row_id = await _sent(chat, "le-hong-vinh", "digest")
     assert await chat.text(vinh, f"/nhaclai r{row_id} mai") == texts.SNOOZE_USAGE
     assert await reminders(chat) == 1
