@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from chat import texts
 from db.models import StatusChange
 from tests.conftest import Chat
 from tests.handlers.test_replies import reply
@@ -40,11 +41,11 @@ async def test_a_coordinating_agencys_note_never_replaces_the_document(chat: Cha
 async def test_the_lead_writes_ghi_chu_as_a_note_and_replies_the_document(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     await chat.text(vinh, "/capnhat I.5 hoàn thành")
-    noted = await chat.text(vinh, "/capnhat I.5 ghi chú đã gửi báo cáo cho Bộ Nội vụ")
-    assert noted == "Đã ghi chú vào nhiệm vụ I.5: “đã gửi báo cáo cho Bộ Nội vụ”"
+    note = "đã gửi báo cáo cho Bộ Nội vụ"
+    noted = await chat.text(vinh, f"/capnhat I.5 ghi chú {note}")
+    assert noted == texts.NOTE_SAVED.format(code="I.5", note=note)
+    assert "Văn bản, kết quả" not in await chat.text(vinh, "/nhiemvu I.5")  # still no document
     saved = await reply(chat, vinh, "I.5", "Kế hoạch số 15/KH-UBND")
-    assert saved == "Đã ghi văn bản, kết quả cho nhiệm vụ I.5: “Kế hoạch số 15/KH-UBND”"
-    assert (await history(chat))[1:] == [
-        ("note", "đã gửi báo cáo cho Bộ Nội vụ", None),
-        ("note", None, "Kế hoạch số 15/KH-UBND"),
-    ]
+    assert saved == texts.REFERENCE_SAVED.format(code="I.5", reference="Kế hoạch số 15/KH-UBND")
+    detail = await chat.text(vinh, "/nhiemvu I.5")
+    assert "Văn bản, kết quả: Kế hoạch số 15/KH-UBND" in detail and note in detail
