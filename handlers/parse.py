@@ -25,7 +25,8 @@ _PROGRESS = re.compile(r"^(\d{1,3})\s*%[\s,.:;\-–]*")
 _BATCH = re.compile(r"^dot\s*(\d{1,2})(?![\d])[\s,.:;\-–]*")
 _NOTE = re.compile(r"^ghi chu(?![a-z])[\s,.:;\-–]*")
 # A coordinating agency's input sent: "đã gửi ý kiến [văn bản số …]" (and without diacritics).
-# A director or the office closes a collective task as a whole: "kết thúc <lý do>".
+# A director or the office closes a collective task as a whole, "kết thúc <lý do>", and reopens
+# it, "mở lại [lý do]".
 _CLOSE = re.compile(r"^ket thuc(?![a-z])[\s,.:;\-–]*")
 _REOPEN = re.compile(r"^mo lai(?![a-z])[\s,.:;\-–]*")
 _INPUT = re.compile(r"^(?:da\s+)?gui\s+(?:y\s+kien|gop\s+y)(?![a-z])[\s,.:;\-–]*")
