@@ -14,7 +14,7 @@ from chat.messages import Reply
 from db import records
 from db.models import StatusChange
 from domain.access import may_change_status
-from domain.progress import derive_state
+from domain.progress import PENDING, derive_state
 from domain.status import Status
 from handlers.audit import append_change, refused
 from handlers.context import Context
@@ -103,6 +103,9 @@ async def undo(ctx: Context, args: str) -> list[Reply]:
         else:
             revert.new_status = before.status.value
             revert.progress = before.progress
+            if before.status == Status.DONE:  # done again as it was: its day, its confirmation
+                revert.completed_on = before.done_on
+                revert.confirmation = PENDING if before.awaiting_confirmation else None
             lines.append(
                 texts.UNDONE.format(
                     code=task.code,

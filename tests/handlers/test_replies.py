@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from chat import texts
 from db.models import StatusChange
+from db.session import Database
 from domain.clock import FrozenClock
 from fakes.builders import task_id_of
-from tests.conftest import Chat
+from handlers.engine import Engine
+from tests.conftest import ZONE, Chat, local
 
 MESSAGE_IDS = itertools.count(500)
 
@@ -101,6 +103,40 @@ async def test_undo_within_ten_minutes_appends_the_reverse(chat: Chat, clock: Fr
     ]
     # Pressing it again changes nothing: a newer change exists.
     assert "Chỉ hoàn tác được trong 10 phút" in await chat.text(vinh, undo_action.command)
+
+
+async def test_undoing_a_change_after_a_completion_keeps_the_day_it_was_done(
+    chat: Chat, clock: FrozenClock
+) -> None:
+    """Done on 15/03 with its document, then "đang thực hiện" by mistake, then undone: the task
+    is done again on 15/03 (the day reports judge it by), not on the day of the undo."""
+    vinh = await chat.link("le-hong-vinh")
+    await chat.text(vinh, "/capnhat I.9 hoàn thành ngày 15/03/2024 Kế hoạch số 15/KH-UBND")
+    (mistake,) = await chat.say(vinh, "/capnhat I.9 đang thực hiện 50%")
+    clock.advance(timedelta(minutes=2))
+    undone = await chat.text(vinh, mistake.actions[0].command)
+    assert undone == "Đã hoàn tác: nhiệm vụ I.9 trở lại Hoàn thành (100%)."
+    detail = await chat.text(vinh, "/nhiemvu I.9")
+    assert "Ngày hoàn thành: 15/03/2024" in detail
+    assert "Kế hoạch số 15/KH-UBND" in detail
+    async with chat.database.transaction() as session:
+        last = await session.scalar(select(StatusChange).order_by(StatusChange.id.desc()))
+    assert last is not None and last.completed_on == date(2024, 3, 15)
+
+
+async def test_an_undone_change_leaves_a_completion_still_awaiting_the_office(
+    seeded: Database,
+) -> None:
+    """CONFIRM_COMPLETION on: a completion not yet confirmed stays unconfirmed after an undo of
+    the change that followed it, so the office still has it to confirm."""
+    engine = Engine(seeded, FrozenClock(local("2024-03-20 09:00")), ZONE, confirm_completion=True)
+    chat = Chat(seeded, engine)
+    vinh = await chat.link("le-hong-vinh")
+    await chat.text(vinh, "/capnhat I.9 hoàn thành ngày 15/03/2024")
+    (mistake,) = await chat.say(vinh, "/capnhat I.9 đang thực hiện 50%")
+    await chat.text(vinh, mistake.actions[0].command)
+    detail = await chat.text(vinh, "/nhiemvu I.9")
+    assert texts.DETAIL_AWAITING in detail and "Ngày hoàn thành: 15/03/2024" in detail
 
 
 async def test_undo_expires_and_is_personal(chat: Chat, clock: FrozenClock) -> None:
