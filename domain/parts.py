@@ -143,13 +143,14 @@ class InputSent(NamedTuple):
 
 
 def inputs_sent(changes: Iterable[PartChangeLike]) -> dict[int, InputSent]:
-    """The coordinating agencies that have sent their input, with the latest sending."""
+    """The coordinating agencies that have sent their input: the latest sending, with the latest
+    document given (a sending again without one keeps the earlier document)."""
     found: dict[int, InputSent] = {}
     for change in changes:
         if change.kind == INPUT and change.agency_id is not None:
-            found[change.agency_id] = InputSent(
-                change.agency_id, change.at, getattr(change, "reference", None)
-            )
+            earlier = found.get(change.agency_id)
+            reference = getattr(change, "reference", None) or (earlier and earlier.reference)
+            found[change.agency_id] = InputSent(change.agency_id, change.at, reference or None)
     return found
 
 

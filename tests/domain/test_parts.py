@@ -88,5 +88,15 @@ def test_inputs_sent_by_agency_with_the_latest_reference() -> None:
     assert list(sent) == [2] and sent[2].reference == "CV 2"
 
 
+def test_input_sent_again_without_a_document_keeps_the_document_given() -> None:
+    later = datetime(2024, 3, 5, tzinfo=UTC)
+    lines = [
+        Line(INPUT, 2, None, reference="Công văn số 45/SKHĐT-TH"),
+        Line(INPUT, 2, None, at=later),
+    ]
+    sent = inputs_sent(lines)
+    assert sent[2] == (2, later, "Công văn số 45/SKHĐT-TH")
+
+
 def test_without_parts_the_task_is_its_own_history() -> None:
     assert task_state([Line("status", None, DONE)], ()).status == Status.DONE
