@@ -250,14 +250,17 @@ def task_detail(view: TaskView, zone: ZoneInfo, *, office: bool = False) -> str:
             status=texts.STATUS[view.state.status],
             progress=texts.percent(view.state.progress),
         )
-    lines += ["", status, *parts_lines(view, office=office)]
+    # The status (the viewer's own part, if any), what backs it and where it stands, then, for a
+    # collective task, the whole task and its parts: each line next to what it is about.
+    lines += ["", status]
     if view.state.status == Status.DONE and view.state.done_on:
         lines.append(texts.DETAIL_COMPLETED_ON.format(day=texts.day(view.state.done_on)))
     if view.evidence:
         lines.append(texts.DETAIL_EVIDENCE.format(evidence=view.evidence))
     if view.state.awaiting_confirmation:
         lines.append(texts.DETAIL_AWAITING)
-    lines += [texts.DETAIL_STANDING.format(standing=due_phrase(view)), *input_lines(view, zone), ""]
+    lines.append(texts.DETAIL_STANDING.format(standing=due_phrase(view)))
+    lines += [*parts_lines(view, office=office), *input_lines(view, zone), ""]
     if view.history:
         lines.append(texts.DETAIL_HISTORY)
         lines += [_history_line(h, zone) for h in view.history[-HISTORY_LINES:][::-1]]

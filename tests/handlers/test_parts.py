@@ -64,6 +64,12 @@ async def test_an_officer_completes_his_agencys_part_only(chat: Chat) -> None:
     assert "Phần việc của Sở Tư pháp: ✅ Hoàn thành (100%)" in mine
     assert f"Các cơ quan: 1/{total} cơ quan đã hoàn thành" in mine
     assert "Cả nhiệm vụ: 🔵 Đang thực hiện" in mine
+    # What stands under his part's line is about his part; the whole task comes after it.
+    own = mine.split("\n")
+    at = own.index("Phần việc của Sở Tư pháp: ✅ Hoàn thành (100%)")
+    assert own[at + 1].startswith("Ngày hoàn thành: ")
+    assert own[at + 2] == "Tiến độ so với hạn: Đã hoàn thành"
+    assert own[at + 3].startswith("Các cơ quan: ")
     # The office's view: the whole task, under way, with who has and who has not reported.
     office = await chat.text(admin, "/nhiemvu III.3")
     assert "Tình trạng: 🔵 Đang thực hiện" in office
