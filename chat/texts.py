@@ -111,6 +111,7 @@ REFUSED_STATUS_COORDINATING = (
     " Cơ quan phối hợp có thể gửi ghi chú tiến độ: /capnhat {code} ghi chú <nội dung>"
 )
 UPDATED = "Đã cập nhật nhiệm vụ {code}: {old} → {new}{progress}."
+UPDATED_SAME_STATUS = "Đã cập nhật nhiệm vụ {code}: vẫn {status}{progress}."
 UPDATED_MILESTONE = "Đã ghi nhận {label} của nhiệm vụ {code} hoàn thành ngày {day} (hạn {due})."
 UNCHANGED = "Nhiệm vụ {code} đã ở tình trạng {status}{progress}; không có gì thay đổi."
 NOTE_SAVED = "Đã ghi chú vào nhiệm vụ {code}: “{note}”"

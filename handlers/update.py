@@ -272,12 +272,19 @@ async def _change_status(ctx: Context, task: Task, view: TaskView, req: UpdateRe
             task_id=task.id,
         )
     change = _status_change(ctx, task, view, req.status, progress=progress, note=req.text or None)
-    text = texts.UPDATED.format(
-        code=task.code,
-        old=texts.STATUS[state.status],
-        new=texts.STATUS[req.status],
-        progress=texts.percent(progress),
-    )
+    if (
+        req.status == state.status
+    ):  # a new % or a note: "Đang thực hiện → Đang thực hiện" says nothing
+        text = texts.UPDATED_SAME_STATUS.format(
+            code=task.code, status=texts.STATUS[req.status], progress=texts.percent(progress)
+        )
+    else:
+        text = texts.UPDATED.format(
+            code=task.code,
+            old=texts.STATUS[state.status],
+            new=texts.STATUS[req.status],
+            progress=texts.percent(progress),
+        )
     if req.text:
         text += texts.WITH_NOTE.format(note=req.text)
     text += _part_line(view, req.status)

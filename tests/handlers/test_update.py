@@ -29,6 +29,20 @@ async def test_the_director_changes_status_with_progress_and_note(chat: Chat) ->
     ]
 
 
+async def test_a_new_percentage_or_note_in_the_same_status_says_it_is_still_that_status(
+    chat: Chat,
+) -> None:
+    vinh = await chat.link("le-hong-vinh")
+    await chat.text(vinh, "/capnhat I.5 đang thực hiện 40%")
+    more = await chat.text(vinh, "/capnhat I.5 đang thực hiện 60%")
+    assert more.startswith("Đã cập nhật nhiệm vụ I.5: vẫn Đang thực hiện (60%).")
+    noted = await chat.text(vinh, "/capnhat I.5 đang thực hiện 60% đã trình dự thảo")
+    assert noted.startswith(
+        "Đã cập nhật nhiệm vụ I.5: vẫn Đang thực hiện (60%).\nGhi chú: đã trình dự thảo"
+    )
+    assert "→" not in more and "→" not in noted
+
+
 async def test_without_diacritics_and_done_with_the_products_reference(chat: Chat) -> None:
     vinh = await chat.link("le-hong-vinh")
     text = await chat.text(vinh, "/capnhat i.5 hoan thanh Kế hoạch số 15/KH-UBND")
