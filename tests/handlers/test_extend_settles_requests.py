@@ -88,9 +88,7 @@ async def test_a_request_for_a_later_day_stays_pending(chat: Chat, clock: Frozen
     number = await asked(chat, clock, vinh)
 
     text = await chat.text(admin, "/giahan I.8 đợt 2 15/01/2025 chờ số liệu")
-    assert text == (
-        "Đã gia hạn nhiệm vụ I.8 (Đợt 2): 31/12/2024 → 15/01/2025. Lý do: chờ số liệu"
-    )
+    assert text == "Đã gia hạn nhiệm vụ I.8 (Đợt 2): 31/12/2024 → 15/01/2025. Lý do: chờ số liệu"
     listing = await chat.text(admin, "/duyet")
     assert listing.startswith("Yêu cầu gia hạn chờ duyệt (1):")
     assert f"• Số {number} · I.8 (Đợt 2) · Lê Hồng Vinh: 15/01/2025 → 31/01/2025" in listing
@@ -130,15 +128,11 @@ async def test_the_office_s_own_request_is_settled_without_telling_it(
 async def test_the_current_deadline_again_is_refused_as_no_change(chat: Chat) -> None:
     admin = await chat.add_office_admin()
     text = await chat.text(admin, "/giahan I.8 đợt 2 31/12/2024 chờ kết quả khảo sát")
-    assert text == (
-        "Hạn hiện tại của nhiệm vụ I.8 (Đợt 2) đã là 31/12/2024: không có gì thay đổi."
-    )
+    assert text == "Hạn hiện tại của nhiệm vụ I.8 (Đợt 2) đã là 31/12/2024: không có gì thay đổi."
     assert "/suanv" not in text
     assert (await chat.text(admin, "/giahan I.8 đợt 2 31/01/2025 chờ số liệu")).startswith("Đã")
     text = await chat.text(admin, "/giahan I.8 đợt 2 31/01/2025 chờ số liệu")
-    assert text == (
-        "Hạn hiện tại của nhiệm vụ I.8 (Đợt 2) đã là 31/01/2025: không có gì thay đổi."
-    )
+    assert text == "Hạn hiện tại của nhiệm vụ I.8 (Đợt 2) đã là 31/01/2025: không có gì thay đổi."
     async with chat.database.transaction() as session:
         assert len((await session.scalars(select(Extension))).all()) == 1
 
