@@ -432,6 +432,7 @@ EXTEND_NOT_LATER = (
     "Muốn đổi thời hạn sang ngày sớm hơn, dùng /suanv {code} thoihan <thời gian mới>, "
     "ví dụ: /suanv {code} thoihan {example}"
 )
+EXTEND_SAME_DUE = "Hạn hiện tại của nhiệm vụ {code}{label} đã là {due}: không có gì thay đổi."
 
 # Zalo: no buttons; choices are numbered and answered with the number.
 CHOICES_INTRO = "Trả lời bằng số:"
@@ -727,6 +728,10 @@ REFUSED_NOTICE = (
 EXT_REFUSED_NOTE = "Từ chối xin gia hạn đến {new} (yêu cầu số {number} của {name}): {reason}"
 REPORT_PENDING = "\n   ⏳ xin gia hạn đến {day} (yêu cầu số {number}, chờ duyệt)"
 XLSX_STATUS_DETAIL_PENDING = "Xin gia hạn đến {day}, chờ duyệt (yêu cầu số {number})"
+# /giahan to the asked day or later meets a pending request: it is approved at once.
+EXTEND_MET = "\nĐã đáp ứng yêu cầu gia hạn số {number} của {name}."
+MET_NOTE = " (đáp ứng yêu cầu số {number} của {name})"
+MET_ANSWER = "Đáp ứng bằng gia hạn của cơ quan thường trực đến {new}."
 # Answers to reminders, digests and announcements: "Đã nhận", "Nhắc lại" (snooze); /chuanhan.
 ACTION_ACK = "✅ Đã nhận"
 ACTION_SNOOZE = {

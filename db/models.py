@@ -484,7 +484,8 @@ class WebSession(_WebToken, Base):
 class ExtensionRequest(Base):
     """A request for more time (xin gia hạn) on one milestone, which the standing office approves
     (an ``Extension`` is made) or refuses. pending -> approved | refused | replaced (a newer
-    request for the same milestone while this one was pending)."""
+    request for the same milestone while this one was pending). The office's own extension
+    (/giahan) to the asked day or later approves it too, ``answer`` saying so."""
 
     __tablename__ = "extension_requests"
     __table_args__ = (
@@ -506,7 +507,7 @@ class ExtensionRequest(Base):
     at: Mapped[datetime]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
-    answer: Mapped[str | None] = mapped_column(Text)  # why it was refused
+    answer: Mapped[str | None] = mapped_column(Text)  # why refused, or that /giahan met it
 
     task: Mapped[Task] = relationship()
     milestone: Mapped[Milestone] = relationship()

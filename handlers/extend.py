@@ -1,6 +1,7 @@
 """/giahan <code> [đợt N] <dd/mm/yyyy> <reason>: the standing office extends a deadline.
 
 The milestone keeps its original date (reports judge against it); reminders follow the new one.
+A pending extension request the new deadline meets is approved with it (handlers.met_requests).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from db import records
 from db.models import Extension, Milestone, Task
 from handlers.audit import append_change, record
 from handlers.context import Context
+from handlers.met_requests import met_note, met_requests, settle_met
 from handlers.parse import clean, parse_code
 from handlers.preferences import parse_day
 
@@ -48,7 +50,9 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
     if isinstance(milestone, Reply):
         return [milestone]
     label = f" ({milestone.label})" if milestone.label else ""
-    if new_due <= milestone.current_due:  # as /xingiahan: an extension only moves a date later
+    if new_due == milestone.current_due:
+        return [Reply(texts.EXTEND_SAME_DUE.format(code=code, label=label, due=texts.day(new_due)))]
+    if new_due < milestone.current_due:  # as /xingiahan: an extension only moves a date later
         return [
             Reply(
                 texts.EXTEND_NOT_LATER.format(
@@ -60,12 +64,15 @@ async def extend(ctx: Context, args: str) -> list[Reply]:
                 )
             )
         ]
-    old = add_extension(ctx, task, milestone, new_due, reason)
+    met = await met_requests(ctx, milestone, new_due)
+    old = add_extension(ctx, task, milestone, new_due, reason, detail=met_note(met))
+    settled = await settle_met(ctx, task, milestone, met, old, new_due)
     return [
         Reply(
             texts.EXTENDED.format(
                 code=code, label=label, old=texts.day(old), new=texts.day(new_due), reason=reason
-            ),
+            )
+            + settled,
             task_id=task.id,
         )
     ]
