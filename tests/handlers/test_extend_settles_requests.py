@@ -135,13 +135,3 @@ async def test_the_current_deadline_again_is_refused_as_no_change(chat: Chat) ->
     assert text == "Hạn hiện tại của nhiệm vụ I.8 (Đợt 2) đã là 31/01/2025: không có gì thay đổi."
     async with chat.database.transaction() as session:
         assert len((await session.scalars(select(Extension))).all()) == 1
-
-
-async def test_an_earlier_day_is_still_refused_with_the_suanv_suggestion(chat: Chat) -> None:
-    admin = await chat.add_office_admin()
-    text = await chat.text(admin, "/giahan I.8 đợt 2 30/12/2024 chờ kết quả khảo sát")
-    assert text == (
-        "Ngày gia hạn (30/12/2024) phải sau hạn hiện tại của nhiệm vụ I.8 (Đợt 2) (31/12/2024): "
-        "chưa gia hạn. Muốn đổi thời hạn sang ngày sớm hơn, dùng /suanv I.8 thoihan "
-        "<thời gian mới>, ví dụ: /suanv I.8 thoihan Đợt 1 30/06/2024 - Đợt 2 30/12/2024"
-    )
