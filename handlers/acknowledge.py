@@ -59,12 +59,19 @@ async def acknowledge_typed(ctx: Context) -> list[Reply]:
     return await _acknowledge(ctx, target, typed=True)
 
 
+async def _own_reminder(ctx: Context, reminder_id: int) -> Reminder | None:
+    """The ledger row ``reminder_id`` if it was sent to the sender; None for another member's or
+    none (an id past the column's range is none: the database is not asked)."""
+    row = await ctx.session.get(Reminder, reminder_id) if reminder_id <= MAX_ID else None
+    return row if row is not None and row.member_id == ctx.sender.id else None
+
+
 async def _acknowledge(ctx: Context, target: Target, *, typed: bool) -> list[Reply]:
     session, member_id = ctx.session, ctx.sender.id
     channel, account, now = ctx.inbound.channel, ctx.inbound.user_id, ctx.now
     if target.kind == TargetKind.REMINDER:
-        row = await session.get(Reminder, target.id) if target.id <= MAX_ID else None
-        if row is None or row.member_id != member_id:
+        row = await _own_reminder(ctx, target.id)
+        if row is None:
             refused(ctx.inbound, f"acknowledgement of reminder {target.id}")
             return [Reply(texts.ACK_NOT_YOURS)]
         earlier = await acks.acknowledged_at(session, member_id, reminder_id=row.id)
@@ -128,8 +135,8 @@ async def snooze(ctx: Context, args: str) -> list[Reply]:
     if parsed is None:
         return [Reply(texts.SNOOZE_USAGE)]
     target, choice = parsed
-    row = await ctx.session.get(Reminder, target.id) if target.id <= MAX_ID else None
-    if row is None or row.member_id != ctx.sender.id:
+    row = await _own_reminder(ctx, target.id)
+    if row is None:
         refused(ctx.inbound, f"snooze of reminder {target.id}")
         return [Reply(texts.SNOOZE_NOT_YOURS)]
     if row.task_id is None:  # the weekly digest: it has no "Nhắc lại"
